@@ -1,0 +1,85 @@
+"""People: the user account with its profile fields."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "under-18", _("Under 18")
+    AGE_18_29 = "18-29", _("18–29")
+    AGE_30_44 = "30-44", _("30–44")
+    AGE_45_59 = "45-59", _("45–59")
+    AGE_60_74 = "60-74", _("60–74")
+    AGE_75_PLUS = "75-plus", _("75 and over")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    CHINESE = "zh-hans", "简体中文"
+
+
+class EmailUserManager(UserManager):
+    """Users are found by email; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account: signs in by email, shown by display name."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=60,
+        blank=True,
+        help_text=_("How your name appears to others. Leave empty to stay anonymous."),
+    )
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language.choices, blank=True
+    )
+    age_band = models.CharField(
+        _("age band"),
+        max_length=10,
+        choices=AgeBand.choices,
+        blank=True,
+        help_text=_("Optional. Used only for anonymous participation statistics."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = EmailUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        """The name others see: never the email address."""
+        return self.display_name or _("Resident #%(id)s") % {"id": self.pk}

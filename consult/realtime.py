@@ -1,0 +1,22 @@
+"""Real-time events for the consult app, sent only after the transaction commits."""
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def _send(group: str, event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, {"type": "forward", "event": event})
+
+
+def publish_to_user_on_commit(user_id: int, event: dict[str, Any]) -> None:
+    """Send ``event`` to every open socket of the user once the write is committed."""
+    transaction.on_commit(lambda: _send(user_group(user_id), event))

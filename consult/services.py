@@ -1,0 +1,168 @@
+"""Every state change of the consult app: one function per action.
+
+Each service takes the acting user first and keyword-only arguments, runs in
+one transaction, locks what it changes, checks permission, validates with a
+message a person understands, writes, and schedules mail and real-time
+events for after the commit.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from consult import permissions
+from consult.mail import send_to_user_on_commit, site_url
+from consult.models import Grid, Membership, MembershipRequest, User
+from consult.models.accounts import AgeBand, Language
+from consult.realtime import publish_to_user_on_commit
+
+Status = MembershipRequest.Status
+
+
+@transaction.atomic
+def update_profile(actor: User, *, display_name: str, language: str, age_band: str) -> User:
+    """Change the actor's own display name, preferred language and age band."""
+    permissions.require(permissions.is_active(actor))
+    display_name = " ".join(display_name.split())
+    if len(display_name) > 60:
+        raise ValidationError(_("A display name has at most 60 characters."))
+    if language not in {"", *Language.values}:
+        raise ValidationError(_("Choose English or Simplified Chinese."))
+    if age_band not in {"", *AgeBand.values}:
+        raise ValidationError(_("Choose one of the age bands, or leave it empty."))
+    actor.display_name, actor.language, actor.age_band = display_name, language, age_band
+    actor.save(update_fields=["display_name", "language", "age_band"])
+    return actor
+
+
+@transaction.atomic
+def request_membership(actor: User, *, grid_id: int, unit: str, note: str = "") -> MembershipRequest:
+    """Ask to be verified as a resident of a grid."""
+    grid = Grid.objects.select_related("community").get(pk=grid_id)
+    if permissions.is_resident_of(actor, grid):
+        raise ValidationError(_("You are already a verified resident of this grid."))
+    permissions.require(
+        permissions.has_verified_email(actor), _("Confirm your email address first.")
+    )
+    unit, note = unit.strip(), note.strip()
+    if not unit:
+        raise ValidationError(_("Tell the grid worker where you live (building, unit, room)."))
+    if len(unit) > 120 or len(note) > 1000:
+        raise ValidationError(_("The address or the note is too long."))
+    if not permissions.can_request_membership(actor, grid):
+        raise ValidationError(
+            _("You already have a request waiting. Withdraw it first to ask for another grid.")
+        )
+    try:
+        with transaction.atomic():
+            request = MembershipRequest.objects.create(user=actor, grid=grid, unit=unit, note=note)
+    except IntegrityError:  # a concurrent request won the race
+        raise ValidationError(_("You already have a request waiting.")) from None
+    queue = reverse("consult:membership-queue", kwargs={"slug": grid.community.slug})
+    for worker in User.objects.filter(
+        memberships__grid=grid, memberships__role=Membership.Role.GRID_WORKER, is_active=True
+    ):
+        send_to_user_on_commit(
+            worker,
+            "consult/email/membership_requested",
+            {"request": request, "grid": grid, "queue_url": site_url(queue)},
+        )
+    return request
+
+
+def _lock_request(request_id: int) -> MembershipRequest:
+    return (
+        MembershipRequest.objects.select_for_update()
+        .select_related("grid__community", "user")
+        .get(pk=request_id)
+    )
+
+
+def _ensure_pending(request: MembershipRequest) -> None:
+    if request.status != Status.PENDING:
+        raise ValidationError(
+            _("This request is no longer waiting: it was %(status)s.")
+            % {"status": request.get_status_display().lower()}
+        )
+
+
+def _decision_message(request: MembershipRequest) -> str:
+    """The one-line news for the requester, in their own language."""
+    with translation.override(request.user.language or settings.LANGUAGE_CODE):
+        if request.status == Status.APPROVED:
+            return _("You are now a verified resident of %(grid)s.") % {"grid": request.grid}
+        return _("Your request to join %(grid)s was declined: %(reason)s") % {
+            "grid": request.grid,
+            "reason": request.reason,
+        }
+
+
+def _tell_requester(request: MembershipRequest) -> None:
+    send_to_user_on_commit(
+        request.user,
+        "consult/email/membership_decided",
+        {"request": request, "account_url": site_url(reverse("consult:account"))},
+    )
+    publish_to_user_on_commit(
+        request.user_id,
+        {
+            "type": "membership.request.decided",
+            "request_id": request.pk,
+            "status": request.status,
+            "grid": str(request.grid),
+            "reason": request.reason,
+            "message": _decision_message(request),
+        },
+    )
+
+
+@transaction.atomic
+def approve_membership_request(actor: User, *, request_id: int) -> Membership:
+    """Verify the requester as a resident of the grid (moving them if they lived elsewhere)."""
+    request = _lock_request(request_id)
+    permissions.require(permissions.looks_after(actor, request.grid))
+    _ensure_pending(request)
+    grid = request.grid
+    membership, _created = Membership.objects.update_or_create(
+        user=request.user,
+        community=grid.community,
+        role=Membership.Role.RESIDENT,
+        defaults={"grid": grid, "unit": request.unit},
+    )
+    request.status, request.decided_by, request.decided_at = Status.APPROVED, actor, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    permissions.forget(request.user)
+    _tell_requester(request)
+    return membership
+
+
+@transaction.atomic
+def reject_membership_request(actor: User, *, request_id: int, reason: str) -> MembershipRequest:
+    """Turn a request down, with a reason the requester will read."""
+    request = _lock_request(request_id)
+    permissions.require(permissions.looks_after(actor, request.grid))
+    _ensure_pending(request)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the resident a reason, so they know what to do next."))
+    if len(reason) > 1000:
+        raise ValidationError(_("The reason has at most 1000 characters."))
+    request.status, request.reason = Status.REJECTED, reason
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    _tell_requester(request)
+    return request
+
+
+@transaction.atomic
+def withdraw_membership_request(actor: User, *, request_id: int) -> MembershipRequest:
+    """Take back one's own pending request."""
+    request = _lock_request(request_id)
+    permissions.require(permissions.is_active(actor) and request.user_id == actor.pk)
+    _ensure_pending(request)
+    request.status, request.decided_at = Status.WITHDRAWN, timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    return request

@@ -1,0 +1,11 @@
+from django import template
+
+from consult.text import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(source: str):
+    """Render user Markdown, sanitised."""
+    return render_markdown(source)

@@ -1,0 +1,184 @@
+"""Pages of the community structure: home, community, grid, account, membership queue."""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from consult import permissions, selectors, services
+from consult.forms import MembershipRequestForm, ProfileForm, RejectForm
+from consult.models import Community, Grid, MembershipRequest
+
+
+def _show_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def home(request):
+    communities = list(Community.objects.all()[:2])
+    if len(communities) == 1:
+        return community_detail(request, slug=communities[0].slug, template="consult/home.html")
+    return render(request, "consult/community_list.html", {"communities": Community.objects.all()})
+
+
+def community_detail(request, slug: str, template: str = "consult/community_detail.html"):
+    community = get_object_or_404(Community, slug=slug)
+    context = {
+        "community": community,
+        "grids": selectors.grids_with_counts(community),
+        "organisations": selectors.organisations_with_reps(community),
+        "committee": selectors.committee_of(community),
+        "counts": selectors.community_counts(community),
+        "home_grid": permissions.home_grid(request.user, community),
+        "can_view_queue": permissions.can_view_membership_queue(request.user, community),
+    }
+    if context["can_view_queue"]:
+        context["queue_count"] = selectors.membership_queue(request.user, community).count()
+    return render(request, template, context)
+
+
+def grid_detail(request, slug: str, number: int):
+    grid = get_object_or_404(Grid.objects.select_related("community"), community__slug=slug, number=number)
+    looks_after = permissions.looks_after(request.user, grid)
+    context = {
+        "grid": grid,
+        "community": grid.community,
+        "workers": grid.memberships.filter(role="grid_worker").select_related("user"),
+        "resident_count": grid.memberships.filter(role="resident").count(),
+        "organisations": selectors.organisations_with_reps(grid.community),
+        "is_resident": permissions.is_resident_of(request.user, grid),
+        "can_request": permissions.can_request_membership(request.user, grid),
+        "residents": selectors.residents_of(grid) if looks_after else None,
+    }
+    return render(request, "consult/grid_detail.html", context)
+
+
+@login_required
+def join(request, slug: str):
+    community = get_object_or_404(Community, slug=slug)
+    form = MembershipRequestForm(request.POST or None, community=community,
+                                 initial={"grid": request.GET.get("grid")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_membership(
+                request.user,
+                grid_id=form.cleaned_data["grid"].pk,
+                unit=form.cleaned_data["unit"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your request was sent. A grid worker will answer it."))
+            return redirect("consult:account")
+    return render(request, "consult/membership_request_form.html", {"form": form, "community": community})
+
+
+@login_required
+def account(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("consult:account")
+    context = {
+        "form": form,
+        "memberships": request.user.memberships.select_related("community", "grid", "organisation"),
+        "requests": request.user.membership_requests.select_related("grid__community", "decided_by"),
+        "communities": Community.objects.all(),
+    }
+    return render(request, "consult/account.html", context)
+
+
+@require_POST
+@login_required
+def withdraw_request(request, pk: int):
+    try:
+        services.withdraw_membership_request(request.user, request_id=pk)
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("Your request was withdrawn."))
+    return redirect("consult:account")
+
+
+@login_required
+def membership_queue(request, slug: str):
+    community = get_object_or_404(Community, slug=slug)
+    if not permissions.can_view_membership_queue(request.user, community):
+        raise Http404
+    context = {
+        "community": community,
+        "pending": selectors.membership_queue(request.user, community),
+        "decided": selectors.recent_decisions(request.user, community),
+        "reject_form": RejectForm(),
+    }
+    return render(request, "consult/membership_queue.html", context)
+
+
+@require_POST
+@login_required
+def decide_request(request, slug: str, pk: int, decision: str):
+    membership_request = get_object_or_404(MembershipRequest, pk=pk, grid__community__slug=slug)
+    if not permissions.looks_after(request.user, membership_request.grid):
+        raise Http404
+    try:
+        if decision == "approve":
+            services.approve_membership_request(request.user, request_id=pk)
+            messages.success(request, _("%(name)s is now a verified resident.")
+                             % {"name": membership_request.user.public_name})
+        else:
+            services.reject_membership_request(
+                request.user, request_id=pk, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("The request was declined and the resident told why."))
+    except ValidationError as error:
+        _show_errors(request, error)
+    return redirect("consult:membership-queue", slug=slug)
+
+
+@require_POST
+def set_language(request):
+    """Switch the language; a signed-in person keeps it as their preference."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {"en", "zh-hans"}:
+        services.update_profile(
+            request.user,
+            display_name=request.user.display_name,
+            language=language,
+            age_band=request.user.age_band,
+        )
+    return i18n.set_language(request)
+
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers: the database and the channel layer answer."""
+    status = {"database": "ok", "channel_layer": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # noqa: BLE001 - report any failure, do not raise
+        status["database"] = f"error: {error.__class__.__name__}"
+    try:
+        layer = get_channel_layer()
+        channel = async_to_sync(layer.new_channel)()
+        async_to_sync(layer.send)(channel, {"type": "healthz"})
+        async_to_sync(layer.receive)(channel)
+    except Exception as error:  # noqa: BLE001
+        status["channel_layer"] = f"error: {error.__class__.__name__}"
+    healthy = all(value == "ok" for value in status.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
