@@ -41,12 +41,11 @@ test: install
 # Recompile the translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: install
 	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore '$(VENV)/*' --ignore 'tests/*'
-	$(PY) manage.py makemessages --domain djangojs --locale zh_Hans --no-obsolete --ignore '$(VENV)/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*'
-	$(PY) manage.py compilemessages --locale zh_Hans
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore '$(VENV)/*'
 
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	  DJANGO_ALLOWED_HOSTS=yishi.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  DJANGO_ALLOWED_HOSTS=yishi.example.org EMAIL_HOST=smtp.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) .pytest_cache

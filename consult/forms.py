@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consult import services
 from consult.models import Grid, MembershipRequest, User
+from consult.models.accounts import AgeBand, Language
 
 
 class SignupExtraForm(forms.Form):
@@ -29,9 +30,17 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
+
     class Meta:
         model = User
         fields = ["display_name", "language", "age_band"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.language:
+            self.initial["language"] = "zh-hans" if (get_language() or "").startswith("zh") else "en"
+        self.fields["age_band"].choices = [("", _("Prefer not to say")), *AgeBand.choices]
 
 
 class MembershipRequestForm(forms.ModelForm):

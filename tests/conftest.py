@@ -1,0 +1,113 @@
+"""Named personas and a small community for every test.
+
+Text fields carry a <script> canary so page tests also check escaping.
+"""
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from consult.models import Community, Grid, Membership, Organisation, User
+
+CANARY = "<script>alert(1)</script>"
+Role = Membership.Role
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(email: str, name: str = "", *, verified: bool = True, **extra) -> User:
+    user = User.objects.create_user(email, "correct horse battery", display_name=name, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+@pytest.fixture
+def community(db) -> Community:
+    return Community.objects.create(
+        name=f"Canary Community {CANARY}", slug="canary", description=f"About us {CANARY}"
+    )
+
+
+@pytest.fixture
+def grid(community) -> Grid:
+    return Grid.objects.create(community=community, number=1, name=f"North {CANARY}", households=300)
+
+
+@pytest.fixture
+def other_grid(community) -> Grid:
+    return Grid.objects.create(community=community, number=2, name="South", households=200)
+
+
+@pytest.fixture
+def organisation(community) -> Organisation:
+    return Organisation.objects.create(
+        community=community, name=f"Evergreen {CANARY}", kind=Organisation.Kind.PROPERTY_MANAGEMENT
+    )
+
+
+@pytest.fixture
+def other_community(db) -> Community:
+    return Community.objects.create(name="Elsewhere", slug="elsewhere")
+
+
+@pytest.fixture
+def other_community_grid(other_community) -> Grid:
+    return Grid.objects.create(community=other_community, number=1, name="Far")
+
+
+def _member(email, name, community, role, **where) -> User:
+    user = make_user(email, name)
+    Membership.objects.create(user=user, community=community, role=role, **where)
+    return user
+
+
+@pytest.fixture
+def resident(grid) -> User:
+    return _member("resident@test.org", f"Rita {CANARY}", grid.community, Role.RESIDENT, grid=grid, unit="B1-101")
+
+
+@pytest.fixture
+def resident_of_other_grid(other_grid) -> User:
+    return _member("resident2@test.org", "Rob", other_grid.community, Role.RESIDENT, grid=other_grid)
+
+
+@pytest.fixture
+def grid_worker(grid) -> User:
+    return _member("worker@test.org", "Wang", grid.community, Role.GRID_WORKER, grid=grid)
+
+
+@pytest.fixture
+def grid_worker_of_other_grid(other_grid) -> User:
+    return _member("worker2@test.org", "Wu", other_grid.community, Role.GRID_WORKER, grid=other_grid)
+
+
+@pytest.fixture
+def chair(community) -> User:
+    return _member("chair@test.org", "Chen", community, Role.COMMITTEE, position="chair")
+
+
+@pytest.fixture
+def moderator(community) -> User:
+    return _member("moderator@test.org", "Mo", community, Role.MODERATOR)
+
+
+@pytest.fixture
+def org_rep(organisation) -> User:
+    return _member("org@test.org", "Oscar", organisation.community, Role.ORG_REP, organisation=organisation)
+
+
+@pytest.fixture
+def outsider_chair(other_community) -> User:
+    return _member("chair@elsewhere.org", "Eve", other_community, Role.COMMITTEE, position="chair")
+
+
+@pytest.fixture
+def newcomer(db) -> User:
+    return make_user("newcomer@test.org", "Nina")
+
+
+@pytest.fixture
+def unverified(db) -> User:
+    return make_user("unverified@test.org", "Uma", verified=False)
