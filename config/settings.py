@@ -135,6 +135,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "yishi.sqlite3",
+            # A file, not memory, so a Daphne process started by the browser tests shares it.
+            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -217,6 +219,14 @@ if env_str("EMAIL_HOST"):
                 "use_ssl": env_bool("EMAIL_USE_SSL", False),
                 "timeout": 20,
             },
+        }
+    }
+elif env_str("YISHI_EMAIL_DIR"):
+    # Each message saved as a file: lets a separate process (or a person) read the mail.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": env_str("YISHI_EMAIL_DIR")},
         }
     }
 else:

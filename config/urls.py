@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from consult import views as consult_views
 
@@ -9,4 +11,5 @@ urlpatterns = [
     path("i18n/setlang/", consult_views.set_language, name="set_language"),
     path("healthz", consult_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
 ]

@@ -12,6 +12,11 @@ CANARY = "<script>alert(1)</script>"
 Role = Membership.Role
 
 
+def pytest_collection_modifyitems(items):
+    """Browser journeys last: Playwright holds an event loop that async tests must not meet."""
+    items.sort(key=lambda item: "/browser/" in str(item.path))
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
