@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # Development profile unless the environment says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate messages bench check-deploy clean
+.PHONY: run test install migrate messages check-deploy clean
 
 $(PY):
 	@py=""; for c in python3.13 python3.12 python3 python; do \

@@ -128,7 +128,7 @@ class Command(BaseCommand):
             email = "resident@example.org" if index == 0 else f"resident{index + 1}@example.org"
             user = self.person(email, name, AGE_CYCLE[index % len(AGE_CYCLE)])
             grid = grids[index % 4 + 1]
-            unit = f"Building {index % 12 + 1}, Unit {index % 3 + 1}, Room {(index % 6 + 1) * 100 + index % 4 + 1}"
+            unit = f"Building {index // 3 + 1}, Unit {index % 3 + 1}, Room {(index % 6 + 1) * 100 + index % 4 + 1}"
             self.membership(user, community, Role.RESIDENT, grid=grid, unit=unit)
         self.person("newcomer@example.org", "Newcomer Ning", AgeBand.AGE_18_29)
         for email, name, number, unit, note in PENDING:
