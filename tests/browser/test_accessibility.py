@@ -1,0 +1,42 @@
+"""Every page passes axe-core's WCAG 2.1 A/AA rules, on a phone and a desktop, in both languages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+PAGES = {
+    None: ["/", "/c/willow-lane/grids/1/", "/accounts/login/", "/accounts/signup/",
+           "/accounts/password/reset/", "/no-such-page/"],
+    "newcomer@example.org": ["/account/", "/c/willow-lane/join/", "/accounts/email/",
+                             "/accounts/password/change/"],
+    "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/"],
+}
+
+
+def sign_in(page, base, email):
+    page.goto(base + "/accounts/login/")
+    page.locator("input[name=login]").fill(email)  # the labels are in either language
+    page.locator("input[name=password]").fill("yishi-demo")
+    page.locator("form.form-card button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_pages_have_no_accessibility_violations(live, browser, width, language):
+    call_command("seed_demo")
+    base, axe, failures = live["url"], Axe(), []
+    for who, paths in PAGES.items():
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+        page = context.new_page()
+        if who:
+            sign_in(page, base, who)
+        for path in paths:
+            page.goto(base + path)
+            results = axe.run(page, options=WCAG)
+            if results.violations_count:
+                failures.append(f"{path} as {who or 'anonymous'}:\n{results.generate_report()}")
+        context.close()
+    assert not failures, "\n".join(failures)
