@@ -4,7 +4,8 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 # Development profile unless the environment says otherwise.
 export DJANGO_DEBUG ?= 1
@@ -19,10 +20,14 @@ $(PY):
 	echo "Creating $(VENV) with $$($$py --version)"; \
 	$$py -m venv $(VENV)
 
-$(STAMP): $(PY) requirements.txt requirements-dev.txt
+$(STAMP): $(PY) requirements.txt
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(DEV_STAMP)
 
 install: $(STAMP)
 
@@ -34,12 +39,12 @@ run: migrate
 	@echo "Yishi on http://127.0.0.1:$(PORT)/ (HTTP and WebSockets, Daphne). Ctrl-C stops it."
 	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
 
-test: install
+test: $(DEV_STAMP)
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations." >&2; exit 1; }
 	$(BIN)/pytest
 
 # Recompile the translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
-messages: install
+messages: $(DEV_STAMP)
 	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore '$(VENV)/*' --ignore 'tests/*'
 	$(PY) manage.py compilemessages --locale zh_Hans --ignore '$(VENV)/*'
 

@@ -22,6 +22,14 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def make_user(email: str, name: str = "", *, verified: bool = True, **extra) -> User:
     user = User.objects.create_user(email, "correct horse battery", display_name=name, **extra)
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
