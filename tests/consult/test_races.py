@@ -1,0 +1,56 @@
+"""Concurrent writes on the real database: locks and constraints decide, exactly once."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections
+
+from consult import services
+from consult.models import Membership, MembershipRequest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(*calls):
+    """Run the calls at the same moment in threads, each with its own connection."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        try:
+            outcomes[i] = call()
+        except Exception as error:  # noqa: BLE001 - the outcome is what we check
+            outcomes[i] = error
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return outcomes
+
+
+def test_two_people_deciding_one_request_at_once_decide_it_once(grid, newcomer, grid_worker, chair):
+    request = services.request_membership(newcomer, grid_id=grid.pk, unit="B2")
+    outcomes = race(
+        lambda: services.approve_membership_request(grid_worker, request_id=request.pk),
+        lambda: services.reject_membership_request(chair, request_id=request.pk, reason="No"),
+    )
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError), outcomes
+    request.refresh_from_db()
+    approved = request.status == "approved"
+    assert Membership.objects.filter(user=newcomer, role="resident").exists() is approved
+
+
+def test_double_clicking_send_makes_one_request(grid, newcomer):
+    outcomes = race(*[
+        lambda: services.request_membership(newcomer, grid_id=grid.pk, unit="B2") for _ in range(4)
+    ])
+    assert sum(isinstance(o, MembershipRequest) for o in outcomes) == 1, outcomes
+    assert all(isinstance(o, (MembershipRequest, ValidationError)) for o in outcomes), outcomes
+    assert MembershipRequest.objects.filter(user=newcomer).count() == 1
