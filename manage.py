@@ -7,6 +7,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # manage.py is the developer's tool: it defaults to the development profile.
+    # The ASGI application (what serves requests) has no such default.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
