@@ -3,7 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from consult import views as consult_views
+from consult.views import community as consult_views
 
 urlpatterns = [
     path("", include("consult.urls")),
@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/setlang/", consult_views.set_language, name="set_language"),
     path("healthz", consult_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("media/<path:path>", consult_views.media, name="media"),
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
 ]

@@ -137,3 +137,65 @@ def can_see_private_details(user, grid: Grid) -> bool:
 
 def can_use_admin(user) -> bool:
     return is_active(user) and user.is_staff
+
+
+# Issues and the follow-up ledger --------------------------------------------------
+
+
+def is_member_of(user, community: Community) -> bool:
+    """Holds any role in the community: resident, grid worker, committee, moderator, representative."""
+    return is_active(user) and any(m.community_id == community.pk for m in memberships(user))
+
+
+def can_raise_issue(user, grid: Grid) -> bool:
+    """Verified residents raise issues in their own grid."""
+    return is_resident_of(user, grid)
+
+
+def can_enter_issue_on_behalf(user, grid: Grid) -> bool:
+    """A grid worker (or the committee) enters an issue for a resident met in person or by phone."""
+    return looks_after(user, grid)
+
+
+def can_see_case(user, issue) -> bool:
+    """Who raised it, their contact and exact address: the grid's workers and the committee."""
+    return looks_after(user, issue.grid)
+
+
+def can_triage(user, issue) -> bool:
+    return looks_after(user, issue.grid) and issue.status in ("new", "needs_info")
+
+
+def can_handle(user, issue) -> bool:
+    """Assign tasks, report from the site, resolve: those who look after the grid, while it is open."""
+    return looks_after(user, issue.grid) and issue.status == "in_progress"
+
+
+def can_comment(user, issue) -> bool:
+    return is_member_of(user, issue.community) and issue.status not in ("merged",)
+
+
+def can_follow(user, issue) -> bool:
+    return is_member_of(user, issue.community) and issue.status != "merged"
+
+
+def can_rate(user, issue, *, following: bool) -> bool:
+    """The reporter and followers rate a resolved issue within the rating window."""
+    return is_active(user) and issue.rating_open and (issue.reporter_id == user.pk or following)
+
+
+def can_update_task(user, task) -> bool:
+    """The task's owner — the person, or a representative of the organisation — and those responsible."""
+    if not is_active(user):
+        return False
+    if task.owner_user_id == user.pk:
+        return True
+    if task.owner_organisation_id and _holds(user, Role.ORG_REP, organisation=task.owner_organisation_id):
+        return True
+    if task.issue_id and looks_after(user, task.issue.grid):
+        return True
+    return is_committee(user, task.decision.community)
+
+
+def can_view_committee_queue(user, community: Community) -> bool:
+    return is_committee(user, community)

@@ -23,6 +23,11 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache: each test starts with none."""
     from django.core.cache import cache
@@ -124,3 +129,22 @@ def newcomer(db) -> User:
 @pytest.fixture
 def unverified(db) -> User:
     return make_user("unverified@test.org", "Uma", verified=False)
+
+
+@pytest.fixture
+def category(community):
+    from consult.models import Category
+
+    return Category.objects.create(community=community, name=f"Lifts {CANARY}")
+
+
+@pytest.fixture
+def issue(grid, category, resident, grid_worker):
+    """An issue raised by the resident of grid 1, with private contact details."""
+    from consult import services
+
+    return services.raise_issue(
+        resident, grid_id=grid.pk, category_id=category.pk, title=f"Lift broken {CANARY}",
+        body=f"The lift in **B1** is stuck {CANARY}", location="Building 1 lobby",
+        contact="+86 139 0000 1111", address="B1-101, Willow Court",
+    )

@@ -9,3 +9,9 @@ register = template.Library()
 def markdown(source: str):
     """Render user Markdown, sanitised."""
     return render_markdown(source)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template, or None."""
+    return mapping.get(key) if mapping else None

@@ -1,10 +1,4 @@
-"""Every state change of the consult app: one function per action.
-
-Each service takes the acting user first and keyword-only arguments, runs in
-one transaction, locks what it changes, checks permission, validates with a
-message a person understands, writes, and schedules mail and real-time
-events for after the commit.
-"""
+"""Membership: asking to join a grid, verifying residents, and one's own profile."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

@@ -182,3 +182,11 @@ def healthz(request):
         status["channel_layer"] = f"error: {error.__class__.__name__}"
     healthy = all(value == "ok" for value in status.values())
     return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
+
+
+def media(request, path: str):
+    """Uploaded photos. They are re-encoded on upload, so each file is a plain image."""
+    from django.conf import settings
+    from django.views.static import serve
+
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

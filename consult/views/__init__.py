@@ -1,0 +1,1 @@
+"""Pages of the consult app, split by topic."""
