@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from consult.consumers import AccountConsumer
+from consult.consumers import AccountConsumer, IssueConsumer, IssueListConsumer
 
 websocket_urlpatterns = [
     path("ws/me/", AccountConsumer.as_asgi()),
+    path("ws/issues/<int:issue_id>/", IssueConsumer.as_asgi()),
+    path("ws/issue-lists/", IssueListConsumer.as_asgi()),
 ]

@@ -1,11 +1,13 @@
-"""The account socket: a signed-in person's own live channel (notifications, decisions)."""
+"""Live sockets of the consult app: the account channel, issue pages and issue lists."""
 
 from typing import Any
+from urllib.parse import parse_qs
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from consult.realtime import user_group
+from consult.realtime import issue_group, issue_list_group, user_group
 
 MAX_FRAME_BYTES = 4096
 
@@ -47,3 +49,83 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
 
     async def forward(self, message: dict[str, Any]) -> None:
         await self.send_json(message["event"])
+
+
+class _PublicWatcher(AsyncJsonWebsocketConsumer):
+    """A read-only socket on public pages: it only says *that* something changed.
+
+    Clients then fetch what they may see over HTTP, so no private detail is
+    ever sent on a shared group, and anyone — signed in or not — may watch.
+    """
+
+    groups_to_join: list[str]
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_to_join", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def join(self) -> None:
+        for group in self.groups_to_join:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is not None and len(text_data) <= MAX_FRAME_BYTES and '"ping"' in text_data:
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_json({"type": "error", "message": _("This socket only listens; send ping or nothing.")})
+
+    async def forward(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["event"])
+
+
+class IssueConsumer(_PublicWatcher):
+    """``/ws/issues/<id>/?since=N``: ``issue.changed`` whenever the issue's timeline grows."""
+
+    async def connect(self) -> None:
+        issue_id = self.scope["url_route"]["kwargs"]["issue_id"]
+        latest = await _latest_event(issue_id)
+        if latest is None:
+            await self.close(code=4404)
+            return
+        self.groups_to_join = [issue_group(issue_id)]
+        await self.join()
+        since = _int(parse_qs(self.scope.get("query_string", b"").decode()).get("since", [""])[0])
+        await self.send_json({"type": "welcome", "issue_id": issue_id, "last_event_id": latest})
+        if since is not None and latest > since:  # missed while away: one catch-up frame
+            await self.send_json({"type": "issue.changed", "issue_id": issue_id, "event_id": latest})
+
+
+class IssueListConsumer(_PublicWatcher):
+    """``/ws/issue-lists/?grids=1,2``: ``issue.changed`` for any issue of those grids."""
+
+    async def connect(self) -> None:
+        raw = parse_qs(self.scope.get("query_string", b"").decode()).get("grids", [""])[0]
+        ids = [i for i in (_int(part) for part in raw.split(",")[:50]) if i is not None]
+        known = await _existing_grids(ids)
+        if not ids or len(known) != len(set(ids)):
+            await self.close(code=4404)
+            return
+        self.groups_to_join = [issue_list_group(i) for i in sorted(known)]
+        await self.join()
+        await self.send_json({"type": "welcome", "grids": sorted(known)})
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+@database_sync_to_async
+def _latest_event(issue_id: int) -> int | None:
+    from consult.models import Issue, IssueEvent
+
+    if not Issue.objects.filter(pk=issue_id).exists():
+        return None
+    return IssueEvent.objects.filter(issue_id=issue_id).order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@database_sync_to_async
+def _existing_grids(ids: list[int]) -> set[int]:
+    from consult.models import Grid
+
+    return set(Grid.objects.filter(pk__in=ids).values_list("pk", flat=True))

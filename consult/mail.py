@@ -29,4 +29,5 @@ def send_to_user_on_commit(user, template: str, context: dict) -> None:
             [user.email],
         )
 
-    transaction.on_commit(send)
+    # robust: a mail server that is down must not turn a saved change into an error page.
+    transaction.on_commit(send, robust=True)

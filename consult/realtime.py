@@ -19,7 +19,7 @@ def _send(group: str, event: dict[str, Any]) -> None:
 
 def publish_to_user_on_commit(user_id: int, event: dict[str, Any]) -> None:
     """Send ``event`` to every open socket of the user once the write is committed."""
-    transaction.on_commit(lambda: _send(user_group(user_id), event))
+    transaction.on_commit(lambda: _send(user_group(user_id), event), robust=True)
 
 
 def issue_group(issue_id: int) -> str:
@@ -37,5 +37,5 @@ def publish_issue_changed_on_commit(issue, event_id: int | None = None) -> None:
     so nothing private travels on a shared group.
     """
     event = {"type": "issue.changed", "issue_id": issue.pk, "event_id": event_id, "status": issue.status}
-    transaction.on_commit(lambda: _send(issue_group(issue.pk), event))
-    transaction.on_commit(lambda: _send(issue_list_group(issue.grid_id), event))
+    transaction.on_commit(lambda: _send(issue_group(issue.pk), event), robust=True)
+    transaction.on_commit(lambda: _send(issue_list_group(issue.grid_id), event), robust=True)

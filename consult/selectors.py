@@ -72,5 +72,9 @@ def recent_decisions(user, community: Community, limit: int = 10):
     return decided.select_related("user", "grid", "decided_by").order_by("-decided_at")[:limit]
 
 
+def workers_of(grid: Grid) -> QuerySet[Membership]:
+    return grid.memberships.filter(role=Role.GRID_WORKER).select_related("user")
+
+
 def residents_of(grid: Grid) -> QuerySet[Membership]:
     return grid.memberships.filter(role=Role.RESIDENT).select_related("user").order_by("unit")

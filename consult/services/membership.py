@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from datetime import timedelta
+
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,7 @@ from consult.models.accounts import AgeBand, Language
 from consult.realtime import publish_to_user_on_commit
 
 Status = MembershipRequest.Status
+REQUESTS_PER_DAY = 5  # each request mails the grid workers: no flooding them
 
 
 @transaction.atomic
@@ -50,17 +53,25 @@ def request_membership(actor: User, *, grid_id: int, unit: str, note: str = "") 
         raise ValidationError(
             _("You already have a request waiting. Withdraw it first to ask for another grid.")
         )
+    recent = MembershipRequest.objects.filter(user=actor, created_at__gte=timezone.now() - timedelta(days=1))
+    if recent.count() >= REQUESTS_PER_DAY:
+        raise ValidationError(_("You have sent several requests today. Please wait until tomorrow."))
     try:
         with transaction.atomic():
             request = MembershipRequest.objects.create(user=actor, grid=grid, unit=unit, note=note)
     except IntegrityError:  # a concurrent request won the race
         raise ValidationError(_("You already have a request waiting.")) from None
     queue = reverse("consult:membership-queue", kwargs={"slug": grid.community.slug})
-    for worker in User.objects.filter(
+    deciders = User.objects.filter(
         memberships__grid=grid, memberships__role=Membership.Role.GRID_WORKER, is_active=True
-    ):
+    )
+    if not deciders.exists():  # a grid without workers: the committee decides
+        deciders = User.objects.filter(
+            memberships__community=grid.community, memberships__role=Membership.Role.COMMITTEE, is_active=True
+        )
+    for decider in deciders:
         send_to_user_on_commit(
-            worker,
+            decider,
             "consult/email/membership_requested",
             {"request": request, "grid": grid, "queue_url": site_url(queue)},
         )
@@ -117,7 +128,7 @@ def _tell_requester(request: MembershipRequest) -> None:
 def approve_membership_request(actor: User, *, request_id: int) -> Membership:
     """Verify the requester as a resident of the grid (moving them if they lived elsewhere)."""
     request = _lock_request(request_id)
-    permissions.require(permissions.looks_after(actor, request.grid))
+    permissions.require(permissions.can_decide_membership_request(actor, request))
     _ensure_pending(request)
     grid = request.grid
     membership, _created = Membership.objects.update_or_create(
@@ -137,7 +148,7 @@ def approve_membership_request(actor: User, *, request_id: int) -> Membership:
 def reject_membership_request(actor: User, *, request_id: int, reason: str) -> MembershipRequest:
     """Turn a request down, with a reason the requester will read."""
     request = _lock_request(request_id)
-    permissions.require(permissions.looks_after(actor, request.grid))
+    permissions.require(permissions.can_decide_membership_request(actor, request))
     _ensure_pending(request)
     reason = reason.strip()
     if not reason:
@@ -155,7 +166,7 @@ def reject_membership_request(actor: User, *, request_id: int, reason: str) -> M
 def withdraw_membership_request(actor: User, *, request_id: int) -> MembershipRequest:
     """Take back one's own pending request."""
     request = _lock_request(request_id)
-    permissions.require(permissions.is_active(actor) and request.user_id == actor.pk)
+    permissions.require(permissions.can_withdraw_membership_request(actor, request))
     _ensure_pending(request)
     request.status, request.decided_at = Status.WITHDRAWN, timezone.now()
     request.save(update_fields=["status", "decided_at"])

@@ -4,7 +4,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +18,8 @@ from consult.forms import MembershipRequestForm, ProfileForm, RejectForm
 from consult.models import Community, Grid, MembershipRequest
 
 
-def _show_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
+def _show_errors(request, error: ValidationError | PermissionDenied) -> None:
+    for message in getattr(error, "messages", None) or [str(error)]:
         messages.error(request, message)
 
 
@@ -52,8 +52,8 @@ def grid_detail(request, slug: str, number: int):
     context = {
         "grid": grid,
         "community": grid.community,
-        "workers": grid.memberships.filter(role="grid_worker").select_related("user"),
-        "resident_count": grid.memberships.filter(role="resident").count(),
+        "workers": selectors.workers_of(grid),
+        "resident_count": selectors.residents_of(grid).count(),
         "organisations": selectors.organisations_with_reps(grid.community),
         "is_resident": permissions.is_resident_of(request.user, grid),
         "can_request": permissions.can_request_membership(request.user, grid),
@@ -106,6 +106,7 @@ def account(request):
 @require_POST
 @login_required
 def withdraw_request(request, pk: int):
+    get_object_or_404(MembershipRequest, pk=pk, user=request.user)  # another's request: 404
     try:
         services.withdraw_membership_request(request.user, request_id=pk)
     except ValidationError as error:
@@ -124,7 +125,6 @@ def membership_queue(request, slug: str):
         "community": community,
         "pending": selectors.membership_queue(request.user, community),
         "decided": selectors.recent_decisions(request.user, community),
-        "reject_form": RejectForm(),
     }
     return render(request, "consult/membership_queue.html", context)
 
@@ -135,17 +135,18 @@ def decide_request(request, slug: str, pk: int, decision: str):
     membership_request = get_object_or_404(MembershipRequest, pk=pk, grid__community__slug=slug)
     if not permissions.looks_after(request.user, membership_request.grid):
         raise Http404
+    form = RejectForm(request.POST)
     try:
         if decision == "approve":
             services.approve_membership_request(request.user, request_id=pk)
             messages.success(request, _("%(name)s is now a verified resident.")
                              % {"name": membership_request.user.public_name})
-        else:
-            services.reject_membership_request(
-                request.user, request_id=pk, reason=request.POST.get("reason", "")
-            )
+        elif form.is_valid():
+            services.reject_membership_request(request.user, request_id=pk, reason=form.cleaned_data["reason"])
             messages.success(request, _("The request was declined and the resident told why."))
-    except ValidationError as error:
+        else:
+            messages.error(request, _("Give the resident a reason, so they know what to do next."))
+    except (ValidationError, PermissionDenied) as error:
         _show_errors(request, error)
     return redirect("consult:membership-queue", slug=slug)
 

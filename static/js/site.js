@@ -9,6 +9,7 @@
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var url = scheme + window.location.host + "/ws/me/";
     var delay = 1000;
+    var refused = 0; // closes that never opened: refused at the handshake (signed out)
 
     function notice(text) {
       var box = document.getElementById("live-notice");
@@ -21,14 +22,15 @@
 
     function open() {
       var socket = new WebSocket(url);
-      socket.addEventListener("open", function () { delay = 1000; });
+      var opened = false;
+      socket.addEventListener("open", function () { delay = 1000; refused = 0; opened = true; });
       socket.addEventListener("message", function (event) {
         var frame;
         try { frame = JSON.parse(event.data); } catch (e) { return; }
         if (frame.type === "membership.request.decided" && frame.message) notice(frame.message);
       });
-      socket.addEventListener("close", function (event) {
-        if (event.code === 4401) return; // signed out: do not retry
+      socket.addEventListener("close", function () {
+        if (!opened && ++refused >= 5) return; // refused again and again: stop trying
         window.setTimeout(open, delay + Math.random() * 500);
         delay = Math.min(delay * 2, 30000);
       });

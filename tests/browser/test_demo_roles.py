@@ -13,7 +13,7 @@ def sign_in(page, base, email):
 
 
 def test_each_demo_role_sees_its_own_actions(live, open_page):
-    call_command("seed_demo")
+    call_command("seed_demo", public_passwords_ok=True)
     base = live["url"]
 
     page = open_page(390)
@@ -52,7 +52,7 @@ def test_each_demo_role_sees_its_own_actions(live, open_page):
 
 
 def test_staff_use_the_admin_under_the_content_security_policy(live, open_page):
-    call_command("seed_demo")
+    call_command("seed_demo", public_passwords_ok=True)
     base = live["url"]
     page = open_page(1280)
     sign_in(page, base, "staff@example.org")

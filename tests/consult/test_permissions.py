@@ -116,3 +116,10 @@ def test_memberships_are_loaded_once_per_user_object(grid, chair, django_assert_
         assert permissions.is_committee(chair, grid.community)
         assert permissions.looks_after(chair, grid)
         assert not permissions.is_moderator(chair, grid.community)
+
+
+def test_nobody_may_decide_their_own_request(grid, chair):
+    request = services.request_membership(chair, grid_id=grid.pk, unit="Chair's flat")
+    assert not permissions.can_decide_membership_request(chair, request)
+    with pytest.raises(PermissionDenied):
+        services.approve_membership_request(chair, request_id=request.pk)

@@ -1,7 +1,8 @@
 """The demo community: what README promises, loaded twice without change."""
 
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from consult import permissions
 from consult.models import Community, Grid, Membership, MembershipRequest, Organisation, User
@@ -15,9 +16,9 @@ def counts():
 
 
 def test_seed_demo_is_idempotent_and_has_the_promised_shape(db, capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", public_passwords_ok=True)
     first = counts()
-    call_command("seed_demo")
+    call_command("seed_demo", public_passwords_ok=True)
     assert counts() == first
     community = Community.objects.get()
     assert community.grids.count() == 4
@@ -32,12 +33,12 @@ def test_seed_demo_is_idempotent_and_has_the_promised_shape(db, capsys):
 
 
 def test_seed_demo_if_empty_leaves_an_existing_community_alone(community):
-    call_command("seed_demo", "--if-empty")
+    call_command("seed_demo", "--if-empty", public_passwords_ok=True)
     assert list(Community.objects.all()) == [community]
 
 
 def test_each_demo_login_has_its_role(db):
-    call_command("seed_demo")
+    call_command("seed_demo", public_passwords_ok=True)
     community = Community.objects.get()
     grid1 = community.grids.get(number=1)
 
@@ -56,3 +57,25 @@ def test_each_demo_login_has_its_role(db):
     assert permissions.represents(login("org@example.org"), org)
     assert permissions.is_moderator(login("moderator@example.org"), community)
     assert login("staff@example.org").is_staff
+
+
+def test_seed_demo_refuses_to_publish_its_passwords_outside_development(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="published password"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert User.objects.filter(email="staff@example.org", is_superuser=True).exists()
+
+
+def test_seed_demo_runs_again_after_someone_moved_a_demo_resident(db):
+    from consult import services
+
+    call_command("seed_demo", public_passwords_ok=True)
+    resident = User.objects.get(email="resident@example.org")
+    grid2 = Grid.objects.get(number=2)
+    request = services.request_membership(resident, grid_id=grid2.pk, unit="Canal Row 9")
+    services.approve_membership_request(User.objects.get(email="committee@example.org"), request_id=request.pk)
+    call_command("seed_demo", public_passwords_ok=True)
+    assert Membership.objects.get(user=resident, role="resident").grid == grid2

@@ -144,3 +144,17 @@ def test_the_profile_keeps_a_tidy_display_name_and_refuses_bad_choices(newcomer)
         services.update_profile(newcomer, display_name="x", language="en", age_band="ancient")
     newcomer.refresh_from_db()
     assert newcomer.display_name == "Nina Li"
+
+
+def test_requests_are_limited_to_five_a_day(grid, newcomer, grid_worker, mailoutbox):
+    for _ in range(5):
+        request = services.request_membership(newcomer, grid_id=grid.pk, unit="B2")
+        services.withdraw_membership_request(newcomer, request_id=request.pk)
+    with pytest.raises(ValidationError, match="several requests today"):
+        services.request_membership(newcomer, grid_id=grid.pk, unit="B2")
+
+
+def test_a_grid_without_workers_sends_requests_to_the_committee(other_grid, newcomer, chair, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_membership(newcomer, grid_id=other_grid.pk, unit="S1")
+    assert [m.to for m in mailoutbox] == [["chair@test.org"]]

@@ -192,3 +192,53 @@ def test_the_allauth_pages_use_the_site_layout(client, db):
     for url in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]:
         page = client.get(url).content.decode()
         assert 'class="site-header"' in page and 'class="language-switcher"' in page, url
+
+
+def test_nobody_verifies_their_own_request(client, grid, grid_worker):
+    request = services.request_membership(grid_worker, grid_id=grid.pk, unit="Staff flat")
+    client.force_login(grid_worker)
+    response = client.post(f"/c/canary/requests/{request.pk}/approve", follow=True)
+    assert "not allowed" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "pending"
+
+
+def test_withdrawing_another_persons_or_a_missing_request_is_404(client, grid, newcomer, resident_of_other_grid):
+    request = services.request_membership(newcomer, grid_id=grid.pk, unit="B2")
+    client.force_login(resident_of_other_grid)
+    assert client.post(reverse("consult:request-withdraw", args=[request.pk])).status_code == 404
+    assert client.post(reverse("consult:request-withdraw", args=[99999])).status_code == 404
+    request.refresh_from_db()
+    assert request.status == "pending"
+
+
+def test_a_mail_server_that_is_down_does_not_lose_or_break_a_request(client, grid, newcomer, grid_worker, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 1}}}
+    client.force_login(newcomer)
+    response = client.post("/c/canary/join/", {"grid": grid.pk, "unit": "B2-202"})
+    assert response.status_code == 302
+    assert MembershipRequest.objects.filter(user=newcomer).exists()
+
+
+def test_healthz_answers_503_when_the_channel_layer_is_down(client, db, settings):
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                           "CONFIG": {"hosts": ["redis://127.0.0.1:9/0"]}}}
+    channel_layers.backends.clear()
+    try:
+        response = client.get("/healthz")
+    finally:
+        channel_layers.backends.clear()
+    assert response.status_code == 503
+    assert json.loads(response.content)["channel_layer"].startswith("error")
+
+
+def test_the_account_page_runs_a_constant_number_of_queries(client, grid, other_grid, newcomer):
+    client.force_login(newcomer)
+    small = _queries(client, "/account/")
+    request = services.request_membership(newcomer, grid_id=grid.pk, unit="B2")
+    services.withdraw_membership_request(newcomer, request_id=request.pk)
+    services.request_membership(newcomer, grid_id=other_grid.pk, unit="S2")
+    assert _queries(client, "/account/") == small

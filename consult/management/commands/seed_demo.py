@@ -2,7 +2,8 @@
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from consult.models import (
@@ -81,9 +82,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing if any community exists already."
         )
+        parser.add_argument(
+            "--public-passwords-ok", action="store_true",
+            help="Load the demo even with DEBUG off (its passwords are public).",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["public_passwords_ok"]:
+            raise CommandError(
+                "The demo accounts share a published password and include a superuser. "
+                "Load them only in development (DJANGO_DEBUG=1), or pass --public-passwords-ok."
+            )
         if options["if_empty"] and Community.objects.exists():
             self.stdout.write("The database already holds a community: demo data not loaded.")
             return
@@ -152,13 +162,14 @@ class Command(BaseCommand):
         return user
 
     def membership(self, user, community, role, *, grid=None, organisation=None, position="", unit=""):
+        # A resident has one home grid per community: if someone moved them, leave them where they are.
+        where = {} if role == Role.RESIDENT else {"grid": grid, "organisation": organisation}
         Membership.objects.get_or_create(
             user=user,
             community=community,
             role=role,
-            grid=grid,
-            organisation=organisation,
-            defaults={"position": position, "unit": unit},
+            **where,
+            defaults={"position": position, "unit": unit, "grid": grid, "organisation": organisation},
         )
 
     def report(self) -> None:
