@@ -15,3 +15,15 @@ def markdown(source: str):
 def get_item(mapping, key):
     """``mapping[key]`` in a template, or None."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def hours(value):
+    """A duration in hours, shown in hours under two days and in days above."""
+    from django.utils.translation import gettext as _
+
+    if value is None:
+        return "—"
+    if value < 48:
+        return _("%(n)s h") % {"n": round(value, 1)}
+    return _("%(n)s d") % {"n": round(value / 24, 1)}

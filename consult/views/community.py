@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consult import permissions, selectors, services
+from consult import selectors_issues as issue_selectors
 from consult.forms import MembershipRequestForm, ProfileForm, RejectForm
 from consult.models import Community, Grid, MembershipRequest
 
@@ -40,6 +41,9 @@ def community_detail(request, slug: str, template: str = "consult/community_deta
         "counts": selectors.community_counts(community),
         "home_grid": permissions.home_grid(request.user, community),
         "can_view_queue": permissions.can_view_membership_queue(request.user, community),
+        "figures": issue_selectors.figures(community.issues.all()),
+        "by_grid": issue_selectors.figures(community.issues.all(), by="grid"),
+        "recent_issues": issue_selectors.issue_list(community)[:5],
     }
     if context["can_view_queue"]:
         context["queue_count"] = selectors.membership_queue(request.user, community).count()
@@ -58,6 +62,10 @@ def grid_detail(request, slug: str, number: int):
         "is_resident": permissions.is_resident_of(request.user, grid),
         "can_request": permissions.can_request_membership(request.user, grid),
         "residents": selectors.residents_of(grid) if looks_after else None,
+        "figures": issue_selectors.figures(grid.issues.all()),
+        "by_category": issue_selectors.figures(grid.issues.all(), by="category"),
+        "by_organisation": issue_selectors.figures(grid.issues.all(), by="organisation"),
+        "recent_issues": issue_selectors.issue_list(grid.community, grid=grid)[:5],
     }
     return render(request, "consult/grid_detail.html", context)
 

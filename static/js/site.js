@@ -28,6 +28,10 @@
         var frame;
         try { frame = JSON.parse(event.data); } catch (e) { return; }
         if (frame.type === "membership.request.decided" && frame.message) notice(frame.message);
+        if (frame.type === "notification.new") {
+          var count = document.getElementById("unread-count");
+          if (count) count.firstChild.nodeValue = String((parseInt(count.firstChild.nodeValue, 10) || 0) + 1);
+        }
       });
       socket.addEventListener("close", function () {
         if (!opened && ++refused >= 5) return; // refused again and again: stop trying
@@ -38,5 +42,87 @@
     open();
   }
 
-  document.addEventListener("DOMContentLoaded", connectAccountSocket);
+  // A socket that reconnects with backoff; `onFrame` gets each JSON frame.
+  function liveSocket(path, onFrame, onOpen) {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var delay = 1000, refused = 0;
+    function open() {
+      var socket = new WebSocket(scheme + window.location.host + path());
+      var opened = false;
+      socket.addEventListener("open", function () {
+        opened = true; refused = 0; delay = 1000;
+        document.getElementById("connection-status").hidden = true;
+        if (onOpen) onOpen();
+      });
+      socket.addEventListener("message", function (event) {
+        try { onFrame(JSON.parse(event.data)); } catch (e) { /* not ours */ }
+      });
+      socket.addEventListener("close", function () {
+        if (!opened && ++refused >= 5) return;
+        if (opened) document.getElementById("connection-status").hidden = false;
+        window.setTimeout(open, delay + Math.random() * 500);
+        delay = Math.min(delay * 2, 30000);
+      });
+    }
+    open();
+  }
+
+  // Fetch this page again and swap in the regions marked data-live-region;
+  // forms are left alone so nothing typed is lost.
+  function refreshRegions(onDone) {
+    fetch(window.location.href, { credentials: "same-origin", headers: { "X-Live-Refresh": "1" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-live-region]").forEach(function (region) {
+          var next = region.id && fresh.getElementById(region.id);
+          if (next) region.innerHTML = next.innerHTML;
+        });
+        if (onDone) onDone(fresh);
+      });
+  }
+
+  function watchIssue() {
+    var issue = document.querySelector("[data-live-issue]");
+    if (!issue) return;
+    var lastEvent = 0;
+    document.querySelectorAll("#timeline [id^='event-']").forEach(function (li) {
+      lastEvent = Math.max(lastEvent, parseInt(li.id.slice(6), 10) || 0);
+    });
+    liveSocket(function () { return "/ws/issues/" + issue.dataset.liveIssue + "/?since=" + lastEvent; },
+      function (frame) {
+        if (frame.type !== "issue.changed") return;
+        if (frame.event_id) lastEvent = Math.max(lastEvent, frame.event_id);
+        refreshRegions(function (fresh) {
+          var next = fresh.querySelector("[data-live-issue]");
+          if (next && next.dataset.status !== issue.dataset.status) {
+            document.getElementById("issue-stale").hidden = false;
+          }
+        });
+      });
+  }
+
+  function watchIssueList() {
+    var list = document.querySelector("[data-live-issue-list]");
+    if (!list || !list.dataset.liveIssueList) return;
+    liveSocket(function () { return "/ws/issue-lists/?grids=" + list.dataset.liveIssueList; },
+      function (frame) {
+        if (frame.type !== "issue.changed") return;
+        fetch(window.location.href, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+          .then(function (response) { return response.ok ? response.text() : null; })
+          .then(function (html) {
+            if (!html) return;
+            var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("issue-results");
+            var current = document.getElementById("issue-results");
+            if (fresh && current) current.innerHTML = fresh.innerHTML;
+          });
+      });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    connectAccountSocket();
+    watchIssue();
+    watchIssueList();
+  });
 })();
