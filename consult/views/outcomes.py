@@ -22,6 +22,7 @@ def outcomes(request):
             done_count=Count("tasks", filter=Q(tasks__status="done"), distinct=True),
         )
         .prefetch_related(Prefetch("tasks", queryset=tasks))
+        .order_by("-decided_at", "-pk")
     )
     page = Paginator(decisions, 20).get_page(request.GET.get("page"))
     return render(request, "consult/outcomes.html", {"page": page})
