@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from consult import forms, permissions, services
 from consult import selectors_issues as selectors
-from consult.models import Community, Issue, IssueFollow, Rating, Task
+from consult.models import Community, Issue, IssueEvent, IssueFollow, Rating, Task
 from consult.views.outcomes import decision_detail
 
 
@@ -106,7 +106,9 @@ def issue_context(user, issue: Issue, **bound) -> dict:
         "issue": issue,
         "community": issue.community,
         "photos": list(issue.photos.all()),
-        "events": issue.events.select_related("actor").order_by("created_at", "pk"),
+        "events": (events := list(issue.events.select_related("actor").order_by("created_at", "pk"))),
+        "site_report_expected": issue.tier == Issue.Tier.EMERGENCY and issue.is_open
+        and not any(e.kind == IssueEvent.Kind.ON_SITE_REPORT for e in events),
         "tasks": tasks,
         "task_forms": {pk: task_forms.get(pk) or task_update_form(pk) for pk in can_update},
         "followers": issue.follows.count(),

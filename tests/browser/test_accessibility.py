@@ -5,13 +5,24 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
-PAGES = {
-    None: ["/", "/c/willow-lane/grids/1/", "/accounts/login/", "/accounts/signup/",
-           "/accounts/password/reset/", "/no-such-page/"],
-    "newcomer@example.org": ["/account/", "/c/willow-lane/join/", "/accounts/email/",
-                             "/accounts/password/change/"],
-    "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/"],
-}
+def pages() -> dict:
+    """The pages to check, for each kind of visitor, on the demo data."""
+    from consult.models import Decision, Issue
+
+    new = Issue.objects.filter(grid__number=1, status="new").first().get_absolute_url()
+    handled = Issue.objects.filter(grid__number=1, status="in_progress", tier="routine").first().get_absolute_url()
+    resolved = Issue.objects.filter(status="resolved").first().get_absolute_url()
+    decision = Decision.objects.first().get_absolute_url()
+    return {
+        None: ["/", "/c/willow-lane/grids/1/", "/accounts/login/", "/accounts/signup/",
+               "/accounts/password/reset/", "/no-such-page/", "/issues/", "/outcomes/", decision, resolved],
+        "newcomer@example.org": ["/account/", "/c/willow-lane/join/", "/accounts/email/",
+                                 "/accounts/password/change/"],
+        "resident@example.org": ["/issues/new", new, "/notifications/"],
+        "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/", "/issues/queue/", new,
+                                   handled],
+        "org@example.org": [handled],
+    }
 
 
 def sign_in(page, base, email):
@@ -27,7 +38,7 @@ def sign_in(page, base, email):
 def test_pages_have_no_accessibility_violations(live, browser, width, language):
     call_command("seed_demo", public_passwords_ok=True)
     base, axe, failures = live["url"], Axe(), []
-    for who, paths in PAGES.items():
+    for who, paths in pages().items():
         context = browser.new_context(viewport={"width": width, "height": 900})
         context.add_cookies([{"name": "django_language", "value": language, "url": base}])
         page = context.new_page()

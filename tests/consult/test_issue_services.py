@@ -321,3 +321,33 @@ def test_unrated_issues_close_after_the_fourteen_day_window(issue, grid_worker, 
     assert issue.status == S.CLOSED
     with pytest.raises(ValidationError):
         services.rate_issue(resident, issue_id=issue.pk, score=5)
+
+
+def test_the_sweep_command_reports_what_it_did(issue, capsys):
+    from django.core.management import call_command
+
+    Issue.objects.filter(pk=issue.pk).update(response_due_at=timezone.now() - timedelta(hours=1))
+    call_command("sweep_issues")
+    assert "1 escalated, 0 closed." in capsys.readouterr().out
+
+
+def test_a_task_update_may_carry_a_cleaned_photo_and_a_fake_one_saves_nothing(issue, grid_worker, organisation, org_rep):
+    routine(issue, grid_worker, organisation)
+    task = Task.objects.get()
+    with pytest.raises(ValidationError, match="not a photo"):
+        services.post_task_update(org_rep, task_id=task.pk, text="See photo", progress=50, status="in_progress",
+                                  photo=upload("fake.jpg"))
+    task.refresh_from_db()
+    assert task.progress == 0 and not task.updates.exists()
+    update = services.post_task_update(org_rep, task_id=task.pk, text="See photo", progress=50, status="in_progress",
+                                       photo=upload("with-gps.jpg"))
+    with Image.open(update.photo.path) as saved:
+        assert not saved.getexif()
+
+
+def test_a_finished_task_takes_no_more_updates(issue, grid_worker, organisation, org_rep):
+    routine(issue, grid_worker, organisation)
+    task = Task.objects.get()
+    services.post_task_update(org_rep, task_id=task.pk, text="Done", progress=100, status="done")
+    with pytest.raises(ValidationError, match="finished"):
+        services.post_task_update(org_rep, task_id=task.pk, text="More", progress=100, status="in_progress")
