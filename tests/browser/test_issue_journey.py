@@ -34,7 +34,13 @@ def test_raise_triage_report_rate_and_reopen(live, open_page):
     rep = make_user("deng@test.org", "Deng Wei")
     Membership.objects.create(user=rep, community=community, role="org_rep", organisation=manager)
 
-    # Mei raises an issue with a photo, on her phone.
+    # Li Na keeps the grid's issue list open on her desk.
+    desk = open_page(1280)
+    sign_in(desk, base, "li@test.org")
+    desk.goto(base + "/issues/")
+    expect(desk.get_by_text("No issue matches")).to_be_visible()
+
+    # Mei raises an issue with a photo, on her phone; it appears on Li Na's list by itself.
     phone = open_page(390)
     sign_in(phone, base, "mei@test.org")
     phone.goto(base + "/issues/new")
@@ -49,10 +55,9 @@ def test_raise_triage_report_rate_and_reopen(live, open_page):
     expect(phone.get_by_text("Awaiting triage").first).to_be_visible()
     expect(phone.get_by_role("img", name="Photo 1 of the issue")).to_be_visible()
     issue = Issue.objects.get()
+    expect(desk.get_by_role("link", name="Lift stuck between floors")).to_be_visible()
 
     # Li Na triages it as routine for the property manager; Mei's open page updates by itself.
-    desk = open_page(1280)
-    sign_in(desk, base, "li@test.org")
     desk.goto(base + issue.get_absolute_url())
     expect(desk.get_by_text("139 0000 1111")).to_be_visible()
     desk.get_by_label("Routine").check()
