@@ -5,7 +5,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from consult.models import Community, Grid, Membership, MembershipRequest, Organisation, User
+from consult.models import (
+    Category,
+    Community,
+    Decision,
+    Grid,
+    Issue,
+    Membership,
+    MembershipRequest,
+    Organisation,
+    Task,
+    User,
+)
 
 
 class GridInline(admin.TabularInline):
@@ -71,3 +82,44 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     inlines = [EmailAddressInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    """Each community's list of issue categories: staff set it up here."""
+
+    list_display = ["name", "community", "position", "active"]
+    list_filter = ["community", "active"]
+    list_editable = ["position", "active"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Issues and the ledger change only through their pages, which check and record every step."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Issue)
+class IssueAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "grid", "category", "status", "tier", "created_at"]
+    list_filter = ["community", "status", "tier", "category"]
+    search_fields = ["title"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "source", "community", "decided_at"]
+    list_filter = ["community", "source"]
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ["title", "owner", "due_date", "status", "progress"]
+    list_filter = ["status"]

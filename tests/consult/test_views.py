@@ -242,3 +242,18 @@ def test_the_account_page_runs_a_constant_number_of_queries(client, grid, other_
     services.withdraw_membership_request(newcomer, request_id=request.pk)
     services.request_membership(newcomer, grid_id=other_grid.pk, unit="S2")
     assert _queries(client, "/account/") == small
+
+
+def test_staff_configure_categories_in_the_admin_but_cannot_edit_issues_there(client, issue, category):
+    from consult.models import Category
+
+    staff = make_user("staff@test.org", "Staff", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert client.get("/admin/consult/category/").status_code == 200
+    response = client.post("/admin/consult/category/add/", {"community": category.community.pk, "name": "Noise",
+                                                             "position": 3, "active": "on"})
+    assert response.status_code == 302 and Category.objects.filter(name="Noise").exists()
+    assert client.get(f"/admin/consult/issue/{issue.pk}/change/").status_code == 200  # view only
+    client.post(f"/admin/consult/issue/{issue.pk}/change/", {"title": "Changed"})
+    issue.refresh_from_db()
+    assert issue.title.startswith("Lift broken")
