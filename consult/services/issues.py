@@ -72,10 +72,19 @@ def _tell_followers(issue: Issue, actor: User | None, message) -> None:
     notify(
         _followers(issue),
         message=message,
-        params={"title": issue.title, "actor": actor.public_name if actor else ""},
+        params={"title": issue.title, "actor": actor_name(issue, actor)},
         url=issue.get_absolute_url(),
         exclude=actor,
     )
+
+
+def actor_name(issue: Issue, actor: User | None):
+    """How an actor is named on an issue: a reporter who chose not to be named stays "the reporter"."""
+    if actor is None:
+        return ""
+    if actor.pk == issue.reporter_id and not issue.name_public:
+        return gettext_lazy("The reporter")
+    return actor.public_name
 
 
 def _text(value: str, *, field: str, required: bool = True, limit: int = 5000) -> str:
@@ -357,7 +366,7 @@ def comment_on_issue(actor: User, *, issue_id: int, text: str) -> IssueEvent:
     _tell_followers(issue, actor, gettext_lazy("%(actor)s commented on “%(title)s”"))
     if issue.status == Status.NEW:
         notify(_grid_workers(issue.grid), message=gettext_lazy("%(actor)s commented on “%(title)s”"),
-               params={"title": issue.title, "actor": actor.public_name}, url=issue.get_absolute_url(),
+               params={"title": issue.title, "actor": actor_name(issue, actor)}, url=issue.get_absolute_url(),
                exclude=actor, email=False)
     return event
 

@@ -1,5 +1,7 @@
 from django import template
 
+from django.utils.translation import gettext as _
+
 from consult.text import render_markdown
 
 register = template.Library()
@@ -9,6 +11,14 @@ register = template.Library()
 def markdown(source: str):
     """Render user Markdown, sanitised."""
     return render_markdown(source)
+
+
+@register.simple_tag
+def actor_on(issue, actor):
+    """The name shown for ``actor`` on ``issue``'s timeline (the reporter may stay unnamed)."""
+    from consult.services.issues import actor_name
+
+    return actor_name(issue, actor) or _("Yishi")
 
 
 @register.filter

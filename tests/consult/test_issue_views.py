@@ -214,3 +214,16 @@ def test_outcomes_list_decisions_with_their_tasks(client, issue, grid_worker, or
     assert "Fix the lift" in html and "0 of 1 task done" in html
     decision = issue.decisions.get()
     assert "Fix the lift" in page(client, decision.get_absolute_url())
+
+
+def test_a_reporter_who_chose_not_to_be_named_stays_unnamed_on_the_timeline_and_in_notifications(client, issue, resident, grid, grid_worker):
+    from consult.models import Notification
+
+    follower = make_user("f@test.org", "Fan")
+    Membership.objects.create(user=follower, community=grid.community, role="resident", grid=grid)
+    services.follow_issue(follower, issue_id=issue.pk)
+    services.comment_on_issue(resident, issue_id=issue.pk, text="Still stuck")
+    html = page(client, issue.get_absolute_url())
+    assert "Rita" not in html and "The reporter" in html
+    note = Notification.objects.get(user=follower)
+    assert "Rita" not in note.message and note.message.startswith("The reporter commented")
