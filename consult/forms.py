@@ -110,8 +110,11 @@ class IssueForm(forms.Form):
         if not on_behalf:
             del self.fields["on_behalf_of"], self.fields["channel"]
         else:
-            self.fields["on_behalf_of"].required = True
-            self.fields["name_public"].label = _("Show the resident's name with this issue")
+            self.fields["on_behalf_of"].help_text = _(
+                "For a resident met on a door visit or by phone; their name stays private. "
+                "Leave empty to raise the issue as yourself, in the grid where you live."
+            )
+            self.fields["name_public"].help_text = _("Only for an issue you raise as yourself.")
 
 
 class IssueFilterForm(forms.Form):

@@ -9,7 +9,7 @@ object, so asking many questions on one page costs one query.
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from consult.models import Community, Grid, Membership, MembershipRequest, Organisation
+from consult.models import Community, Grid, Issue, Membership, MembershipRequest, Organisation
 
 Role = Membership.Role
 _CACHE = "_yishi_memberships"
@@ -161,20 +161,30 @@ def can_see_case(user, issue) -> bool:
 
 
 def can_triage(user, issue) -> bool:
-    return looks_after(user, issue.grid) and issue.status in ("new", "needs_info")
+    return looks_after(user, issue.grid) and issue.status in (Issue.Status.NEW, Issue.Status.NEEDS_INFO)
 
 
 def can_handle(user, issue) -> bool:
     """Assign tasks, report from the site, resolve: those who look after the grid, while it is open."""
-    return looks_after(user, issue.grid) and issue.status == "in_progress"
+    return looks_after(user, issue.grid) and issue.status == Issue.Status.IN_PROGRESS
+
+
+def can_assign_task(user, issue) -> bool:
+    """A major issue is handled jointly: its tasks come from the committee."""
+    return can_handle(user, issue) and (issue.tier != Issue.Tier.MAJOR or is_committee(user, issue.community))
+
+
+def can_resolve(user, issue) -> bool:
+    """Those who assign an issue's tasks also say when it is resolved."""
+    return can_assign_task(user, issue)
 
 
 def can_comment(user, issue) -> bool:
-    return is_member_of(user, issue.community) and issue.status not in ("merged",)
+    return is_member_of(user, issue.community) and issue.status != Issue.Status.MERGED
 
 
 def can_follow(user, issue) -> bool:
-    return is_member_of(user, issue.community) and issue.status != "merged"
+    return is_member_of(user, issue.community) and issue.status != Issue.Status.MERGED
 
 
 def can_rate(user, issue, *, following: bool) -> bool:

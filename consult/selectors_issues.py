@@ -65,13 +65,16 @@ def work_queue(user, community: Community) -> dict:
             escalated_at__isnull=False, status__in=[Status.NEW, Status.NEEDS_INFO]
         ).order_by("escalated_at")
         queue["emergencies"] = base.filter(status=Status.IN_PROGRESS, tier=Issue.Tier.EMERGENCY)
-        queue["major"] = base.filter(status=Status.IN_PROGRESS, tier=Issue.Tier.MAJOR).order_by("created_at")
+        # Major issues wait here until the committee decides how they are handled (a task, a consultation…).
+        queue["major"] = base.filter(
+            status=Status.IN_PROGRESS, tier=Issue.Tier.MAJOR, tasks__isnull=True
+        ).order_by("created_at")
     return queue
 
 
 def tasks_with_updates(tasks: QuerySet[Task]) -> QuerySet[Task]:
     updates = TaskUpdate.objects.select_related("author").order_by("created_at", "pk")
-    return tasks.select_related("owner_user", "owner_organisation", "decision__community", "issue__grid").prefetch_related(
+    return tasks.select_related("owner_user", "owner_organisation", "decision__community", "issue__grid__community").prefetch_related(
         Prefetch("updates", queryset=updates)
     )
 

@@ -141,8 +141,8 @@ class Issue(models.Model):
 
     @property
     def response_overdue(self) -> bool:
-        """Nobody answered within the community's response deadline."""
-        return self.first_response_at is None and self.is_open and timezone.now() > self.response_due_at
+        """Awaiting triage past the deadline (which restarts when the reporter answers a question)."""
+        return self.status == self.Status.NEW and timezone.now() > self.response_due_at
 
     @property
     def rating_closes_at(self):
@@ -177,13 +177,15 @@ def issue_photo_path(instance, filename: str) -> str:
 class IssuePhoto(models.Model):
     """A photo of the issue, re-encoded on upload so no metadata (GPS…) survives."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="photos")
-    token = models.CharField(max_length=32, unique=True)
-    extension = models.CharField(max_length=5)
-    image = models.ImageField(upload_to=issue_photo_path, width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="photos", verbose_name=_("issue"))
+    token = models.CharField(_("file token"), max_length=32, unique=True)
+    extension = models.CharField(_("file type"), max_length=5)
+    image = models.ImageField(
+        _("image"), upload_to=issue_photo_path, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("photo")
@@ -219,6 +221,12 @@ class IssueEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    @property
+    def tier_label(self) -> str:
+        """The tier a triage entry chose, in the reader's language."""
+        tier = self.data.get("tier")
+        return Issue.Tier(tier).label if tier in Issue.Tier.values else ""
+
     class Meta:
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
@@ -228,11 +236,15 @@ class IssueEvent(models.Model):
 class IssueFollow(models.Model):
     """A resident who follows an issue ("me too"): told of changes, may rate."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_issues")
-    created_at = models.DateTimeField(default=timezone.now)
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="follows", verbose_name=_("issue"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_issues", verbose_name=_("person")
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
         constraints = [models.UniqueConstraint(fields=["issue", "user"], name="follow_once")]
 
 
@@ -241,10 +253,10 @@ class Rating(models.Model):
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="ratings")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="ratings")
-    round = models.PositiveSmallIntegerField()
+    round = models.PositiveSmallIntegerField(_("resolution round"))
     score = models.PositiveSmallIntegerField(_("score"))
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
-    by_reporter = models.BooleanField(default=False)
+    by_reporter = models.BooleanField(_("by the reporter"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -6,20 +6,23 @@ message a person understands, writes, and schedules mail and real-time events
 for after the commit.
 """
 
+from consult.services.issue_outcomes import (
+    follow_issue,
+    rate_issue,
+    resolve_issue,
+    sweep_issues,
+    sweep_issues_now_and_then,
+    unfollow_issue,
+)
 from consult.services.issues import (
     ask_for_information,
     assign_task,
     comment_on_issue,
     decline_issue,
-    follow_issue,
     merge_issue,
     raise_issue,
-    rate_issue,
     report_on_site,
-    resolve_issue,
-    sweep_issues,
     triage_issue,
-    unfollow_issue,
 )
 from consult.services.ledger import post_task_update
 from consult.services.membership import (
@@ -48,6 +51,7 @@ __all__ = [
     "request_membership",
     "resolve_issue",
     "sweep_issues",
+    "sweep_issues_now_and_then",
     "triage_issue",
     "unfollow_issue",
     "update_profile",

@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy
 from consult import permissions
 from consult.models import IssueEvent, Task, TaskUpdate, User
 from consult.photos import clean_photo
-from consult.realtime import publish_issue_changed_on_commit
-from consult.services.issues import _followers, _grid_workers
 from consult.services.notify import notify
+from consult.services.timeline import followers, grid_workers, record
 
 Status = Task.Status
 
@@ -53,15 +52,11 @@ def post_task_update(
     task.save(update_fields=["status", "progress", "done_at"])
     if task.issue_id:
         issue = task.issue
-        event = IssueEvent.objects.create(
-            issue=issue, kind=IssueEvent.Kind.TASK_UPDATED, actor=actor, text=text,
-            data={"task_id": task.pk, "task": task.title, "progress": progress, "status": status,
-                  "update_id": update.pk},
-        )
+        record(issue, IssueEvent.Kind.TASK_UPDATED, actor, text, task_id=task.pk, task=task.title,
+               progress=progress, status=status, update_id=update.pk)
         issue.save(update_fields=["updated_at"])
-        publish_issue_changed_on_commit(issue, event.pk)
         notify(
-            [*_followers(issue), *_grid_workers(issue.grid)],
+            [*followers(issue), *grid_workers(issue.grid)],
             message=gettext_lazy("Progress on “%(title)s”: %(progress)s%% — %(status)s"),
             params={"title": task.title, "progress": progress, "status": Status(status).label},
             url=issue.get_absolute_url(),

@@ -16,7 +16,7 @@ def markdown(source: str):
 @register.simple_tag
 def actor_on(issue, actor):
     """The name shown for ``actor`` on ``issue``'s timeline (the reporter may stay unnamed)."""
-    from consult.services.issues import actor_name
+    from consult.services.timeline import actor_name
 
     return actor_name(issue, actor) or _("Yishi")
 

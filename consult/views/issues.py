@@ -30,7 +30,7 @@ def current_community(request) -> Community:
 
 def issue_list(request):
     community = current_community(request)
-    services.sweep_issues()  # deadlines are applied whenever someone looks
+    services.sweep_issues_now_and_then()  # deadlines apply even where no cron runs the sweep
     form = forms.IssueFilterForm(request.GET or None, community=community)
     filters = form.cleaned_data if form.is_valid() else {}
     issues = selectors.issue_list(community, **filters)
@@ -52,7 +52,7 @@ def work_queue(request):
     community = current_community(request)
     if not permissions.can_view_membership_queue(request.user, community):
         raise Http404
-    services.sweep_issues()
+    services.sweep_issues_now_and_then()
     context = {"community": community, **selectors.work_queue(request.user, community)}
     return render(request, "consult/issue_queue.html", context)
 
@@ -125,9 +125,9 @@ def issue_context(user, issue: Issue, **bound) -> dict:
         "ask": permissions.can_triage(user, issue),
         "decline": permissions.can_triage(user, issue),
         "merge": permissions.can_triage(user, issue),
-        "assign": permissions.can_handle(user, issue),
+        "assign": permissions.can_assign_task(user, issue),
         "report": permissions.can_handle(user, issue),
-        "resolve": permissions.can_handle(user, issue),
+        "resolve": permissions.can_resolve(user, issue) and not context["site_report_expected"],
         "rate": permissions.can_rate(user, issue, following=following) and not rated,
     }
     for name, allowed in offer.items():
@@ -223,6 +223,8 @@ def follow(request, pk: int):
             services.unfollow_issue(request.user, issue_id=pk)
         else:
             services.follow_issue(request.user, issue_id=pk)
+    except ValidationError:
+        raise Http404 from None
     except PermissionDenied as error:
         messages.error(request, str(error))
     return redirect("consult:issue-detail", pk=pk)

@@ -30,7 +30,10 @@
         if (frame.type === "membership.request.decided" && frame.message) notice(frame.message);
         if (frame.type === "notification.new") {
           var count = document.getElementById("unread-count");
-          if (count) count.firstChild.nodeValue = String((parseInt(count.firstChild.nodeValue, 10) || 0) + 1);
+          if (count) {
+            count.firstChild.nodeValue = String((parseInt(count.firstChild.nodeValue, 10) || 0) + 1);
+            count.hidden = false;
+          }
         }
       });
       socket.addEventListener("close", function () {
@@ -79,8 +82,21 @@
           var next = region.id && fresh.getElementById(region.id);
           if (next) region.innerHTML = next.innerHTML;
         });
+        addNewCards(fresh);
         if (onDone) onDone(fresh);
       });
+  }
+
+  // Task cards added since the page was loaded are appended, with their forms.
+  function addNewCards(fresh) {
+    var cards = document.getElementById("task-cards");
+    var freshCards = fresh.getElementById("task-cards");
+    if (!cards || !freshCards) return;
+    Array.prototype.forEach.call(freshCards.children, function (card) {
+      if (card.id && !document.getElementById(card.id)) cards.appendChild(document.importNode(card, true));
+    });
+    var section = document.getElementById("tasks-section");
+    if (section && cards.children.length) section.hidden = false;
   }
 
   function watchIssue() {

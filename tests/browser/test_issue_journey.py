@@ -61,12 +61,13 @@ def test_raise_triage_report_rate_and_reopen(live, open_page):
     desk.goto(base + issue.get_absolute_url())
     expect(desk.get_by_text("139 0000 1111")).to_be_visible()
     desk.get_by_label("Routine").check()
-    desk.get_by_label("Task", exact=False).first.fill("Repair the lift")
+    desk.get_by_role("textbox", name=re.compile(r"^Task")).fill("Repair the lift")
     desk.get_by_label("Organisation").select_option(label="Evergreen Property")
     desk.get_by_label("Due").fill((timezone.localdate() + timedelta(days=3)).isoformat())
     desk.get_by_role("button", name="Triage the issue").click()
     expect(desk.get_by_text("The issue was triaged.")).to_be_visible()
     expect(phone.locator("#timeline")).to_contain_text("assigned a task to Evergreen Property")
+    expect(phone.get_by_role("heading", name="Repair the lift")).to_be_visible()  # the new task card, live
 
     # Deng Wei, for the property manager, posts progress and then done.
     manager_page = open_page(390)
