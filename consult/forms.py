@@ -34,7 +34,8 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "language", "age_band"]
+        fields = ["display_name", "language", "age_band", "email_frequency"]
+        widgets = {"email_frequency": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

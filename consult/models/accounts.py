@@ -14,6 +14,12 @@ class AgeBand(models.TextChoices):
     AGE_75_PLUS = "75-plus", _("75 and over")
 
 
+class EmailFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately, one email for each notification")
+    DAILY = "daily", _("Once a day, a digest of the day's notifications")
+    NEVER = "never", _("Never: I read them on the site")
+
+
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     CHINESE = "zh-hans", "简体中文"
@@ -66,6 +72,11 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Optional. Used only for anonymous participation statistics."),
     )
+
+    email_frequency = models.CharField(
+        _("email me"), max_length=12, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATELY
+    )
+    digest_sent_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -31,6 +31,10 @@ class Decision(models.Model):
         Issue, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
         verbose_name=_("issue"),
     )
+    consultation = models.ForeignKey(
+        "consult.Consultation", on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+        verbose_name=_("consultation"),
+    )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",

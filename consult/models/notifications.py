@@ -16,6 +16,9 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    in_digest = models.BooleanField(
+        _("waiting for the daily digest"), default=False, help_text=_("Sent in the next daily email digest.")
+    )
 
     class Meta:
         verbose_name = _("notification")

@@ -11,7 +11,7 @@ from consult import permissions
 from consult.models import Issue, IssueEvent, IssueFollow, Rating, Task, User
 from consult.models.issues import RATING_WINDOW
 from consult.realtime import publish_issue_changed_on_commit
-from consult.services.notify import notify
+from consult.services.notify import notify, send_digests
 from consult.services.timeline import clean_text, committee_of, grid_workers, lock_issue, record, tell_followers
 
 Status, Tier, Kind = Issue.Status, Issue.Tier, IssueEvent.Kind
@@ -119,9 +119,10 @@ def _existing(issue_id: int) -> Issue:
 
 
 def sweep_issues_now_and_then() -> None:
-    """Apply deadlines when someone looks, at most once a minute across processes (cron runs the full sweep)."""
+    """Apply deadlines and send due digests when someone looks, at most once a minute (cron does it too)."""
     if cache.add("yishi:sweep-issues", 1, SWEEP_EVERY_SECONDS):
         sweep_issues()
+        send_digests()
 
 
 def sweep_issues(now=None) -> dict[str, int]:

@@ -22,12 +22,11 @@ from consult.models import (
     IssueEvent,
     IssueFollow,
     IssuePhoto,
-    Membership,
-    Organisation,
     Task,
     User,
 )
 from consult.photos import clean_photos
+from consult.services.ledger import create_task
 from consult.services.notify import notify
 from consult.services.timeline import (
     actor_name,
@@ -160,24 +159,7 @@ def ask_for_information(actor: User, *, issue_id: int, question: str) -> Issue:
 
 
 def _task_for(issue: Issue, actor: User, *, title: str, owner_user_id, owner_organisation_id, due_date) -> Task:
-    if bool(owner_user_id) == bool(owner_organisation_id):
-        raise ValidationError(_("Give the task one owner: a person or an organisation."))
-    if not isinstance(due_date, date):
-        raise ValidationError(_("Give the task a due date."))
-    if due_date < timezone.localdate():
-        raise ValidationError(_("The due date cannot be in the past."))
-    owner_user = owner_org = None
-    if owner_organisation_id:
-        owner_org = Organisation.objects.filter(pk=owner_organisation_id, community=issue.community).first()
-        if owner_org is None:
-            raise ValidationError(_("Choose an organisation of this community."))
-    else:
-        owner_user = User.objects.filter(
-            pk=owner_user_id, is_active=True, memberships__community=issue.community
-        ).first()
-        if owner_user is None:
-            raise ValidationError(_("Choose a person of this community."))
-    decision = issue.decisions.filter(source=Decision.Source.TRIAGE).first() or Decision.objects.create(
+    decision = issue.decisions.filter(source=Decision.Source.TRIAGE).first() or Decision(
         community=issue.community,
         title=issue.title,
         body=_("Handled as a routine matter after triage of issue #%(id)s.") % {"id": issue.pk},
@@ -185,26 +167,12 @@ def _task_for(issue: Issue, actor: User, *, title: str, owner_user_id, owner_org
         issue=issue,
         decided_by=actor,
     )
-    task = Task.objects.create(
-        decision=decision,
-        issue=issue,
-        title=clean_text(title, field=_("The task"), limit=160),
-        owner_user=owner_user,
-        owner_organisation=owner_org,
-        due_date=due_date,
+    task = create_task(
+        actor, decision=decision, issue=issue, title=title, owner_user_id=owner_user_id,
+        owner_organisation_id=owner_organisation_id, due_date=due_date,
     )
     record(issue, Kind.TASK_ASSIGNED, actor, task.title, task_id=task.pk, owner=str(task.owner),
-            due=due_date.isoformat())
-    owners = [owner_user] if owner_user else list(
-        User.objects.filter(memberships__organisation=owner_org, memberships__role=Membership.Role.ORG_REP)
-    )
-    notify(
-        owners,
-        message=gettext_lazy("A task was assigned to you: “%(title)s”"),
-        params={"title": task.title},
-        url=issue.get_absolute_url(),
-        exclude=actor,
-    )
+           due=due_date.isoformat())
     return task
 
 

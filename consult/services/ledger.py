@@ -1,4 +1,6 @@
-"""The follow-up ledger: progress reported on tasks, in public."""
+"""The follow-up ledger: decisions, their tasks, and progress reported on tasks, in public."""
+
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,12 +9,57 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consult import permissions
-from consult.models import IssueEvent, Task, TaskUpdate, User
+from consult.models import Decision, IssueEvent, Membership, Organisation, Task, TaskUpdate, User
 from consult.photos import clean_photo
 from consult.services.notify import notify
-from consult.services.timeline import followers, grid_workers, record
+from consult.services.timeline import clean_text, followers, grid_workers, record
 
 Status = Task.Status
+
+
+def create_task(
+    actor: User, *, decision: Decision, title: str, owner_user_id=None, owner_organisation_id=None,
+    due_date=None, issue=None,
+) -> Task:
+    """Give a decision a task with one owner of its community and a due date; the owner is told.
+
+    Runs inside the caller's transaction, after the caller checked permission. An unsaved
+    ``decision`` is saved only once the task is known to be valid.
+    """
+    community = decision.community
+    if bool(owner_user_id) == bool(owner_organisation_id):
+        raise ValidationError(_("Give the task one owner: a person or an organisation."))
+    if not isinstance(due_date, date):
+        raise ValidationError(_("Give the task a due date."))
+    if due_date < timezone.localdate():
+        raise ValidationError(_("The due date cannot be in the past."))
+    owner_user = owner_org = None
+    if owner_organisation_id:
+        owner_org = Organisation.objects.filter(pk=owner_organisation_id, community=community).first()
+        if owner_org is None:
+            raise ValidationError(_("Choose an organisation of this community."))
+    else:
+        owner_user = User.objects.filter(pk=owner_user_id, is_active=True, memberships__community=community).first()
+        if owner_user is None:
+            raise ValidationError(_("Choose a person of this community."))
+    title = clean_text(title, field=_("The task"), limit=160)
+    if decision.pk is None:
+        decision.save()
+    task = Task.objects.create(
+        decision=decision, issue=issue, title=title, owner_user=owner_user, owner_organisation=owner_org,
+        due_date=due_date,
+    )
+    owners = [owner_user] if owner_user else list(
+        User.objects.filter(memberships__organisation=owner_org, memberships__role=Membership.Role.ORG_REP)
+    )
+    notify(
+        owners,
+        message=gettext_lazy("A task was assigned to you: “%(title)s”"),
+        params={"title": task.title},
+        url=(issue or decision).get_absolute_url(),
+        exclude=actor,
+    )
+    return task
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from consult import permissions
 from consult.mail import send_to_user_on_commit, site_url
 from consult.models import Grid, Membership, MembershipRequest, User
-from consult.models.accounts import AgeBand, Language
+from consult.models.accounts import AgeBand, EmailFrequency, Language
 from consult.realtime import publish_to_user_on_commit
 
 Status = MembershipRequest.Status
@@ -20,8 +20,10 @@ REQUESTS_PER_DAY = 5  # each request mails the grid workers: no flooding them
 
 
 @transaction.atomic
-def update_profile(actor: User, *, display_name: str, language: str, age_band: str) -> User:
-    """Change the actor's own display name, preferred language and age band."""
+def update_profile(
+    actor: User, *, display_name: str, language: str, age_band: str, email_frequency: str | None = None
+) -> User:
+    """Change the actor's own display name, preferred language, age band and how often they get email."""
     permissions.require(permissions.is_active(actor))
     display_name = " ".join(display_name.split())
     if len(display_name) > 60:
@@ -30,8 +32,12 @@ def update_profile(actor: User, *, display_name: str, language: str, age_band: s
         raise ValidationError(_("Choose English or Simplified Chinese."))
     if age_band not in {"", *AgeBand.values}:
         raise ValidationError(_("Choose one of the age bands, or leave it empty."))
+    email_frequency = email_frequency or actor.email_frequency
+    if email_frequency not in EmailFrequency.values:
+        raise ValidationError(_("Choose how often you want email."))
     actor.display_name, actor.language, actor.age_band = display_name, language, age_band
-    actor.save(update_fields=["display_name", "language", "age_band"])
+    actor.email_frequency = email_frequency
+    actor.save(update_fields=["display_name", "language", "age_band", "email_frequency"])
     return actor
 
 

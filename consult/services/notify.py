@@ -1,6 +1,7 @@
 """Telling people: an in-app notification, a live ping and an email, each in the person's language."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,9 @@ from django.utils import timezone, translation
 
 from consult.mail import send_to_user_on_commit, site_url
 from consult.models import Notification, User
+from consult.models.accounts import EmailFrequency
+
+DIGEST_EVERY = timedelta(hours=24)
 from consult.realtime import publish_to_user_on_commit
 
 
@@ -32,13 +36,47 @@ def notify(
         seen.add(user.pk)
         with translation.override(user.language or settings.LANGUAGE_CODE):
             text = str(message) % {k: str(v) for k, v in params.items()}
-        rows.append(Notification(user=user, message=text[:300], url=url))
+        frequency = user.email_frequency if email else EmailFrequency.NEVER
+        rows.append(
+            Notification(user=user, message=text[:300], url=url, in_digest=frequency == EmailFrequency.DAILY)
+        )
         publish_to_user_on_commit(user.pk, {"type": "notification.new", "message": text, "url": url})
-        if email:
+        if frequency == EmailFrequency.IMMEDIATELY:
             send_to_user_on_commit(
                 user, "consult/email/notification", {"message": text, "link": site_url(url) if url else ""}
             )
     Notification.objects.bulk_create(rows)
+
+
+def send_digests(now=None) -> int:
+    """Mail each person who chose a daily digest what they were told since their last one.
+
+    A person gets at most one digest a day; notifications already read on the site are left out.
+    Safe to run often: ``manage.py send_digests`` from cron, and now and then from page views.
+    Returns how many digests were sent.
+    """
+    now = now or timezone.now()
+    due = User.objects.filter(
+        is_active=True, email_frequency=EmailFrequency.DAILY, notifications__in_digest=True
+    ).filter(Q(digest_sent_at=None) | Q(digest_sent_at__lte=now - DIGEST_EVERY)).distinct()
+    sent = 0
+    for user_id in list(due.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=user_id)
+            if user.digest_sent_at and user.digest_sent_at > now - DIGEST_EVERY:
+                continue  # another process sent it a moment ago
+            waiting = Notification.objects.filter(user=user, in_digest=True)
+            items = list(waiting.filter(read_at=None).order_by("created_at", "pk"))
+            waiting.update(in_digest=False)
+            user.digest_sent_at = now
+            user.save(update_fields=["digest_sent_at"])
+            if items:
+                send_to_user_on_commit(
+                    user, "consult/email/digest",
+                    {"items": [{"message": n.message, "link": site_url(n.url) if n.url else ""} for n in items]},
+                )
+                sent += 1
+    return sent
 
 
 @transaction.atomic

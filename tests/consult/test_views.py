@@ -145,10 +145,12 @@ def test_a_grid_worker_sees_only_their_own_grids_requests(client, grid, other_gr
 
 def test_the_account_page_saves_the_profile(client, newcomer):
     client.force_login(newcomer)
-    response = client.post("/account/", {"display_name": "Nina L", "language": "zh-hans", "age_band": "18-29"})
+    response = client.post("/account/", {"display_name": "Nina L", "language": "zh-hans", "age_band": "18-29",
+                                          "email_frequency": "daily"})
     assert response.status_code == 302
     newcomer.refresh_from_db()
-    assert (newcomer.display_name, newcomer.language, newcomer.age_band) == ("Nina L", "zh-hans", "18-29")
+    assert (newcomer.display_name, newcomer.language, newcomer.age_band, newcomer.email_frequency) == (
+        "Nina L", "zh-hans", "18-29", "daily")
     # The preferred language now drives the pages.
     assert "我的账户" in client.get("/account/").content.decode()
 
