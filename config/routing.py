@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from consult.consumers import AccountConsumer, IssueConsumer, IssueListConsumer
+from consult.consumers import AccountConsumer, ConsultationConsumer, IssueConsumer, IssueListConsumer
 
 websocket_urlpatterns = [
     path("ws/me/", AccountConsumer.as_asgi()),
     path("ws/issues/<int:issue_id>/", IssueConsumer.as_asgi()),
     path("ws/issue-lists/", IssueListConsumer.as_asgi()),
+    path("ws/consultations/<int:consultation_id>/", ConsultationConsumer.as_asgi()),
 ]

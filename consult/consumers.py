@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from consult.realtime import issue_group, issue_list_group, user_group
+from consult.realtime import consultation_group, issue_group, issue_list_group, user_group
 
 MAX_FRAME_BYTES = 4096
 
@@ -111,6 +111,28 @@ class IssueListConsumer(_PublicWatcher):
         await self.send_json({"type": "welcome", "grids": sorted(known)})
 
 
+class ConsultationConsumer(_PublicWatcher):
+    """``/ws/consultations/<id>/?since=N``: what changed in a consultation, resumable by event id.
+
+    Frames: ``consultation.changed`` (with ``event_id``, ``kind``, ``proposal_id``, ``comment_id``)
+    and ``proposal.supports`` (a public count). A draft is only watched by its committee.
+    """
+
+    async def connect(self) -> None:
+        consultation_id = self.scope["url_route"]["kwargs"]["consultation_id"]
+        since = _int(parse_qs(self.scope.get("query_string", b"").decode()).get("since", [""])[0])
+        state = await _consultation_state(self.scope.get("user"), consultation_id, since)
+        if state is None:
+            await self.close(code=4404)
+            return
+        latest, missed = state
+        self.groups_to_join = [consultation_group(consultation_id)]
+        await self.join()
+        await self.send_json({"type": "welcome", "consultation_id": consultation_id, "last_event_id": latest})
+        for frame in missed:  # what happened while away, in order
+            await self.send_json(frame)
+
+
 def _int(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
@@ -129,3 +151,21 @@ def _existing_grids(ids: list[int]) -> set[int]:
     from consult.models import Grid
 
     return set(Grid.objects.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@database_sync_to_async
+def _consultation_state(user, consultation_id: int, since: int | None):
+    from consult import permissions
+    from consult.models import Consultation, ConsultationEvent
+
+    consultation = Consultation.objects.select_related("community").filter(pk=consultation_id).first()
+    if consultation is None or not permissions.can_view_consultation(user, consultation):
+        return None
+    events = ConsultationEvent.objects.filter(consultation=consultation).order_by("pk")
+    latest = events.values_list("pk", flat=True).last() or 0
+    missed = []
+    if since is not None:
+        for event in events.filter(pk__gt=since)[:500]:
+            missed.append({"type": "consultation.changed", "event_id": event.pk, "kind": event.kind,
+                           "proposal_id": event.proposal_id, "comment_id": event.comment_id})
+    return latest, missed

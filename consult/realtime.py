@@ -39,3 +39,12 @@ def publish_issue_changed_on_commit(issue, event_id: int | None = None) -> None:
     event = {"type": "issue.changed", "issue_id": issue.pk, "event_id": event_id, "status": issue.status}
     transaction.on_commit(lambda: _send(issue_group(issue.pk), event), robust=True)
     transaction.on_commit(lambda: _send(issue_list_group(issue.grid_id), event), robust=True)
+
+
+def consultation_group(consultation_id: int) -> str:
+    return f"consultation.{consultation_id}"
+
+
+def publish_consultation_on_commit(consultation_id: int, event: dict[str, Any]) -> None:
+    """Tell open pages of a consultation what changed: ids and public counts only."""
+    transaction.on_commit(lambda: _send(consultation_group(consultation_id), event), robust=True)

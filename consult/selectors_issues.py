@@ -67,7 +67,7 @@ def work_queue(user, community: Community) -> dict:
         queue["emergencies"] = base.filter(status=Status.IN_PROGRESS, tier=Issue.Tier.EMERGENCY)
         # Major issues wait here until the committee decides how they are handled (a task, a consultation…).
         queue["major"] = base.filter(
-            status=Status.IN_PROGRESS, tier=Issue.Tier.MAJOR, tasks__isnull=True
+            status=Status.IN_PROGRESS, tier=Issue.Tier.MAJOR, tasks__isnull=True, consultations__isnull=True
         ).order_by("created_at")
     return queue
 

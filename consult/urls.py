@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consult.views import community, issues, outcomes
+from consult.views import community, consultations, issues, outcomes
 
 app_name = "consult"
 
@@ -12,6 +12,20 @@ urlpatterns = [
     path("issues/<int:pk>/follow", issues.follow, name="issue-follow"),
     path("issues/<int:pk>/<str:action>", issues.issue_action, name="issue-action"),
     path("tasks/<int:pk>/update", issues.task_update, name="task-update"),
+    path("consultations/", consultations.consultation_list, name="consultation-list"),
+    path("consultations/new", consultations.consultation_new, name="consultation-new"),
+    path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation-detail"),
+    path("consultations/<int:pk>/edit", consultations.consultation_edit, name="consultation-edit"),
+    path("consultations/<int:pk>/propose", consultations.proposal_new, name="proposal-new"),
+    path("consultations/<int:pk>/<str:action>", consultations.consultation_action, name="consultation-action"),
+    path("attachments/<int:pk>/remove", consultations.attachment_remove, name="attachment-remove"),
+    path("proposals/<int:pk>/", consultations.proposal_detail, name="proposal-detail"),
+    path("proposals/<int:pk>/edit", consultations.proposal_edit, name="proposal-edit"),
+    path("proposals/<int:pk>/<str:action>", consultations.proposal_action, name="proposal-action"),
+    path("comments/<int:pk>/", consultations.comment_fragment, name="comment-fragment"),
+    path("comments/<int:pk>/<str:action>", consultations.comment_action, name="comment-action"),
+    path("search/", consultations.search, name="search"),
+    path("c/<slug:slug>/moderation/", consultations.moderation, name="moderation"),
     path("outcomes/", outcomes.outcomes, name="outcomes"),
     path("outcomes/<int:pk>/", outcomes.decision_detail, name="decision-detail"),
     path("notifications/", outcomes.notifications, name="notifications"),

@@ -125,6 +125,14 @@ class Attachment(models.Model):
         return self.extension != "pdf"
 
 
+class ModerationReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Insults, threats or harassment")
+    PRIVACY = "privacy", _("Someone's private details")
+    OFF_TOPIC = "off_topic", _("Off topic")
+    OTHER = "other", _("Something else")
+
+
 class Proposal(models.Model):
     """What a resident or an organisation proposes; the committee answers every one in writing."""
 
@@ -193,6 +201,10 @@ class Proposal(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.moderation != self.Moderation.VISIBLE
+
+    @property
+    def moderation_reason_label(self) -> str:
+        return ModerationReason(self.moderation_reason).label if self.moderation_reason in ModerationReason.values else ""
 
     @property
     def is_shortlisted(self) -> bool:
@@ -273,6 +285,10 @@ class Comment(models.Model):
     def is_hidden(self) -> bool:
         return self.moderation != self.Moderation.VISIBLE
 
+    @property
+    def moderation_reason_label(self) -> str:
+        return ModerationReason(self.moderation_reason).label if self.moderation_reason in ModerationReason.values else ""
+
 
 class CommentRevision(models.Model):
     """The text a comment had before an edit: the history stays."""
@@ -296,14 +312,6 @@ class CommentUpvote(models.Model):
         verbose_name = _("upvote")
         verbose_name_plural = _("upvotes")
         constraints = [models.UniqueConstraint(fields=["comment", "user"], name="upvote_once")]
-
-
-class ModerationReason(models.TextChoices):
-    SPAM = "spam", _("Spam or advertising")
-    ABUSE = "abuse", _("Insults, threats or harassment")
-    PRIVACY = "privacy", _("Someone's private details")
-    OFF_TOPIC = "off_topic", _("Off topic")
-    OTHER = "other", _("Something else")
 
 
 class Report(models.Model):

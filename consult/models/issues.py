@@ -211,6 +211,7 @@ class IssueEvent(models.Model):
         RATED = "rated", _("rated the result")
         REOPENED = "reopened", _("reopened the issue")
         CLOSED = "closed", _("closed the issue")
+        CONSULTATION = "consultation", _("put the issue before a consultation")
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

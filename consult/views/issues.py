@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from consult import forms, permissions, services
 from consult import selectors_issues as selectors
 from consult.models import Community, Issue, IssueEvent, IssueFollow, Rating, Task
+from consult.forms_consultations import SendToConsultationForm
 from consult.views.outcomes import decision_detail
 
 
@@ -106,6 +107,7 @@ def issue_context(user, issue: Issue, **bound) -> dict:
         "issue": issue,
         "community": issue.community,
         "photos": list(issue.photos.all()),
+        "consultations": list(issue.consultations.exclude(phase="draft")),
         "events": (events := list(issue.events.select_related("actor").order_by("created_at", "pk"))),
         "site_report_expected": issue.tier == Issue.Tier.EMERGENCY and issue.is_open
         and not any(e.kind == IssueEvent.Kind.ON_SITE_REPORT for e in events),
@@ -129,6 +131,7 @@ def issue_context(user, issue: Issue, **bound) -> dict:
         "report": permissions.can_handle(user, issue),
         "resolve": permissions.can_resolve(user, issue) and not context["site_report_expected"],
         "rate": permissions.can_rate(user, issue, following=following) and not rated,
+        "consult": looks_after and issue.is_open,
     }
     for name, allowed in offer.items():
         if allowed or f"{name}_form" in bound:
@@ -187,11 +190,14 @@ ACTIONS = {
                gettext_lazy("Your on-site report was added.")),
     "resolve": (forms.ResolveForm, lambda u, i, d: services.resolve_issue(u, issue_id=i.pk, note=d["note"]),
                 gettext_lazy("The issue is resolved. The reporter and followers are asked to rate it.")),
+    "consult": (SendToConsultationForm,
+                lambda u, i, d: services.send_issue_to_consultation(u, issue_id=i.pk, consultation_id=d["consultation"].pk),
+                gettext_lazy("The issue was put before the consultation.")),
     "rate": (forms.RatingForm,
              lambda u, i, d: services.rate_issue(u, issue_id=i.pk, score=d["score"], comment=d["comment"]),
              gettext_lazy("Thank you for your rating.")),
 }
-COMMUNITY_FORMS = {"triage", "assign"}
+COMMUNITY_FORMS = {"triage", "assign", "consult"}
 
 
 @require_POST

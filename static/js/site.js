@@ -136,9 +136,64 @@
       });
   }
 
+  // A consultation or proposal page: counts, proposals and comments arrive live.
+  function watchConsultation() {
+    var page = document.querySelector("[data-live-consultation]");
+    if (!page) return;
+    var lastEvent = parseInt(page.dataset.lastEvent, 10) || 0;
+    var opened = false;
+
+    function fetchComment(id, replace) {
+      fetch("/comments/" + id + "/", { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (!html) return;
+          var li = new DOMParser().parseFromString(html, "text/html").getElementById("comment-" + id);
+          if (!li || li.dataset.proposal !== page.dataset.proposal) return;
+          var current = document.getElementById("comment-" + id);
+          if (current) {
+            if (!replace) return;
+            var body = document.getElementById("comment-" + id + "-body");
+            var next = li.querySelector("#comment-" + id + "-body");
+            if (body && next) body.replaceWith(document.importNode(next, true));
+            return;
+          }
+          var list = li.dataset.parent ? document.getElementById("replies-" + li.dataset.parent)
+                                       : document.getElementById("comments-root");
+          if (!list) return;
+          var empty = document.getElementById("no-comments");
+          if (empty) empty.remove();
+          list.appendChild(document.importNode(li, true));
+        });
+    }
+
+    liveSocket(function () { return "/ws/consultations/" + page.dataset.liveConsultation + "/?since=" + lastEvent; },
+      function (frame) {
+        if (frame.type === "proposal.supports") {
+          document.querySelectorAll("[data-supports='" + frame.proposal_id + "']").forEach(function (el) {
+            el.textContent = String(frame.supports);
+          });
+          document.querySelectorAll("[data-shortlisted='" + frame.proposal_id + "']").forEach(function (el) {
+            el.hidden = !frame.shortlisted;
+          });
+          return;
+        }
+        if (frame.type !== "consultation.changed") return;
+        if (frame.event_id) lastEvent = Math.max(lastEvent, frame.event_id);
+        if (frame.kind === "comment.new") fetchComment(frame.comment_id, false);
+        else if (frame.kind === "comment.changed") fetchComment(frame.comment_id, true);
+        else refreshRegions();
+      },
+      function () {
+        if (opened) refreshRegions(); // back after a break: counts may have moved meanwhile
+        opened = true;
+      });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     connectAccountSocket();
     watchIssue();
     watchIssueList();
+    watchConsultation();
   });
 })();

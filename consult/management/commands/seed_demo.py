@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
 
-from consult import demo_issues
+from consult import demo_consultations, demo_issues
 
 from consult.models import (
     AgeBand,
@@ -160,6 +160,8 @@ class Command(BaseCommand):
         made = demo_issues.load(community)
         if made:
             self.stdout.write(f"{made} demo issues raised and handled over the past six months.")
+        if demo_consultations.load(community):
+            self.stdout.write("3 demo consultations: concluded, in deliberation, collecting proposals.")
         self.report()
 
     def person(self, email: str, name: str, age_band: str) -> User:

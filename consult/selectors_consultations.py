@@ -1,0 +1,238 @@
+"""Reads for consultation pages: a fixed number of queries whatever the number of proposals and comments."""
+
+from collections import Counter, defaultdict
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from consult import permissions
+from consult.models import (
+    AgeBand,
+    Comment,
+    CommentUpvote,
+    Community,
+    Consultation,
+    ConsultationFollow,
+    Membership,
+    ModerationAction,
+    ModerationReason,
+    Proposal,
+    Report,
+    Support,
+    Task,
+    User,
+)
+from consult.selectors_issues import tasks_with_updates
+
+SMALLEST_GROUP = 5
+
+
+def consultation_list(user, community: Community) -> QuerySet[Consultation]:
+    consultations = community.consultations.select_related("grid").annotate(
+        proposal_count=Count("proposals", filter=Q(proposals__withdrawn_at=None), distinct=True),
+        comment_count=Count("comments", filter=Q(comments__deleted_at=None), distinct=True),
+    )
+    if not permissions.can_manage_consultations(user, community):
+        consultations = consultations.exclude(phase=Consultation.Phase.DRAFT)
+    return consultations.order_by("-phase_changed_at", "-pk")
+
+
+def proposals_of(consultation: Consultation) -> QuerySet[Proposal]:
+    return (
+        consultation.proposals.select_related("author", "organisation", "merged_into", "consultation")
+        .annotate(comment_count=Count("comments", filter=Q(comments__deleted_at=None)))
+        .order_by("-supports_count", "created_at", "pk")
+    )
+
+
+def comment_threads(comments: QuerySet[Comment], user) -> list[Comment]:
+    """Top-level comments, each with ``thread`` (its replies, nested): one query, built in memory."""
+    rows = list(comments.select_related("author").prefetch_related("revisions").order_by("created_at", "pk"))
+    upvoted = set()
+    if user.is_authenticated and rows:
+        upvoted = set(
+            CommentUpvote.objects.filter(user=user, comment__in=[c.pk for c in rows]).values_list("comment_id", flat=True)
+        )
+    children = defaultdict(list)
+    for comment in rows:
+        comment.thread = children[comment.pk]
+        comment.upvoted = comment.pk in upvoted
+        children[comment.parent_id].append(comment)
+    return children[None]
+
+
+def supported_by(user, proposals) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Support.objects.filter(user=user, proposal__in=proposals).values_list("proposal_id", flat=True))
+
+
+def is_following(user, consultation: Consultation) -> bool:
+    return bool(
+        user.is_authenticated and ConsultationFollow.objects.filter(consultation=consultation, user=user).exists()
+    )
+
+
+def hidden_counts(consultation: Consultation) -> list[tuple[str, int]]:
+    """How many comments and proposals are hidden, by reason: public, so moderation is accountable."""
+    counts = Counter()
+    for model in (Comment, Proposal):
+        rows = model.objects.filter(consultation=consultation, moderation="hidden").values("moderation_reason")
+        for row in rows.annotate(n=Count("pk")):
+            counts[row["moderation_reason"]] += row["n"]
+    pending = (
+        Comment.objects.filter(consultation=consultation, moderation="auto_hidden").count()
+        + Proposal.objects.filter(consultation=consultation, moderation="auto_hidden").count()
+    )
+    rows = [(ModerationReason(reason).label, n) for reason, n in sorted(counts.items()) if reason in ModerationReason.values]
+    if pending:
+        rows.append((_("Awaiting a moderator after reports"), pending))
+    return rows
+
+
+def decisions_of(consultation: Consultation) -> list:
+    decisions = list(consultation.decisions.select_related("decided_by").order_by("decided_at", "pk"))
+    tasks = list(tasks_with_updates(Task.objects.filter(decision__in=decisions)))
+    by_decision = defaultdict(list)
+    for task in tasks:
+        by_decision[task.decision_id].append(task)
+    for decision in decisions:
+        decision.task_list = by_decision[decision.pk]
+    return decisions
+
+
+# Statistics ------------------------------------------------------------------------------
+
+
+def merge_small(counts: dict, *, other_label) -> list[tuple[str, int]]:
+    """Groups of fewer than five people are merged into "other", so nobody can be picked out.
+
+    If "other" itself would hold fewer than five, the smallest remaining group joins it, until
+    every group shown has at least five people (or everything is one group).
+    """
+    groups = sorted(((str(label), n) for label, n in counts.items() if n), key=lambda item: (-item[1], item[0]))
+    kept = [g for g in groups if g[1] >= SMALLEST_GROUP]
+    other = sum(n for _label, n in groups if n < SMALLEST_GROUP)
+    while 0 < other < SMALLEST_GROUP and kept:
+        other += kept.pop()[1]
+    return kept + ([(str(other_label), other)] if other else [])
+
+
+def statistics(consultation: Consultation) -> dict:
+    """Participants, proposals and comments, with participants by grid and age band (small groups merged)."""
+    authors = set(consultation.proposals.exclude(author=None).values_list("author_id", flat=True))
+    supporters = set(Support.objects.filter(proposal__consultation=consultation).values_list("user_id", flat=True))
+    commenters = set(
+        consultation.comments.filter(deleted_at=None).exclude(author=None).values_list("author_id", flat=True)
+    )
+    people = authors | supporters | commenters
+    ages = Counter(User.objects.filter(pk__in=people).values_list("age_band", flat=True))
+    grid_of = dict(
+        Membership.objects.filter(user__in=people, community=consultation.community, role=Membership.Role.RESIDENT)
+        .values_list("user_id", "grid__name")
+    )
+    grids = Counter(grid_of.get(pk, _("Organisations and community staff")) for pk in people)
+    age_labels = dict(AgeBand.choices)
+    too_few = len(people) < SMALLEST_GROUP
+    return {
+        "participants": len(people),
+        "proposals": consultation.proposals.filter(withdrawn_at=None).count(),
+        "supports": Support.objects.filter(proposal__consultation=consultation).count(),
+        "comments": consultation.comments.filter(deleted_at=None).count(),
+        "too_few": too_few,
+        "by_grid": [] if too_few else merge_small(dict(grids), other_label=_("Other grids (small groups merged)")),
+        "by_age": [] if too_few else merge_small(
+            {age_labels.get(band, _("Not given")): n for band, n in ages.items()},
+            other_label=_("Other ages (small groups merged)"),
+        ),
+    }
+
+
+# Moderation ------------------------------------------------------------------------------
+
+
+def moderation_queue(community: Community) -> dict:
+    """What waits for a moderator (reported or auto-hidden), and the log of what was done."""
+    reported_comments = (
+        Comment.objects.filter(consultation__community=community)
+        .filter(Q(reports__resolved_at=None, reports__isnull=False) | Q(moderation="auto_hidden"))
+        .select_related("author", "consultation", "proposal")
+        .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at=None)))
+        .distinct()
+        .order_by("created_at")
+    )
+    reported_proposals = (
+        Proposal.objects.filter(consultation__community=community)
+        .filter(Q(reports__resolved_at=None, reports__isnull=False) | Q(moderation="auto_hidden"))
+        .select_related("author", "consultation")
+        .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at=None)))
+        .distinct()
+        .order_by("created_at")
+    )
+    reasons = defaultdict(list)
+    for report in Report.objects.filter(resolved_at=None).filter(
+        Q(comment__consultation__community=community) | Q(proposal__consultation__community=community)
+    ):
+        reasons[("c", report.comment_id) if report.comment_id else ("p", report.proposal_id)].append(report)
+    log = (
+        ModerationAction.objects.filter(consultation__community=community)
+        .select_related("moderator", "consultation", "comment", "proposal")
+        .order_by("-created_at", "-pk")[:100]
+    )
+    return {
+        "comments": [(c, reasons[("c", c.pk)]) for c in reported_comments],
+        "proposals": [(p, reasons[("p", p.pk)]) for p in reported_proposals],
+        "log": log,
+    }
+
+
+# Search ------------------------------------------------------------------------------------
+
+
+def search(community: Community, query: str, *, limit: int = 20) -> dict:
+    """Consultations, proposals and comments matching the words, public ones only.
+
+    On PostgreSQL this uses full-text search (ranked); elsewhere every word must appear in the text.
+    """
+    query = " ".join(query.split())[:200]
+    if not query:
+        return {"consultations": [], "proposals": [], "comments": [], "query": ""}
+    public = ~Q(phase=Consultation.Phase.DRAFT)
+    consultations = community.consultations.filter(public)
+    proposals = Proposal.objects.filter(
+        consultation__community=community, moderation="visible"
+    ).exclude(consultation__phase=Consultation.Phase.DRAFT).select_related("consultation")
+    comments = Comment.objects.filter(
+        consultation__community=community, moderation="visible", deleted_at=None
+    ).exclude(consultation__phase=Consultation.Phase.DRAFT).select_related("consultation", "proposal", "author")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        words = SearchQuery(query, search_type="websearch", config="simple")
+
+        def ranked(qs, *fields):
+            vector = SearchVector(*fields, config="simple")
+            return qs.annotate(rank=SearchRank(vector, words)).filter(rank__gt=0).order_by("-rank", "-pk")
+
+        consultations = ranked(consultations, "title", "body", "conclusion")
+        proposals = ranked(proposals, "title", "body", "answer_text")
+        comments = ranked(comments, "body")
+    else:
+        for word in query.split()[:8]:
+            consultations = consultations.filter(
+                Q(title__icontains=word) | Q(body__icontains=word) | Q(conclusion__icontains=word)
+            )
+            proposals = proposals.filter(
+                Q(title__icontains=word) | Q(body__icontains=word) | Q(answer_text__icontains=word)
+            )
+            comments = comments.filter(body__icontains=word)
+        consultations, proposals, comments = (
+            qs.order_by("-pk") for qs in (consultations, proposals, comments)
+        )
+    return {
+        "query": query,
+        "consultations": list(consultations[:limit]),
+        "proposals": list(proposals[:limit]),
+        "comments": list(comments[:limit]),
+    }
