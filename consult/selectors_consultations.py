@@ -38,12 +38,16 @@ def consultation_list(user, community: Community) -> QuerySet[Consultation]:
     return consultations.order_by("-phase_changed_at", "-pk")
 
 
-def proposals_of(consultation: Consultation) -> QuerySet[Proposal]:
-    return (
-        consultation.proposals.select_related("author", "organisation", "merged_into", "consultation")
+def proposals_of(consultation: Consultation) -> list[Proposal]:
+    """The proposals, most supported first, each pointing at the (already loaded) consultation."""
+    proposals = list(
+        consultation.proposals.select_related("author", "organisation", "merged_into")
         .annotate(comment_count=Count("comments", filter=Q(comments__deleted_at=None)))
         .order_by("-supports_count", "created_at", "pk")
     )
+    for proposal in proposals:
+        proposal.consultation = consultation
+    return proposals
 
 
 def comment_threads(comments: QuerySet[Comment], user) -> list[Comment]:

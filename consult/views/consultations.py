@@ -112,7 +112,7 @@ def consultation_detail(request, pk: int, **bound):
 
 def consultation_context(user, consultation: Consultation, **bound) -> dict:
     community = consultation.community
-    proposals = list(selectors.proposals_of(consultation))
+    proposals = selectors.proposals_of(consultation)
     manage = permissions.can_manage_consultations(user, community)
     context = {
         "consultation": consultation,
@@ -140,9 +140,9 @@ def consultation_context(user, consultation: Consultation, **bound) -> dict:
         "last_event": consultation.events.order_by("-pk").values_list("pk", flat=True).first() or 0,
     }
     if manage and consultation.phase != Phase.CONCLUDED:
-        context["attachment_form"] = bound.get("attachment_form") or AttachmentForm(prefix="attach")
+        context["attach_form"] = bound.get("attach_form") or AttachmentForm(prefix="attach")
         if consultation.phase in (Phase.DELIBERATION, Phase.VOTING):
-            context["conclusion_form"] = bound.get("conclusion_form") or ConclusionForm(prefix="conclude")
+            context["conclude_form"] = bound.get("conclude_form") or ConclusionForm(prefix="conclude")
     if manage and consultation.phase in (Phase.VOTING, Phase.CONCLUDED):
         context["decision_form"] = bound.get("decision_form") or DecisionForm(prefix="decision", community=community)
     return context
