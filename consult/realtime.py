@@ -1,5 +1,6 @@
 """Real-time events for the consult app, sent only after the transaction commits."""
 
+import asyncio
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -13,8 +14,15 @@ def user_group(user_id: int) -> str:
 
 def _send(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, {"type": "forward", "event": event})
+    if layer is None:
+        return
+    message = {"type": "forward", "event": event}
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: a worker thread without an event loop
+        async_to_sync(layer.group_send)(group, message)
+    else:  # called from a thread that runs an event loop: it cannot block, so schedule the send
+        loop.create_task(layer.group_send(group, message))
 
 
 def publish_to_user_on_commit(user_id: int, event: dict[str, Any]) -> None:

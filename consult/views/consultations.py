@@ -155,12 +155,13 @@ def consultation_action(request, pk: int, action: str):
     user = request.user
     if action == "comment":
         form = CommentForm(request.POST, prefix="comment")
-        if _attempt(form, lambda d: services.post_comment(
+        posted = []
+        if _attempt(form, lambda d: posted.append(services.post_comment(
             user, consultation_id=pk, body=d["body"], stance=d["stance"], proposal_id=d["proposal"],
             parent_id=d["parent"],
-        )):
+        ))):
             messages.success(request, _("Your comment was posted."))
-            return redirect(_back(request, consultation))
+            return redirect(posted[0].get_absolute_url())
         target = Proposal.objects.filter(pk=form.data.get("comment-proposal") or 0, consultation=consultation).first()
         if target:
             return proposal_detail(request, target.pk, comment_form=form)
