@@ -7,18 +7,27 @@ from django.core.management import call_command
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 def pages() -> dict:
     """The pages to check, for each kind of visitor, on the demo data."""
-    from consult.models import Decision, Issue
+    from consult.models import Consultation, Decision, Issue
 
     new = Issue.objects.filter(grid__number=1, status="new").first().get_absolute_url()
     handled = Issue.objects.filter(grid__number=1, status="in_progress", tier="routine").first().get_absolute_url()
     resolved = Issue.objects.filter(status="resolved").first().get_absolute_url()
     decision = Decision.objects.first().get_absolute_url()
+    concluded, deliberating, collecting = (
+        Consultation.objects.get(phase=phase) for phase in ("concluded", "deliberation", "collecting")
+    )
+    proposal = deliberating.proposals.order_by("-supports_count").first().get_absolute_url()
     return {
         None: ["/", "/c/willow-lane/grids/1/", "/accounts/login/", "/accounts/signup/",
-               "/accounts/password/reset/", "/no-such-page/", "/issues/", "/outcomes/", decision, resolved],
+               "/accounts/password/reset/", "/no-such-page/", "/issues/", "/outcomes/", decision, resolved,
+               "/consultations/", concluded.get_absolute_url(), "/search/?q=canteen"],
         "newcomer@example.org": ["/account/", "/c/willow-lane/join/", "/accounts/email/",
                                  "/accounts/password/change/"],
-        "resident@example.org": ["/issues/new", new, "/notifications/"],
+        "resident@example.org": ["/issues/new", new, "/notifications/", deliberating.get_absolute_url(), proposal,
+                                 f"/consultations/{collecting.pk}/propose"],
+        "committee@example.org": [deliberating.get_absolute_url(), proposal, "/consultations/new",
+                                  "/c/willow-lane/moderation/"],
+        "moderator@example.org": [collecting.get_absolute_url()],
         "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/", "/issues/queue/", new,
                                    handled],
         "org@example.org": [handled],
