@@ -17,8 +17,10 @@ from consult.models import (
     ConsultationEvent,
     Issue,
     Membership,
+    ModerationAction,
     Organisation,
     Proposal,
+    Report,
     Support,
     User,
 )
@@ -175,6 +177,18 @@ def load(community: Community) -> int:
                               body=["The hall is where the whole community meets; renovate it well.",
                                     "Please keep the hall open during the works.",
                                     "Spend the money on the roof first."][index % 3])
+    # One comment hidden by the moderator, one waiting after reports.
+    moderator = User.objects.filter(memberships__community=community, memberships__role=Role.MODERATOR).first()
+    rude = services.post_comment(residents[9], consultation_id=hall.pk, proposal_id=hall_proposals[4].pk,
+                                 stance="against", body="The dancers are selfish idiots who never think of anyone.")
+    doubtful = services.post_comment(residents[11], consultation_id=hall.pk, stance="neutral",
+                                     body="Buy your paint at my shop on Canal Street, 20% off for neighbours!")
+    for reporter in residents[20:23]:
+        services.report_content(reporter, comment_id=rude.pk, reason="abuse")
+    services.report_content(residents[24], comment_id=doubtful.pk, reason="spam", detail="Advertising")
+    if moderator:
+        services.moderate(moderator, comment_id=rude.pk, action="hide", reason="abuse",
+                          explanation="Argue with the proposal, not with the people behind it.")
     services.advance_phase(chair, consultation_id=hall.pk, to="deliberation")
     services.answer_proposal(chair, proposal_id=hall_proposals[2].pk, answer="accepted",
                              reason="Accepted for the vote: the district requires step-free access anyway.")
@@ -217,3 +231,6 @@ def _date_back(consultation: Consultation, *, collecting: int, deliberation: int
         created_at=now - timedelta(days=max(deliberation, 1))
     )
     ConsultationEvent.objects.filter(consultation=consultation).update(created_at=now - timedelta(days=max(deliberation, 0)))
+    moved = now - timedelta(days=max(deliberation, 0), hours=3)
+    ModerationAction.objects.filter(consultation=consultation).update(created_at=moved)
+    Report.objects.filter(comment__consultation=consultation).update(created_at=moved)

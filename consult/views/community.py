@@ -44,6 +44,9 @@ def community_detail(request, slug: str, template: str = "consult/community_deta
         "figures": issue_selectors.figures(community.issues.all()),
         "by_grid": issue_selectors.figures(community.issues.all(), by="grid"),
         "recent_issues": issue_selectors.issue_list(community)[:5],
+        "open_consultations": community.consultations.filter(
+            phase__in=["collecting", "deliberation", "voting"]
+        ).order_by("-phase_changed_at")[:3],
     }
     if context["can_view_queue"]:
         context["queue_count"] = selectors.membership_queue(request.user, community).count()

@@ -63,6 +63,7 @@ def consultation_list(request):
         "community": community,
         "consultations": selectors.consultation_list(request.user, community),
         "can_manage": permissions.can_manage_consultations(request.user, community),
+        "can_moderate": permissions.can_view_moderation_log(request.user, community),
     }
     return render(request, "consult/consultation_list.html", context)
 
