@@ -180,7 +180,19 @@ class TriageForm(TaskFieldsForm):
     tier = forms.ChoiceField(label=_("Tier"), choices=Issue.Tier.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note for the timeline"), max_length=5000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
-    field_order = ["tier", "note", "task_title", "owner_organisation", "owner_user", "due_date"]
+    consultation = forms.ModelChoiceField(
+        label=_("Major: put it before a consultation"), queryset=None, required=False,
+        empty_label=_("— not now —"), help_text=_("Optional, for a major issue: an open consultation on the matter."),
+    )
+    field_order = ["tier", "note", "task_title", "owner_organisation", "owner_user", "due_date", "consultation"]
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, community=community, **kwargs)
+        self.fields["consultation"].queryset = community.consultations.filter(
+            phase__in=["collecting", "deliberation", "voting"]
+        )
+        if not self.fields["consultation"].queryset.exists():
+            del self.fields["consultation"]
 
 
 class ReportForm(forms.Form):

@@ -26,6 +26,7 @@ from consult.models import (
     User,
 )
 from consult.photos import clean_photos
+from consult.services.consultations import send_issue_to_consultation
 from consult.services.ledger import create_task
 from consult.services.notify import notify
 from consult.services.timeline import (
@@ -187,14 +188,20 @@ def triage_issue(
     owner_user_id: int | None = None,
     owner_organisation_id: int | None = None,
     due_date: date | None = None,
+    consultation_id: int | None = None,
 ) -> Issue:
-    """Sort an issue into routine (a task now), major (joint handling) or emergency (on site)."""
+    """Sort an issue into routine (a task now), major (joint handling) or emergency (on site).
+
+    A major issue can at once be put before an open consultation on the matter.
+    """
     issue = lock_issue(issue_id)
     permissions.require(permissions.looks_after(actor, issue.grid))
     if not permissions.can_triage(actor, issue):
         raise ValidationError(_("This issue was already triaged."))
     if tier not in Tier.values:
         raise ValidationError(_("Choose routine, major or emergency."))
+    if consultation_id and tier != Tier.MAJOR:
+        raise ValidationError(_("Only a major issue is put before a consultation."))
     note = clean_text(note, field=_("The note"), required=False)
     issue.status, issue.tier = Status.IN_PROGRESS, tier
     first_response(issue)
@@ -213,6 +220,8 @@ def triage_issue(
             url=issue.get_absolute_url(),
             exclude=actor,
         )
+    elif tier == Tier.MAJOR and consultation_id:
+        send_issue_to_consultation(actor, issue_id=issue.pk, consultation_id=consultation_id)
     elif tier == Tier.MAJOR:
         notify(
             committee_of(issue),

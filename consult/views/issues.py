@@ -161,7 +161,7 @@ def _triage(user, issue, data):
         user, issue_id=issue.pk, tier=data["tier"], note=data["note"], task_title=data["task_title"],
         owner_user_id=data["owner_user"] and data["owner_user"].pk,
         owner_organisation_id=data["owner_organisation"] and data["owner_organisation"].pk,
-        due_date=data["due_date"],
+        due_date=data["due_date"], consultation_id=data.get("consultation") and data["consultation"].pk,
     )
 
 

@@ -387,3 +387,16 @@ def test_never_means_no_email_but_still_in_app(chair, consultation, proposal, re
     with django_capture_on_commit_callbacks(execute=True):
         services.answer_proposal(chair, proposal_id=proposal.pk, answer="accepted", reason="Yes")
     assert not [m for m in mailoutbox if m.to == [resident.email]] and told(resident, "answered")
+
+
+def test_triage_puts_a_major_issue_straight_before_a_consultation(consultation, issue, grid_worker, chair, client):
+    with pytest.raises(ValidationError, match="Only a major issue"):
+        services.triage_issue(grid_worker, issue_id=issue.pk, tier="emergency", consultation_id=consultation.pk)
+    client.force_login(grid_worker)
+    response = client.post(f"/issues/{issue.pk}/triage", {"triage-tier": "major", "triage-consultation": consultation.pk})
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.tier == "major" and list(issue.consultations.all()) == [consultation]
+    client.force_login(chair)
+    waiting = client.get("/issues/queue/").content.decode().split('id="major-title"')[1].split("</section>")[0]
+    assert f'id="issue-{issue.pk}"' not in waiting  # the committee's joint-handling list: it is handled
