@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from consult.realtime import consultation_group, issue_group, issue_list_group, user_group
 
 MAX_FRAME_BYTES = 4096
+REPLAY_AT_MOST = 50  # missed consultation events replayed one by one; more than that: one "resync"
 
 
 class AccountConsumer(AsyncJsonWebsocketConsumer):
@@ -165,7 +166,11 @@ def _consultation_state(user, consultation_id: int, since: int | None):
     latest = events.values_list("pk", flat=True).last() or 0
     missed = []
     if since is not None:
-        for event in events.filter(pk__gt=since)[:500]:
+        rows = list(events.filter(pk__gt=since)[:REPLAY_AT_MOST + 1])
+        if len(rows) > REPLAY_AT_MOST:  # away too long: one frame that says "reload", not a flood
+            return latest, [{"type": "consultation.changed", "event_id": latest, "kind": "resync",
+                             "proposal_id": None, "comment_id": None}]
+        for event in rows:
             missed.append({"type": "consultation.changed", "event_id": event.pk, "kind": event.kind,
                            "proposal_id": event.proposal_id, "comment_id": event.comment_id})
     return latest, missed

@@ -273,10 +273,10 @@ def can_withdraw_proposal(user, proposal) -> bool:
 
 
 def can_support(user, proposal) -> bool:
-    """One support per resident of the consultation's scope, while supports are open."""
+    """One support per resident of the consultation's scope (not the author), while supports are open."""
     return (
         phase_allows(proposal.consultation, "support") and is_resident_for(user, proposal.consultation)
-        and not proposal.is_withdrawn and not proposal.is_hidden
+        and not proposal.is_withdrawn and not proposal.is_hidden and proposal.author_id != user.pk
     )
 
 
@@ -290,11 +290,16 @@ def can_comment_in(user, consultation) -> bool:
 
 
 def can_change_comment(user, comment) -> bool:
-    """Edit or delete: the author, while the consultation takes comments and the comment is not hidden."""
+    """Edit: the author, while the consultation takes comments and the comment is not hidden."""
     return (
         is_active(user) and comment.author_id == user.pk and not comment.is_deleted and not comment.is_hidden
         and phase_allows(comment.consultation, "comment")
     )
+
+
+def can_delete_comment(user, comment) -> bool:
+    """The author may always take their own words back (a tombstone stays)."""
+    return is_active(user) and comment.author_id == user.pk and not comment.is_deleted
 
 
 def can_upvote(user, comment) -> bool:

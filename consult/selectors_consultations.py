@@ -1,8 +1,11 @@
 """Reads for consultation pages: a fixed number of queries whatever the number of proposals and comments."""
 
+import re
 from collections import Counter, defaultdict
 
+from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +29,8 @@ from consult.models import (
 from consult.selectors_issues import tasks_with_updates
 
 SMALLEST_GROUP = 5
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+STATS_SECONDS = 60
 
 
 def consultation_list(user, community: Community) -> QuerySet[Consultation]:
@@ -124,6 +129,17 @@ def merge_small(counts: dict, *, other_label) -> list[tuple[str, int]]:
 
 
 def statistics(consultation: Consultation) -> dict:
+    """The participation figures, computed at most once a minute per consultation state."""
+    latest = consultation.events.order_by("-pk").values_list("pk", flat=True).first() or 0
+    key = f"yishi:consultation-stats:{consultation.pk}:{latest}:{translation.get_language()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = compute_statistics(consultation)
+        cache.set(key, cached, STATS_SECONDS)
+    return cached
+
+
+def compute_statistics(consultation: Consultation) -> dict:
     """Participants, proposals and comments, with participants by grid and age band (small groups merged)."""
     authors = set(consultation.proposals.exclude(author=None).values_list("author_id", flat=True))
     supporters = set(Support.objects.filter(proposal__consultation=consultation).values_list("user_id", flat=True))
@@ -207,10 +223,15 @@ def search(community: Community, query: str, *, limit: int = 20) -> dict:
     proposals = Proposal.objects.filter(
         consultation__community=community, moderation="visible"
     ).exclude(consultation__phase=Consultation.Phase.DRAFT).select_related("consultation")
-    comments = Comment.objects.filter(
-        consultation__community=community, moderation="visible", deleted_at=None
-    ).exclude(consultation__phase=Consultation.Phase.DRAFT).select_related("consultation", "proposal", "author")
-    if connection.vendor == "postgresql":
+    comments = (
+        Comment.objects.filter(consultation__community=community, moderation="visible", deleted_at=None)
+        .exclude(consultation__phase=Consultation.Phase.DRAFT)
+        .exclude(proposal__moderation__in=["hidden", "auto_hidden"])
+        .select_related("consultation", "proposal", "author")
+    )
+    # PostgreSQL's "simple" configuration splits on spaces, which Chinese text does not have:
+    # for a query with CJK characters, substring matching finds what people expect.
+    if connection.vendor == "postgresql" and not CJK.search(query):
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
         words = SearchQuery(query, search_type="websearch", config="simple")

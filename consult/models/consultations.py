@@ -350,6 +350,7 @@ class ModerationAction(models.Model):
         AUTO_HIDE = "auto_hide", _("hidden after reports")
         HIDE = "hide", _("hidden")
         RESTORE = "restore", _("restored")
+        DISMISS = "dismiss", _("kept, reports dismissed")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="moderation_actions")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")

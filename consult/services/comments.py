@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from consult import permissions
@@ -56,6 +57,8 @@ def post_comment(
         proposal = Proposal.objects.filter(pk=proposal_id, consultation=consultation).first()
         if proposal is None:
             raise ValidationError(_("Comment on a proposal of this consultation."))
+        if proposal.is_hidden:
+            raise ValidationError(_("This proposal is hidden and takes no comments."))
     if parent_id:
         parent = Comment.objects.select_related("author").filter(pk=parent_id, consultation=consultation).first()
         if parent is None or parent.proposal_id != (proposal.pk if proposal else None):
@@ -108,9 +111,7 @@ def edit_comment(actor: User, *, comment_id: int, body: str) -> Comment:
 def delete_comment(actor: User, *, comment_id: int) -> Comment:
     """The author deletes; a tombstone keeps the thread's replies in place."""
     comment = lock_comment(comment_id)
-    permissions.require(
-        permissions.can_change_comment(actor, comment), _("Only the author can delete a comment, while comments are open.")
-    )
+    permissions.require(permissions.can_delete_comment(actor, comment), _("Only the author can delete a comment."))
     comment.deleted_at = timezone.now()
     comment.save(update_fields=["deleted_at"])
     log_event(comment.consultation, "comment.changed", comment=comment)
@@ -170,19 +171,25 @@ def report_content(actor: User, *, reason: str, detail: str = "", comment_id=Non
     except IntegrityError:
         raise ValidationError(_("You already reported this.")) from None
     open_reports = Report.objects.filter(resolved_at=None, **_field(target)).count()
-    if open_reports >= Report.AUTO_HIDE_AT and target.moderation == Moderation.VISIBLE:
+    hidden_now = open_reports >= Report.AUTO_HIDE_AT and target.moderation == Moderation.VISIBLE
+    kind = gettext_lazy("comment") if isinstance(target, Comment) else gettext_lazy("proposal")
+    if hidden_now:
         target.moderation = Moderation.AUTO_HIDDEN
         target.save(update_fields=["moderation"])
         ModerationAction.objects.create(consultation=consultation, action=ModerationAction.Action.AUTO_HIDE,
                                         reason=reason, **_field(target))
         log_event(consultation, f"{'comment' if isinstance(target, Comment) else 'proposal'}.changed",
                   **_field(target))
+        if target.author_id:
+            notify([target.author], url=target.get_absolute_url(), params={"kind": kind, "title": consultation.title},
+                   message=gettext_lazy("Your %(kind)s in “%(title)s” was reported several times and is hidden "
+                                        "until a moderator looks at it."))
     notify(
         _moderators(consultation.community),
         message=gettext_lazy("Something was reported in “%(title)s” and waits for a moderator."),
         params={"title": consultation.title},
-        url=f"/c/{consultation.community.slug}/moderation/",
-        email=False,
+        url=reverse("consult:moderation", kwargs={"slug": consultation.community.slug}),
+        email=hidden_now,  # mail when it was hidden; single reports wait in the queue
     )
     return report
 
@@ -195,8 +202,19 @@ def moderate(actor: User, *, action: str, reason: str, explanation: str, comment
     permissions.require(
         permissions.can_moderate(actor, consultation.community), _("Only the community's moderators moderate.")
     )
-    if action not in ("hide", "restore"):
-        raise ValidationError(_("Choose to hide or to restore."))
+    if action not in ("hide", "restore", "dismiss"):
+        raise ValidationError(_("Choose to hide, to restore, or to keep it and dismiss the reports."))
+    if action == "dismiss":
+        if target.moderation != Moderation.VISIBLE:
+            raise ValidationError(_("This is hidden: restore it instead."))
+        Report.objects.filter(resolved_at=None, **_field(target)).update(resolved_at=timezone.now())
+        ModerationAction.objects.create(consultation=consultation, moderator=actor, action=action,
+                                        explanation=clean_text(explanation, field=_("The explanation"),
+                                                               required=False, limit=300), **_field(target))
+        return target
+    if (action == "restore" and isinstance(target, Proposal) and consultation.phase == "concluded"
+            and not target.answer and not target.is_withdrawn):
+        raise ValidationError(_("The consultation is concluded and this proposal has no answer: it stays hidden."))
     if action == "hide" and reason not in ModerationReason.values:
         raise ValidationError(_("Choose the reason it is hidden."))
     explanation = clean_text(explanation, field=_("The explanation"), required=action == "hide", limit=300)

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from consult import permissions
 from consult.models import (
@@ -162,8 +162,9 @@ def advance_phase(actor: User, *, consultation_id: int, to: str) -> Consultation
 
 
 def unanswered(consultation: Consultation):
-    """Proposals that still wait for the committee's written answer."""
-    return consultation.proposals.filter(withdrawn_at=None, answer="", moderation="visible")
+    """Proposals that still wait for the committee's written answer (hidden by a moderator: none needed;
+    hidden after reports: a moderator decides first, so they still count)."""
+    return consultation.proposals.filter(withdrawn_at=None, answer="").exclude(moderation="hidden")
 
 
 @transaction.atomic
@@ -175,9 +176,11 @@ def conclude_consultation(actor: User, *, consultation_id: int, conclusion: str)
         raise ValidationError(_("A consultation is concluded after its deliberation or voting phase."))
     waiting = unanswered(consultation).count()
     if waiting:
-        raise ValidationError(
-            _("%(count)s proposals still wait for an answer. Answer each one before concluding.") % {"count": waiting}
-        )
+        raise ValidationError(ngettext(
+            "%(count)s proposal still waits for an answer (or for a moderator). Answer it before concluding.",
+            "%(count)s proposals still wait for an answer (or for a moderator). Answer each one before concluding.",
+            waiting,
+        ) % {"count": waiting})
     consultation.conclusion = clean_text(conclusion, field=_("The conclusion"), limit=20000)
     consultation.phase = Phase.CONCLUDED
     consultation.concluded_at = consultation.phase_changed_at = timezone.now()
@@ -303,8 +306,8 @@ def _tell_linked_issues(consultation: Consultation, actor: User, message) -> Non
 @transaction.atomic
 def send_issue_to_consultation(actor: User, *, issue_id: int, consultation_id: int) -> Issue:
     """Joint handling: put an open issue before a consultation (from triage, or later)."""
+    consultation = lock_consultation(consultation_id)  # consultation first, then issue: as the conclusion does
     issue = lock_issue(issue_id)
-    consultation = lock_consultation(consultation_id)
     permissions.require(
         permissions.looks_after(actor, issue.grid),
         _("Only this grid's workers and the committee can send an issue to a consultation."),

@@ -102,9 +102,11 @@ def answer_proposal(actor: User, *, proposal_id: int, answer: str, reason: str, 
         raise ValidationError(_("Choose an answer: accepted, merged, not feasible or already planned."))
     merged_into = None
     if answer == Answer.MERGED:
-        merged_into = Proposal.objects.filter(
-            pk=merged_into_id, consultation=proposal.consultation, withdrawn_at=None
-        ).exclude(pk=proposal.pk).first()
+        merged_into = (
+            Proposal.objects.filter(pk=merged_into_id, consultation=proposal.consultation, withdrawn_at=None,
+                                    moderation="visible")
+            .exclude(pk=proposal.pk).exclude(merged_into=proposal).first()
+        )
         if merged_into is None:
             raise ValidationError(_("Choose the proposal of this consultation it was merged into."))
     proposal.answer = answer
@@ -116,7 +118,8 @@ def answer_proposal(actor: User, *, proposal_id: int, answer: str, reason: str, 
     notify(
         [proposal.author, *User.objects.filter(supports__proposal=proposal)],
         message=gettext_lazy("The committee answered “%(title)s”: %(answer)s"),
-        params={"title": proposal.title, "answer": Answer(answer).label},
+        params={"title": proposal.title if not proposal.is_hidden else f"#{proposal.pk}",
+                "answer": Answer(answer).label},
         url=proposal.get_absolute_url(),
         exclude=actor,
     )

@@ -133,9 +133,11 @@ def consultation_context(user, consultation: Consultation, **bound) -> dict:
         "can_comment": permissions.can_comment_in(user, consultation),
         "can_manage": manage,
         "can_moderate": permissions.can_moderate(user, community),
+        "can_see_history": permissions.can_view_moderation_log(user, community),
         "can_report": permissions.is_member_of(user, community),
-        "unanswered": sum(1 for p in proposals if not p.answer and not p.is_withdrawn and not p.is_hidden),
+        "unanswered": sum(1 for p in proposals if not p.answer and not p.is_withdrawn and p.moderation != "hidden"),
         "comment_form": bound.get("comment_form") or CommentForm(prefix="comment"),
+        "comment_edit": bound.get("comment_edit"),
         "report_form": ContentReportForm(prefix="report"),
         "moderate_form": ModerateForm(prefix="moderate"),
         "last_event": consultation.events.order_by("-pk").values_list("pk", flat=True).first() or 0,
@@ -163,7 +165,8 @@ def consultation_action(request, pk: int, action: str):
         ))):
             messages.success(request, _("Your comment was posted."))
             return redirect(posted[0].get_absolute_url())
-        target = Proposal.objects.filter(pk=form.data.get("comment-proposal") or 0, consultation=consultation).first()
+        raw = form.data.get("comment-proposal", "")
+        target = Proposal.objects.filter(pk=int(raw), consultation=consultation).first() if raw.isdigit() else None
         if target:
             return proposal_detail(request, target.pk, comment_form=form)
         return consultation_detail(request, pk, comment_form=form)
@@ -207,8 +210,15 @@ def _press(request, call) -> bool:
 
 
 def _back(request, fallback) -> str:
+    """Where to return after a button: ``next``, else the page the button was on, else ``fallback``."""
     target = request.POST.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else fallback.get_absolute_url()
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    referer = request.headers.get("Referer", "")
+    origin = f"{request.scheme}://{request.get_host()}/"
+    if referer.startswith(origin):
+        return "/" + referer[len(origin):]
+    return fallback.get_absolute_url()
 
 
 @require_POST
@@ -261,10 +271,12 @@ def proposal_detail(request, pk: int, **bound):
         "can_support": {proposal.pk} if permissions.can_support(user, proposal) else set(),
         "can_edit": permissions.can_edit_proposal(user, proposal),
         "can_withdraw": permissions.can_withdraw_proposal(user, proposal),
-        "can_comment": permissions.can_comment_in(user, consultation),
+        "can_comment": permissions.can_comment_in(user, consultation) and not proposal.is_hidden,
         "can_moderate": permissions.can_moderate(user, consultation.community),
+        "can_see_history": permissions.can_view_moderation_log(user, consultation.community),
         "can_report": permissions.is_member_of(user, consultation.community),
         "comment_form": bound.get("comment_form") or CommentForm(prefix="comment", initial={"proposal": proposal.pk}),
+        "comment_edit": bound.get("comment_edit"),
         "report_form": ContentReportForm(prefix="report"),
         "moderate_form": ModerateForm(prefix="moderate"),
         "merged_here": list(proposal.merged_proposals.all()),
@@ -280,8 +292,9 @@ def proposal_detail(request, pk: int, **bound):
 @login_required
 def proposal_edit(request, pk: int):
     proposal = _proposal(request, pk)
-    if not permissions.can_edit_proposal(request.user, proposal):
+    if request.method != "POST" and not permissions.can_edit_proposal(request.user, proposal):
         raise PermissionDenied(_("A proposal can be edited by its author until deliberation starts, unless it was answered."))
+    # On POST the service decides; if it refuses, the text typed stays in the form with the reason.
     form = ProposalForm(request.POST or None, initial={"title": proposal.title, "body": proposal.body})
     if request.method == "POST" and _attempt(form, lambda d: services.edit_proposal(
         request.user, proposal_id=pk, title=d["title"], body=d["body"]
@@ -371,9 +384,11 @@ def comment_fragment(request, pk: int):
         "consultation": consultation,
         "can_comment": permissions.can_comment_in(request.user, consultation),
         "can_moderate": permissions.can_moderate(request.user, consultation.community),
+        "can_see_history": permissions.can_view_moderation_log(request.user, consultation.community),
         "can_report": permissions.is_member_of(request.user, consultation.community),
         "report_form": ContentReportForm(prefix="report"),
         "moderate_form": ModerateForm(prefix="moderate"),
+        "comment_edit": None,
     }
     return render(request, "includes/comment.html", context)
 
@@ -387,11 +402,13 @@ def comment_action(request, pk: int, action: str):
         form = CommentEditForm(request.POST, prefix=f"edit{pk}")
         if _attempt(form, lambda d: services.edit_comment(user, comment_id=pk, body=d["body"])):
             messages.success(request, _("Your comment was saved."))
-        else:
-            for message in [e for errors in form.errors.values() for e in errors]:
-                messages.error(request, message)
-            messages.info(request, _("Your text was: %(text)s") % {"text": request.POST.get(f"edit{pk}-body", "")[:500]})
-        return redirect(comment.get_absolute_url())
+            return redirect(comment.get_absolute_url())
+        # Show the page again with the edit open, the text as typed, and why it was refused.
+        failed = {"pk": pk, "text": request.POST.get(f"edit{pk}-body", ""),
+                  "errors": [e for errors in form.errors.values() for e in errors]}
+        if comment.proposal_id:
+            return proposal_detail(request, comment.proposal_id, comment_edit=failed)
+        return consultation_detail(request, comment.consultation_id, comment_edit=failed)
     buttons = {
         "delete": (lambda: services.delete_comment(user, comment_id=pk), gettext_lazy("Your comment was deleted.")),
         "upvote": (lambda: services.upvote_comment(user, comment_id=pk), gettext_lazy("Upvoted.")),

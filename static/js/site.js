@@ -72,7 +72,11 @@
 
   // Fetch this page again and swap in the regions marked data-live-region;
   // forms are left alone so nothing typed is lost.
+  // One refresh at a time, and at most one more waiting: a burst of events costs two fetches.
+  var refreshing = false, refreshAgain = null;
   function refreshRegions(onDone) {
+    if (refreshing) { refreshAgain = onDone || refreshAgain || function () {}; return; }
+    refreshing = true;
     fetch(window.location.href, { credentials: "same-origin", headers: { "X-Live-Refresh": "1" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
@@ -80,10 +84,17 @@
         var fresh = new DOMParser().parseFromString(html, "text/html");
         document.querySelectorAll("[data-live-region]").forEach(function (region) {
           var next = region.id && fresh.getElementById(region.id);
-          if (next) region.innerHTML = next.innerHTML;
+          if (next) {
+            region.innerHTML = next.innerHTML;
+            if (window.htmx) window.htmx.process(region); // buttons inside keep working in place
+          }
         });
         addNewCards(fresh);
         if (onDone) onDone(fresh);
+      })
+      .finally(function () {
+        refreshing = false;
+        if (refreshAgain) { var again = refreshAgain; refreshAgain = null; refreshRegions(again); }
       });
   }
 
@@ -180,8 +191,10 @@
         }
         if (frame.type !== "consultation.changed") return;
         if (frame.event_id) lastEvent = Math.max(lastEvent, frame.event_id);
-        if (frame.kind === "comment.new") fetchComment(frame.comment_id, false);
-        else if (frame.kind === "comment.changed") fetchComment(frame.comment_id, true);
+        var here = String(frame.proposal_id || "") === page.dataset.proposal;
+        if (frame.kind === "resync") { document.getElementById("page-stale").hidden = false; refreshRegions(); }
+        else if (frame.kind === "comment.new") { if (here) fetchComment(frame.comment_id, false); }
+        else if (frame.kind === "comment.changed") { if (here) fetchComment(frame.comment_id, true); }
         else refreshRegions();
       },
       function () {

@@ -173,7 +173,7 @@ def test_no_conclusion_while_a_proposal_waits_for_its_answer(chair, consultation
     withdrawn = services.submit_proposal(resident, consultation_id=consultation.pk, title="Never mind", body="B")
     services.withdraw_proposal(resident, proposal_id=withdrawn.pk)
     services.advance_phase(chair, consultation_id=consultation.pk, to="deliberation")
-    with pytest.raises(ValidationError, match="1 proposals still wait"):
+    with pytest.raises(ValidationError, match="1 proposal still waits"):
         services.conclude_consultation(chair, consultation_id=consultation.pk, conclusion="Done")
     consultation.refresh_from_db()
     assert consultation.phase == "deliberation" and not consultation.conclusion
@@ -186,11 +186,15 @@ def test_no_conclusion_while_a_proposal_waits_for_its_answer(chair, consultation
 # Supports ----------------------------------------------------------------------------------
 
 
-def test_one_support_per_resident_and_the_threshold_shortlists(consultation, proposal, resident, resident_of_other_grid,
+def test_one_support_per_resident_and_the_threshold_shortlists(grid, consultation, proposal, resident_of_other_grid,
                                                                org_rep):
-    services.support_proposal(resident, proposal_id=proposal.pk)
+    from consult.models import Membership
+
+    neighbour = make_user("neighbour@test.org", "Neighbour")
+    Membership.objects.create(user=neighbour, community=grid.community, role="resident", grid=grid)
+    services.support_proposal(neighbour, proposal_id=proposal.pk)
     with pytest.raises(ValidationError, match="already"):
-        services.support_proposal(resident, proposal_id=proposal.pk)
+        services.support_proposal(neighbour, proposal_id=proposal.pk)
     with pytest.raises(PermissionDenied):
         services.support_proposal(org_rep, proposal_id=proposal.pk)
     proposal.refresh_from_db()
@@ -198,7 +202,7 @@ def test_one_support_per_resident_and_the_threshold_shortlists(consultation, pro
     services.support_proposal(resident_of_other_grid, proposal_id=proposal.pk)
     proposal.refresh_from_db()
     assert proposal.supports_count == 2 and proposal.is_shortlisted
-    services.withdraw_support(resident, proposal_id=proposal.pk)
+    services.withdraw_support(neighbour, proposal_id=proposal.pk)
     proposal.refresh_from_db()
     assert proposal.supports_count == 1 == Support.objects.filter(proposal=proposal).count()
 

@@ -153,7 +153,7 @@ def test_committee_concludes_and_the_page_shows_what_happens_next(client, chair,
     client.force_login(chair)
     services.advance_phase(chair, consultation_id=consultation.pk, to="deliberation")
     response = client.post(f"/consultations/{consultation.pk}/conclude", {"conclude-conclusion": "We agree."})
-    assert "still wait for an answer" in response.content.decode()
+    assert "still waits for an answer" in response.content.decode()
     services.answer_proposal(chair, proposal_id=proposal.pk, answer="accepted", reason="Yes")
     client.post(f"/consultations/{consultation.pk}/conclude", {"conclude-conclusion": "We build a **canteen**."})
     client.post(f"/consultations/{consultation.pk}/decision", {
