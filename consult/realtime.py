@@ -12,7 +12,8 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def _send(group: str, event: dict[str, Any]) -> None:
+def send_to_group(group: str, event: dict[str, Any]) -> None:
+    """Send one event to every socket of a group (now: callers schedule it after the commit)."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -27,7 +28,7 @@ def _send(group: str, event: dict[str, Any]) -> None:
 
 def publish_to_user_on_commit(user_id: int, event: dict[str, Any]) -> None:
     """Send ``event`` to every open socket of the user once the write is committed."""
-    transaction.on_commit(lambda: _send(user_group(user_id), event), robust=True)
+    transaction.on_commit(lambda: send_to_group(user_group(user_id), event), robust=True)
 
 
 def issue_group(issue_id: int) -> str:
@@ -45,8 +46,8 @@ def publish_issue_changed_on_commit(issue, event_id: int | None = None) -> None:
     so nothing private travels on a shared group.
     """
     event = {"type": "issue.changed", "issue_id": issue.pk, "event_id": event_id, "status": issue.status}
-    transaction.on_commit(lambda: _send(issue_group(issue.pk), event), robust=True)
-    transaction.on_commit(lambda: _send(issue_list_group(issue.grid_id), event), robust=True)
+    transaction.on_commit(lambda: send_to_group(issue_group(issue.pk), event), robust=True)
+    transaction.on_commit(lambda: send_to_group(issue_list_group(issue.grid_id), event), robust=True)
 
 
 def consultation_group(consultation_id: int) -> str:
@@ -55,4 +56,4 @@ def consultation_group(consultation_id: int) -> str:
 
 def publish_consultation_on_commit(consultation_id: int, event: dict[str, Any]) -> None:
     """Tell open pages of a consultation what changed: ids and public counts only."""
-    transaction.on_commit(lambda: _send(consultation_group(consultation_id), event), robust=True)
+    transaction.on_commit(lambda: send_to_group(consultation_group(consultation_id), event), robust=True)

@@ -50,6 +50,8 @@ def lock_consultation(consultation_id: int) -> Consultation:
 
 def log_event(consultation: Consultation, kind: str, *, proposal=None, comment=None, **extra) -> ConsultationEvent:
     """Add to the consultation's event log and tell open pages after the commit."""
+    if comment is not None and proposal is None:
+        proposal = comment.proposal  # pages listen for their own discussion
     event = ConsultationEvent.objects.create(consultation=consultation, kind=kind, proposal=proposal, comment=comment)
     publish_consultation_on_commit(consultation.pk, {
         "type": "consultation.changed", "event_id": event.pk, "kind": kind,

@@ -104,3 +104,15 @@ def test_concurrent_clicks_make_one_support_and_many_people_count_exactly(grid, 
     proposal.refresh_from_db()
     assert proposal.supports_count == 7 == Support.objects.filter(proposal=proposal).count()
     assert Proposal.objects.get(pk=proposal.pk).is_shortlisted
+
+
+async def test_changes_to_a_comment_on_a_proposal_name_the_proposal(consultation, proposal, resident,
+                                                                    resident_of_other_grid, moderator):
+    comment = await sync_to_async(services.post_comment)(resident_of_other_grid, consultation_id=consultation.pk,
+                                                         proposal_id=proposal.pk, body="Rude words")
+    communicator, _welcome = await _connect(f"/ws/consultations/{consultation.pk}/")
+    await sync_to_async(services.moderate)(moderator, comment_id=comment.pk, action="hide", reason="abuse",
+                                           explanation="Be kind")
+    frame = await communicator.receive_json_from(timeout=2)
+    assert (frame["kind"], frame["comment_id"], frame["proposal_id"]) == ("comment.changed", comment.pk, proposal.pk)
+    await communicator.disconnect()
