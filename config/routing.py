@@ -3,10 +3,12 @@
 from django.urls import path
 
 from consult.consumers import AccountConsumer, ConsultationConsumer, IssueConsumer, IssueListConsumer
+from meetings.consumers import MeetingConsumer
 
 websocket_urlpatterns = [
     path("ws/me/", AccountConsumer.as_asgi()),
     path("ws/issues/<int:issue_id>/", IssueConsumer.as_asgi()),
     path("ws/issue-lists/", IssueListConsumer.as_asgi()),
     path("ws/consultations/<int:consultation_id>/", ConsultationConsumer.as_asgi()),
+    path("ws/meetings/<int:meeting_id>/", MeetingConsumer.as_asgi()),
 ]

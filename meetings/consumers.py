@@ -1,0 +1,174 @@
+"""The live meeting room: ``/ws/meetings/<id>/?since=N``. The protocol is in docs/realtime.md.
+
+The consumer only translates frames: every write goes through ``meetings.services``, which
+commits first and broadcasts after, so what a client receives is always saved.
+"""
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from meetings.realtime import meeting_group
+
+MAX_FRAME_BYTES = 4096
+REPLAY_AT_MOST = 1000
+
+
+def _int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+class MeetingConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        self.meeting_id = self.scope["url_route"]["kwargs"]["meeting_id"]
+        self.user = self.scope.get("user")
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        since = _int(query.get("since", [""])[0])
+        state = await _enter(self.user, self.meeting_id, self.channel_name, since)
+        if state is None:
+            await self.close(code=4403)
+            return
+        self.group = meeting_group(self.meeting_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        welcome, missed, presence = state
+        await self.send_json(welcome)
+        for frame in missed:
+            await self.send_json(frame)
+        await self.channel_layer.group_send(self.group, {"type": "forward", "event": presence})
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            presence = await _leave(self.meeting_id, self.channel_name)
+            await self.channel_layer.group_send(self.group, {"type": "forward", "event": presence})
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
+            await self.send_json({"type": "error", "message": _("Frames must be JSON text of at most 4 KB.")})
+            return
+        try:
+            await super().receive(text_data=text_data)
+        except ValueError:
+            await self.send_json({"type": "error", "message": _("Frames must be JSON objects.")})
+
+    async def receive_json(self, content: Any, **kwargs) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        if kind not in ACTIONS:
+            await self.send_json({"type": "error", "message": _("Unknown frame type.")})
+            return
+        if self.user is None or not self.user.is_authenticated:
+            await self.send_json({"type": "error", "message": _("Sign in to take part.")})
+            return
+        try:
+            await _act(kind, self.user, self.meeting_id, content)
+        except (ValidationError, PermissionDenied) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            await self.send_json({"type": "error", "message": " ".join(messages), "for": kind})
+
+    async def forward(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["event"])
+
+
+def _chat(user, meeting_id, content):
+    from meetings import services
+
+    body = content.get("body")
+    if not isinstance(body, str):
+        raise ValidationError(_("A chat message needs a text body."))
+    services.post_message(user, meeting_id=meeting_id, body=body)
+
+
+def _with_id(name: str, call):
+    def run(user, meeting_id, content):
+        value = _int(content.get(name))
+        if value is None:
+            raise ValidationError(_("This frame needs a whole-number %(field)s.") % {"field": name})
+        call(user, meeting_id, value)
+    return run
+
+
+def _service(name):
+    def call(*args, **kwargs):
+        from meetings import services
+
+        return getattr(services, name)(*args, **kwargs)
+    return call
+
+
+ACTIONS = {
+    "chat.send": _chat,
+    "chat.hide": _with_id("message_id", lambda u, m, v: _service("hide_message")(u, meeting_id=m, message_id=v)),
+    "hand.raise": lambda u, m, c: _service("raise_hand")(u, meeting_id=m),
+    "hand.lower": lambda u, m, c: _service("lower_hand")(u, meeting_id=m),
+    "speaker.next": lambda u, m, c: _service("call_next_speaker")(
+        u, meeting_id=m, seconds=_int(c.get("seconds")) or 120),
+    "speaker.remove": _with_id("request_id", lambda u, m, v: _service("remove_speaker")(u, meeting_id=m, request_id=v)),
+    "agenda.set": _with_id("item_id", lambda u, m, v: _service("set_current_item")(u, meeting_id=m, item_id=v)),
+    "check_in": lambda u, m, c: _service("check_in")(u, meeting_id=m),
+}
+
+
+@database_sync_to_async
+def _act(kind, user, meeting_id, content) -> None:
+    ACTIONS[kind](user, meeting_id, content)
+
+
+@database_sync_to_async
+def _enter(user, meeting_id: int, channel_name: str, since: int | None):
+    """Check who may enter, register presence, and gather the welcome and what was missed."""
+    from meetings import permissions
+    from meetings.models import Meeting, Presence, RoomEvent
+    from meetings.realtime import frame_for
+    from meetings.services import queue_state
+
+    meeting = Meeting.objects.select_related("community", "current_item").filter(pk=meeting_id).first()
+    if meeting is None or not permissions.can_watch(user, meeting):
+        return None
+    signed_in = bool(user and user.is_authenticated)
+    Presence.objects.create(meeting=meeting, channel_name=channel_name, user=user if signed_in else None)
+    events = RoomEvent.objects.filter(meeting=meeting).select_related("author")
+    latest = events.order_by("-pk").values_list("pk", flat=True).first() or 0
+    item = meeting.current_item
+    welcome = {
+        "type": "welcome",
+        "meeting_id": meeting.pk,
+        "status": meeting.status,
+        "last_id": latest,
+        "can_take_part": permissions.can_take_part(user, meeting),
+        "runs": permissions.runs(user, meeting),
+        "you": {"id": user.pk, "name": user.public_name} if signed_in else None,
+        "current_item": {"item_id": item.pk, "title": item.title} if item else None,
+        **queue_state(meeting),
+    }
+    missed = []
+    if since is not None:
+        missed = [frame_for(e) for e in events.filter(pk__gt=since).order_by("pk")[:REPLAY_AT_MOST]]
+    return welcome, missed, _presence(meeting.pk)
+
+
+@database_sync_to_async
+def _leave(meeting_id: int, channel_name: str) -> dict:
+    from meetings.models import Presence
+
+    Presence.objects.filter(channel_name=channel_name).delete()
+    return _presence(meeting_id)
+
+
+def _presence(meeting_id: int) -> dict:
+    from meetings.models import Presence
+
+    rows = Presence.objects.filter(meeting_id=meeting_id).select_related("user")
+    people = {p.user_id: p.user.public_name for p in rows if p.user_id}
+    return {"type": "presence", "count": rows.count(), "people": sorted(name for name in people.values() if name)}

@@ -1,0 +1,74 @@
+"""Forms of the meeting pages: they bind and clean input; the services decide and write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consult.forms import TaskFieldsForm
+from consult.models import Membership, Organisation, User
+from meetings.models import AgendaItem, Meeting
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=160)
+    description = forms.CharField(label=_("What it is about"), max_length=10000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown works."))
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends (optional)"), required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    online = forms.BooleanField(label=_("Also in the live room online"), required=False, initial=True)
+    chair = forms.ModelChoiceField(label=_("Chair"), queryset=None)
+    secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=None)
+    audience = forms.ChoiceField(label=_("Invite"), choices=Meeting.Audience.choices, widget=forms.RadioSelect)
+    grid = forms.ModelChoiceField(label=_("Grid (when a grid is invited)"), queryset=None, required=False)
+    organisations = forms.ModelMultipleChoiceField(label=_("Organisations invited"), queryset=None, required=False,
+                                                   widget=forms.CheckboxSelectMultiple)
+    people = forms.ModelMultipleChoiceField(label=_("People invited"), queryset=None, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    quorum = forms.IntegerField(label=_("Quorum"), min_value=0, initial=0,
+                                help_text=_("How many people must be checked in for decisions; 0 for none."))
+    is_public = forms.BooleanField(label=_("Public: anyone may watch and read the minutes"), required=False,
+                                   initial=True)
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(memberships__community=community,
+                                    memberships__role__in=[Membership.Role.COMMITTEE]).distinct()
+        for name in ("chair", "secretary"):
+            self.fields[name].queryset = staff.order_by("display_name")
+            self.fields[name].label_from_instance = lambda u: u.public_name
+        self.fields["grid"].queryset = community.grids.all()
+        self.fields["organisations"].queryset = Organisation.objects.filter(community=community)
+        self.fields["people"].queryset = User.objects.filter(
+            memberships__community=community, memberships__role__in=["committee", "grid_worker", "org_rep"]
+        ).distinct().order_by("display_name")
+        self.fields["people"].label_from_instance = lambda u: u.public_name
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Item"), max_length=160)
+    description = forms.CharField(label=_("Details"), max_length=5000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    minutes_allotted = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=480, initial=10)
+    issue = forms.IntegerField(label=_("Issue number (optional)"), min_value=1, required=False)
+
+
+class SuggestionForm(forms.Form):
+    title = forms.CharField(label=_("Your suggestion"), max_length=160)
+    description = forms.CharField(label=_("Why it should be discussed"), max_length=5000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OutcomeForm(TaskFieldsForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect,
+                                choices=[c for c in AgendaItem.Outcome.choices if c[0]])
+    text = forms.CharField(label=_("What was decided"), max_length=5000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["outcome", "text", "task_title", "owner_organisation", "owner_user", "due_date"]
+
+
+class MinutesForm(forms.Form):
+    body = forms.CharField(label=_("Minutes"), max_length=100000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 14}), help_text=_("Markdown works."))
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

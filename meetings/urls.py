@@ -1,0 +1,14 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="meeting-list"),
+    path("meetings/new", views.meeting_new, name="meeting-new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>.ics", views.meeting_ics, name="meeting-ics"),
+    path("meetings/<int:pk>/<str:action>", views.meeting_action, name="meeting-action"),
+    path("c/<slug:slug>/meetings.ics", views.community_calendar, name="community-calendar"),
+]

@@ -1,0 +1,245 @@
+"""Meeting pages: the list, scheduling, the live room, actions over HTTP, and calendar files."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from consult.forms_consultations import task_fields
+from consult.models import Community
+from consult.selectors_issues import tasks_with_updates
+from consult.views.issues import current_community
+from meetings import permissions, services
+from meetings.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SuggestionForm
+from meetings.models import Attendance, Invitation, Meeting, Minutes, RoomEvent
+from meetings.realtime import frame_for
+
+CHAT_SHOWN = 200
+
+
+def _messages(error) -> list[str]:
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+def _attempt(form, call) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        for message in _messages(error):
+            form.add_error(None, message)
+        return False
+    return True
+
+
+def meeting_list(request):
+    community = current_community(request)
+    meetings = list(community.meetings.exclude(status=Meeting.Status.CANCELLED)
+                    .select_related("chair").prefetch_related("invitations").order_by("starts_at", "pk"))
+    visible = [m for m in meetings if permissions.can_watch(request.user, m, list(m.invitations.all()))]
+    context = {
+        "community": community,
+        "live": [m for m in visible if m.status == Meeting.Status.LIVE],
+        "upcoming": [m for m in visible if m.status == Meeting.Status.SCHEDULED],
+        "past": [m for m in reversed(visible) if m.status == Meeting.Status.ADJOURNED],
+        "can_schedule": permissions.can_schedule(request.user, community),
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+@login_required
+def meeting_new(request):
+    community = current_community(request)
+    if not permissions.can_schedule(request.user, community):
+        raise PermissionDenied(_("Only the committee schedules meetings."))
+    form = MeetingForm(request.POST or None, community=community,
+                       initial={"chair": request.user.pk, "secretary": request.user.pk, "audience": "invited"})
+    made = []
+    if request.method == "POST" and _attempt(form, lambda d: made.append(services.schedule_meeting(
+        request.user, community_id=community.pk, kind=d["kind"], title=d["title"], description=d["description"],
+        starts_at=d["starts_at"], ends_at=d["ends_at"], place=d["place"], online=d["online"],
+        chair_id=d["chair"].pk, secretary_id=d["secretary"].pk, audience=d["audience"],
+        grid_id=d["grid"] and d["grid"].pk, quorum=d["quorum"], is_public=d["is_public"],
+        invite_user_ids=[u.pk for u in d["people"]], invite_organisation_ids=[o.pk for o in d["organisations"]],
+    ))):
+        messages.success(request, _("The meeting is scheduled and the invitations are sent."))
+        return redirect(made[0])
+    return render(request, "meetings/meeting_form.html", {"form": form, "community": community})
+
+
+def _meeting(request, pk: int) -> tuple[Meeting, list]:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("community", "chair", "secretary", "grid", "current_item"), pk=pk
+    )
+    invitations = list(meeting.invitations.select_related("user", "organisation"))
+    if not permissions.can_watch(request.user, meeting, invitations):
+        raise Http404
+    return meeting, invitations
+
+
+def meeting_detail(request, pk: int, **bound):
+    meeting, invitations = _meeting(request, pk)
+    user = request.user
+    runs = permissions.runs(user, meeting)
+    writes = permissions.writes_minutes(user, meeting)
+    items = list(meeting.agenda_items.select_related("issue", "consultation", "proposal", "decision", "suggested_by"))
+    minutes = Minutes.objects.get_or_create(meeting=meeting)[0]
+    events = list(
+        RoomEvent.objects.filter(meeting=meeting, kind="chat.message").select_related("author").order_by("-pk")[:CHAT_SHOWN]
+    )
+    attendances = list(meeting.attendances.select_related("user", "organisation"))
+    decisions = [i.decision_id for i in items if i.decision_id]
+    from consult.models import Task
+
+    tasks = list(tasks_with_updates(Task.objects.filter(decision__in=decisions))) if decisions else []
+    for item in items:
+        item.task_list = [t for t in tasks if t.decision_id == item.decision_id]
+    own = next((i for i in invitations if user.is_authenticated and i.user_id == user.pk), None)
+    context = {
+        "meeting": meeting,
+        "community": meeting.community,
+        "agenda": [i for i in items if i.status == "accepted"],
+        "suggestions": [i for i in items if i.status == "suggested"] if runs else
+        [i for i in items if i.status != "accepted" and i.suggested_by_id == getattr(user, "pk", None)],
+        "chat": [frame_for(e) for e in reversed(events)],
+        "last_id": meeting.events.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "queue": services.queue_state(meeting),
+        "attendances": attendances,
+        "present": len(attendances),
+        "checked_in": any(a.user_id == getattr(user, "pk", None) for a in attendances),
+        "invitations": invitations,
+        "own_invitation": own,
+        "minutes": minutes,
+        "minutes_visible": minutes.status == Minutes.Status.PUBLISHED or permissions.is_invited(user, meeting,
+                                                                                                  invitations),
+        "revisions": list(minutes.revisions.select_related("saved_by").order_by("-version")[:20])
+        if minutes.status == Minutes.Status.PUBLISHED else [],
+        "runs": runs,
+        "writes": writes,
+        "can_take_part": permissions.can_take_part(user, meeting, invitations),
+        "is_invited": permissions.is_invited(user, meeting, invitations),
+        "can_suggest": permissions.can_suggest_item(user, meeting),
+        "responses": Invitation.Response,
+        "forms": {
+            "item": bound.get("item_form") or (AgendaItemForm(prefix="item") if runs else None),
+            "suggest": bound.get("suggest_form") or SuggestionForm(prefix="suggest"),
+            "minutes": bound.get("minutes_form") or MinutesForm(
+                prefix="minutes", initial={"body": minutes.body, "base_version": minutes.version}),
+            "outcome": bound.get("outcome_form"),
+            "outcome_item": bound.get("outcome_item"),
+        },
+        "blank_outcome": OutcomeForm(prefix="outcome", community=meeting.community) if (runs or writes) else None,
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@require_POST
+@login_required
+def meeting_action(request, pk: int, action: str):
+    meeting, _invitations = _meeting(request, pk)
+    user = request.user
+    forms = {
+        "item": (lambda: AgendaItemForm(request.POST, prefix="item"), lambda d: services.add_agenda_item(
+            user, meeting_id=pk, title=d["title"], description=d["description"],
+            minutes_allotted=d["minutes_allotted"], issue_id=d["issue"]), gettext_lazy("The item is on the agenda.")),
+        "suggest": (lambda: SuggestionForm(request.POST, prefix="suggest"), lambda d: services.suggest_agenda_item(
+            user, meeting_id=pk, title=d["title"], description=d["description"]),
+            gettext_lazy("Thank you. The chair will accept or decline your suggestion.")),
+        "minutes": (lambda: MinutesForm(request.POST, prefix="minutes"), lambda d: services.update_minutes(
+            user, meeting_id=pk, body=d["body"], base_version=d["base_version"]), gettext_lazy("The minutes are saved.")),
+    }
+    if action in forms:
+        make, call, done = forms[action]
+        form = make()
+        if _attempt(form, call):
+            messages.success(request, done)
+            return redirect(meeting)
+        return meeting_detail(request, pk, **{f"{action}_form": form})
+    if action == "outcome":
+        form = OutcomeForm(request.POST, prefix="outcome", community=meeting.community)
+        item_id = request.POST.get("item", "")
+        if _attempt(form, lambda d: services.record_item_outcome(
+            user, item_id=int(item_id) if item_id.isdigit() else 0, outcome=d["outcome"], text=d["text"],
+            tasks=[task_fields(d)] if d.get("task_title") else [],
+        )):
+            messages.success(request, _("The outcome is recorded."))
+            return redirect(meeting)
+        return meeting_detail(request, pk, outcome_form=form, outcome_item=int(item_id) if item_id.isdigit() else None)
+    number = request.POST.get("id", "")
+    buttons = {
+        "respond": lambda: services.respond_to_invitation(user, meeting_id=pk, response=request.POST.get("response", "")),
+        "open": lambda: services.open_meeting(user, meeting_id=pk),
+        "adjourn": lambda: services.adjourn_meeting(user, meeting_id=pk),
+        "approve": lambda: services.approve_minutes(user, meeting_id=pk),
+        "check-in": lambda: services.check_in(user, meeting_id=pk,
+                                              user_id=int(number) if number.isdigit() else None),
+        "accept": lambda: services.decide_suggestion(user, item_id=int(number or 0), accept=True),
+        "decline": lambda: services.decide_suggestion(user, item_id=int(number or 0), accept=False,
+                                                      reason=request.POST.get("reason", "")),
+        "hand": lambda: services.raise_hand(user, meeting_id=pk),
+        "lower": lambda: services.lower_hand(user, meeting_id=pk),
+        "next": lambda: services.call_next_speaker(user, meeting_id=pk),
+        "current": lambda: services.set_current_item(user, meeting_id=pk, item_id=int(number or 0)),
+        "chat": lambda: services.post_message(user, meeting_id=pk, body=request.POST.get("body", "")),
+    }
+    if action not in buttons or (number and not number.isdigit()):
+        raise Http404
+    try:
+        buttons[action]()
+    except (ValidationError, PermissionDenied) as error:
+        for message in _messages(error):
+            messages.error(request, message)
+    return redirect(meeting)
+
+
+# Calendar files ------------------------------------------------------------------------------
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _vevent(request, meeting: Meeting) -> list[str]:
+    fmt = "%Y%m%dT%H%M%SZ"
+    starts = meeting.starts_at.astimezone(timezone.UTC)
+    ends = (meeting.ends_at or meeting.starts_at + timedelta(hours=2)).astimezone(timezone.UTC)
+    return [
+        "BEGIN:VEVENT",
+        f"UID:meeting-{meeting.pk}@{request.get_host().split(':')[0]}",
+        f"DTSTAMP:{meeting.created_at.astimezone(timezone.UTC).strftime(fmt)}",
+        f"DTSTART:{starts.strftime(fmt)}",
+        f"DTEND:{ends.strftime(fmt)}",
+        f"SUMMARY:{_ics_text(meeting.title)}",
+        f"LOCATION:{_ics_text(meeting.place or _('Online'))}",
+        f"URL:{request.build_absolute_uri(meeting.get_absolute_url())}",
+        f"STATUS:{'CANCELLED' if meeting.status == Meeting.Status.CANCELLED else 'CONFIRMED'}",
+        "END:VEVENT",
+    ]
+
+
+def _calendar(lines: list[str], filename: str) -> HttpResponse:
+    body = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Yishi//Meetings//EN", *lines, "END:VCALENDAR", ""])
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def meeting_ics(request, pk: int):
+    meeting, _invitations = _meeting(request, pk)
+    return _calendar(_vevent(request, meeting), f"meeting-{meeting.pk}.ics")
+
+
+def community_calendar(request, slug: str):
+    """Every public meeting of a community, for calendar apps to subscribe to."""
+    community = get_object_or_404(Community, slug=slug)
+    meetings = community.meetings.filter(is_public=True).order_by("starts_at")[:500]
+    lines = [line for meeting in meetings for line in _vevent(request, meeting)]
+    return _calendar(lines, f"{community.slug}-meetings.ics")

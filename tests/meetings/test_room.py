@@ -1,0 +1,189 @@
+"""The live room through the real ASGI stack: chat, replay, limits, refusals, the speaker queue, presence."""
+
+import json
+import threading
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import close_old_connections
+
+from config.asgi import application
+from consult.models import Membership
+from meetings import services
+from meetings.models import RoomEvent, SpeakerRequest
+from tests.conftest import CANARY, make_user
+from tests.meetings.conftest import schedule
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = [(b"origin", b"http://127.0.0.1:8000")]
+
+
+async def enter(meeting, user=None, since=None):
+    path = f"/ws/meetings/{meeting.pk}/" + (f"?since={since}" if since is not None else "")
+    communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
+    if user is not None:
+        communicator.scope["user"] = user  # the session middleware sets this from the cookie
+    connected, _ = await communicator.connect()
+    assert connected
+    welcome = await communicator.receive_json_from()
+    assert welcome["type"] == "welcome"
+    return communicator, welcome
+
+
+async def next_of(communicator, kind, timeout=2):
+    """The next frame of a type, skipping presence updates."""
+    while True:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        if frame["type"] == kind:
+            return frame
+        assert frame["type"] == "presence", frame
+
+
+async def test_a_chat_message_reaches_everyone_in_order_with_increasing_ids(live_meeting, resident, chair):
+    mei, welcome = await enter(live_meeting, resident)
+    chen, _ = await enter(live_meeting, chair)
+    await mei.send_json_to({"type": "chat.send", "body": f"Hello **all** {CANARY}"})
+    await chen.send_json_to({"type": "chat.send", "body": "Welcome"})
+    first, second = await next_of(mei, "chat.message"), await next_of(mei, "chat.message")
+    assert first["id"] > welcome["last_id"] and second["id"] > first["id"]
+    assert first["author"] == {"id": resident.pk, "name": resident.public_name}
+    assert "<strong>all</strong>" in first["body_html"] and "<script>" not in first["body_html"]
+    assert set(first) == {"type", "id", "author", "body_html", "hidden", "created_at"}
+    assert (await next_of(chen, "chat.message"))["id"] == first["id"]
+    for c in (mei, chen):
+        await c.disconnect()
+
+
+async def test_a_client_that_reconnects_with_since_misses_nothing(live_meeting, resident, chair):
+    mei, welcome = await enter(live_meeting, resident)
+    await mei.disconnect()
+    for text in ("one", "two", "three"):
+        await sync_to_async(services.post_message)(chair, meeting_id=live_meeting.pk, body=text)
+    back, _ = await enter(live_meeting, resident, since=welcome["last_id"])
+    missed = [await next_of(back, "chat.message") for _ in range(3)]
+    assert [m["body_html"] for m in missed] == ["<p>one</p>\n", "<p>two</p>\n", "<p>three</p>\n"]
+    await back.disconnect()
+
+
+async def test_oversized_frames_and_floods_get_an_error_and_store_nothing(live_meeting, resident, chair):
+    mei, _ = await enter(live_meeting, resident)
+    chen, _ = await enter(live_meeting, chair)
+    await mei.send_to(text_data=json.dumps({"type": "chat.send", "body": "x" * 5000}))
+    assert "4 KB" in (await next_of(mei, "error"))["message"]
+    for i in range(6):
+        await mei.send_json_to({"type": "chat.send", "body": f"m{i}"})
+    frames = [await mei.receive_json_from() for _ in range(7)]
+    errors = [f for f in frames if f["type"] == "error"]
+    assert len(errors) == 1 and "5 messages a second" in errors[0]["message"]
+    count = await sync_to_async(RoomEvent.objects.filter(kind="chat.message", author=resident).count)()
+    assert count == 5
+    await chen.send_json_to({"type": "chat.send", "body": "still open"})  # the room goes on for others
+    while (frame := await chen.receive_json_from())["type"] != "chat.message" or "still open" not in frame["body_html"]:
+        pass
+    for c in (mei, chen):
+        await c.disconnect()
+
+
+@pytest.mark.parametrize("frame", ['not json', '[1, 2]', '{"type": "launch.rockets"}', '{"type": "chat.send"}',
+                                   '{"type": "agenda.set", "item_id": "x"}', '{"type": "speaker.remove"}'])
+async def test_bad_frames_get_an_error_and_the_socket_stays_open(live_meeting, resident, frame):
+    mei, _ = await enter(live_meeting, resident)
+    await mei.send_to(text_data=frame)
+    assert (await next_of(mei, "error"))["message"]
+    await mei.send_json_to({"type": "ping"})
+    assert (await next_of(mei, "pong"))["type"] == "pong"
+    await mei.disconnect()
+
+
+async def test_only_the_chair_runs_the_room(live_meeting, resident):
+    mei, _ = await enter(live_meeting, resident)
+    item = await sync_to_async(lambda: live_meeting.agenda_items.last())()
+    await mei.send_json_to({"type": "agenda.set", "item_id": item.pk})
+    assert "chair" in (await next_of(mei, "error"))["message"]
+    await mei.send_json_to({"type": "speaker.next"})
+    assert "chair" in (await next_of(mei, "error"))["message"]
+    await mei.disconnect()
+
+
+async def test_the_public_watches_a_public_meeting_but_cannot_speak(live_meeting, chair):
+    anyone, welcome = await enter(live_meeting)
+    assert welcome["can_take_part"] is False
+    await anyone.send_json_to({"type": "chat.send", "body": "hi"})
+    assert "Sign in" in (await next_of(anyone, "error"))["message"]
+    await sync_to_async(services.post_message)(chair, meeting_id=live_meeting.pk, body="Public words")
+    assert "Public words" in (await next_of(anyone, "chat.message"))["body_html"]
+    await anyone.disconnect()
+
+
+async def test_a_closed_meeting_refuses_those_not_invited(chair, community, resident, resident_of_other_grid):
+    closed = await sync_to_async(schedule)(chair, community, is_public=False, invite=[resident])
+    for user in (None, resident_of_other_grid):
+        communicator = WebsocketCommunicator(application, f"/ws/meetings/{closed.pk}/", headers=ORIGIN)
+        if user:
+            communicator.scope["user"] = user
+        assert not (await communicator.connect())[0]
+    invited, _ = await enter(closed, resident)
+    await invited.disconnect()
+
+
+async def test_sockets_from_other_sites_are_refused(live_meeting):
+    evil = WebsocketCommunicator(application, f"/ws/meetings/{live_meeting.pk}/",
+                                 headers=[(b"origin", b"https://evil.example")])
+    assert not (await evil.connect())[0]
+
+
+async def test_the_speaker_queue_and_the_agenda_are_seen_by_everyone(live_meeting, resident, chair):
+    mei, _ = await enter(live_meeting, resident)
+    chen, _ = await enter(live_meeting, chair)
+    await mei.send_json_to({"type": "hand.raise"})
+    queue = await next_of(chen, "queue")
+    assert queue["change"] == "raised" and [w["user_id"] for w in queue["waiting"]] == [resident.pk]
+    await chen.send_json_to({"type": "speaker.next", "seconds": 90})
+    queue = await next_of(mei, "queue")
+    queue = queue if queue["change"] == "next" else await next_of(mei, "queue")
+    assert queue["speaker"]["user_id"] == resident.pk and queue["speaker"]["seconds"] == 90 and not queue["waiting"]
+    item = await sync_to_async(lambda: live_meeting.agenda_items.last())()
+    await chen.send_json_to({"type": "agenda.set", "item_id": item.pk})
+    current = await next_of(mei, "agenda.current")
+    assert (current["item_id"], current["title"]) == (item.pk, "Hall renovation")
+    for c in (mei, chen):
+        await c.disconnect()
+
+
+async def test_presence_counts_who_is_in_the_room(live_meeting, resident, chair):
+    mei, _ = await enter(live_meeting, resident)
+    assert (await next_of(mei, "presence"))["count"] == 1
+    chen, _ = await enter(live_meeting, chair)
+    presence = await next_of(mei, "presence")
+    assert presence["count"] == 2 and set(presence["people"]) == {resident.public_name, chair.public_name}
+    await chen.disconnect()
+    assert (await next_of(mei, "presence"))["count"] == 1
+    await mei.disconnect()
+
+
+def test_two_presses_of_next_at_once_move_the_queue_one_step_each(live_meeting, chair, grid, community):
+    people = []
+    for i in range(3):
+        user = make_user(f"q{i}@test.org", f"Speaker {i}")
+        Membership.objects.create(user=user, community=community, role="resident", grid=grid)
+        people.append(user)
+        services.raise_hand(user, meeting_id=live_meeting.pk)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def press():
+        barrier.wait()
+        try:
+            outcomes.append(services.call_next_speaker(chair, meeting_id=live_meeting.pk))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    rows = {r.user_id: r.status for r in SpeakerRequest.objects.filter(meeting=live_meeting)}
+    assert rows == {people[0].pk: "done", people[1].pk: "speaking", people[2].pk: "waiting"}
+    assert len(outcomes) == 2
