@@ -48,9 +48,10 @@
   // A socket that reconnects with backoff; `onFrame` gets each JSON frame.
   function liveSocket(path, onFrame, onOpen) {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var delay = 1000, refused = 0;
+    var delay = 1000, refused = 0, current = null;
     function open() {
       var socket = new WebSocket(scheme + window.location.host + path());
+      current = socket;
       var opened = false;
       socket.addEventListener("open", function () {
         opened = true; refused = 0; delay = 1000;
@@ -68,6 +69,13 @@
       });
     }
     open();
+    return {
+      send: function (frame) {
+        if (!current || current.readyState !== 1) return false;
+        current.send(JSON.stringify(frame));
+        return true;
+      }
+    };
   }
 
   // Fetch this page again and swap in the regions marked data-live-region;
@@ -203,10 +211,183 @@
       });
   }
 
+  // The live meeting room (protocol in docs/realtime.md). Server HTML (body_html) is sanitised;
+  // everything else is set as text.
+  function watchMeeting() {
+    var room = document.querySelector("[data-live-meeting]");
+    if (!room) return;
+    var lastId = parseInt(room.dataset.lastId, 10) || 0;
+    var runs = room.dataset.runs === "1";
+    var chat = document.getElementById("chat");
+    var form = document.getElementById("chat-form");
+    var pending = "";
+
+    function text(el, value) { if (el) el.textContent = value; }
+    function notice(message) {
+      var box = document.getElementById("live-notice");
+      if (!box) return;
+      var p = document.createElement("p");
+      p.className = "message message-error";
+      p.textContent = message;
+      box.replaceChildren(p);
+    }
+    function hideButton(id) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button small";
+      button.dataset.hideMessage = String(id);
+      button.textContent = chat.dataset.hideLabel;
+      return button;
+    }
+    function addMessage(frame) {
+      if (!chat || document.getElementById("msg-" + frame.id)) return;
+      var li = document.createElement("li");
+      li.id = "msg-" + frame.id;
+      li.className = "chat-message";
+      var who = document.createElement("strong");
+      who.textContent = (frame.author && frame.author.name) || chat.dataset.someone;
+      li.appendChild(who);
+      li.appendChild(document.createTextNode(" "));
+      if (frame.hidden) {
+        var em = document.createElement("em");
+        em.className = "muted";
+        em.textContent = chat.dataset.hiddenText;
+        li.appendChild(em);
+      } else {
+        var body = document.createElement("div");
+        body.className = "markdown";
+        body.innerHTML = frame.body_html; // sanitised on the server
+        li.appendChild(body);
+        if (runs) li.appendChild(hideButton(frame.id));
+      }
+      chat.appendChild(li);
+      li.scrollIntoView({ block: "nearest" });
+    }
+    function showQueue(frame) {
+      var now = document.getElementById("speaker-now");
+      var list = document.getElementById("speaker-queue");
+      if (now) {
+        now.replaceChildren();
+        var p = document.createElement("p");
+        if (frame.speaker) {
+          var who = document.createElement("strong");
+          who.textContent = frame.speaker.name || now.dataset.someone;
+          var clock = document.createElement("span");
+          clock.className = "countdown";
+          clock.dataset.endsAt = frame.speaker.ends_at;
+          p.append(who, " " + now.dataset.floor + " ", clock);
+        } else {
+          p.className = "muted small";
+          p.textContent = now.dataset.nobody;
+        }
+        now.appendChild(p);
+      }
+      if (list) {
+        list.replaceChildren();
+        frame.waiting.forEach(function (w) {
+          var li = document.createElement("li");
+          li.textContent = w.name || now.dataset.someone;
+          list.appendChild(li);
+        });
+      }
+      tick();
+    }
+    function tick() {
+      document.querySelectorAll(".countdown[data-ends-at]").forEach(function (el) {
+        var left = Math.round((Date.parse(el.dataset.endsAt) - Date.now()) / 1000);
+        var sign = left < 0 ? "−" : "";
+        left = Math.abs(left);
+        el.textContent = sign + Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+        el.classList.toggle("over", sign !== "");
+      });
+    }
+    window.setInterval(tick, 1000);
+    tick();
+
+    var socket = liveSocket(function () { return "/ws/meetings/" + room.dataset.liveMeeting + "/?since=" + lastId; },
+      function (frame) {
+        if (frame.id) lastId = Math.max(lastId, frame.id);
+        switch (frame.type) {
+          case "chat.message":
+            addMessage(frame);
+            if (frame.author && String(frame.author.id) === room.dataset.user) pending = "";
+            break;
+          case "chat.hidden":
+            var li = document.getElementById("msg-" + frame.message_id);
+            if (li) {
+              var em = document.createElement("em");
+              em.className = "muted";
+              em.textContent = chat.dataset.hiddenText;
+              li.replaceChildren(li.querySelector("strong"), " ", em);
+            }
+            break;
+          case "queue": showQueue(frame); break;
+          case "agenda.current":
+            document.querySelectorAll("#agenda > li").forEach(function (item) {
+              var current = item.id === "item-" + frame.item_id;
+              item.classList.toggle("current", current);
+              if (current) item.setAttribute("aria-current", "step"); else item.removeAttribute("aria-current");
+            });
+            break;
+          case "attendance":
+            text(document.getElementById("present-count"), String(frame.present));
+            var badge = document.getElementById("quorum-badge");
+            if (badge && frame.quorum_met) { badge.className = "badge badge-approved"; badge.textContent = badge.dataset.met; }
+            var list = document.getElementById("attendance");
+            if (list && frame.name) {
+              var empty = list.querySelector(".empty");
+              if (empty) empty.remove();
+              var person = document.createElement("li");
+              person.textContent = frame.name;
+              list.appendChild(person);
+            }
+            break;
+          case "minutes.updated":
+            var view = document.getElementById("minutes-view");
+            if (view) view.innerHTML = frame.body_html; // sanitised on the server
+            break;
+          case "presence":
+            var here = document.getElementById("presence");
+            if (here) here.textContent = here.dataset.label.replace("%(count)s", frame.count) +
+              (frame.people.length ? " — " + frame.people.join(", ") : "");
+            break;
+          case "meeting.status": case "agenda.changed": case "agenda.outcome": case "minutes.published":
+            document.getElementById("meeting-stale").hidden = false;
+            break;
+          case "error":
+            notice(frame.message);
+            if (frame["for"] === "chat.send" && pending && form) { form.querySelector("textarea").value = pending; pending = ""; }
+            break;
+        }
+      });
+
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        var area = form.querySelector("textarea");
+        var body = area.value.trim();
+        if (!body) { event.preventDefault(); return; }
+        if (socket.send({ type: "chat.send", body: body })) {
+          event.preventDefault(); // sent live; without a socket the form posts as usual
+          pending = body;
+          area.value = "";
+        }
+      });
+    }
+    room.addEventListener("click", function (event) {
+      var target = event.target.closest("[data-room-action], [data-agenda-set], [data-hide-message]");
+      if (!target) return;
+      var frame = target.dataset.roomAction ? { type: target.dataset.roomAction }
+        : target.dataset.agendaSet ? { type: "agenda.set", item_id: parseInt(target.dataset.agendaSet, 10) }
+        : { type: "chat.hide", message_id: parseInt(target.dataset.hideMessage, 10) };
+      if (!socket.send(frame)) notice(document.getElementById("connection-status").textContent);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     connectAccountSocket();
     watchIssue();
     watchIssueList();
     watchConsultation();
+    watchMeeting();
   });
 })();

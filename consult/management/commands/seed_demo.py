@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.conf import settings
+from django.utils.module_loading import import_string
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
@@ -162,6 +163,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{made} demo issues raised and handled over the past six months.")
         if demo_consultations.load(community):
             self.stdout.write("3 demo consultations: concluded, in deliberation, collecting proposals.")
+        for path in settings.YISHI_DEMO_LOADERS:  # the other apps' demo data (consult imports no other app)
+            made = import_string(path)(community)
+            if made:
+                self.stdout.write(f"{path}: {made} demo items.")
         self.report()
 
     def person(self, email: str, name: str, age_band: str) -> User:
