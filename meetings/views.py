@@ -189,6 +189,7 @@ def meeting_action(request, pk: int, action: str):
         "next": lambda: services.call_next_speaker(user, meeting_id=pk),
         "current": lambda: services.set_current_item(user, meeting_id=pk, item_id=int(number or 0)),
         "chat": lambda: services.post_message(user, meeting_id=pk, body=request.POST.get("body", "")),
+        "hide": lambda: services.hide_message(user, meeting_id=pk, message_id=int(number or 0)),
     }
     if action not in buttons or (number and not number.isdigit()):
         raise Http404

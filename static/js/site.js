@@ -232,12 +232,17 @@
       box.replaceChildren(p);
     }
     function hideButton(id) {
+      var form = document.createElement("form");
+      form.className = "inline-form";
+      form.dataset.roomAction = "chat.hide";
+      form.dataset.message = String(id);
+      form.dataset.socketOnly = "1"; // made here, without a form to post: only over the socket
       var button = document.createElement("button");
-      button.type = "button";
+      button.type = "submit";
       button.className = "link-button small";
-      button.dataset.hideMessage = String(id);
       button.textContent = chat.dataset.hideLabel;
-      return button;
+      form.appendChild(button);
+      return form;
     }
     function addMessage(frame) {
       if (!chat || document.getElementById("msg-" + frame.id)) return;
@@ -373,13 +378,14 @@
         }
       });
     }
-    room.addEventListener("click", function (event) {
-      var target = event.target.closest("[data-room-action], [data-agenda-set], [data-hide-message]");
+    // Room buttons are forms: sent as frames while the socket is open, posted as usual otherwise.
+    room.addEventListener("submit", function (event) {
+      var target = event.target.closest("form[data-room-action]");
       if (!target) return;
-      var frame = target.dataset.roomAction ? { type: target.dataset.roomAction }
-        : target.dataset.agendaSet ? { type: "agenda.set", item_id: parseInt(target.dataset.agendaSet, 10) }
-        : { type: "chat.hide", message_id: parseInt(target.dataset.hideMessage, 10) };
-      if (!socket.send(frame)) notice(document.getElementById("connection-status").textContent);
+      var frame = { type: target.dataset.roomAction };
+      if (target.dataset.item) frame.item_id = parseInt(target.dataset.item, 10);
+      if (target.dataset.message) frame.message_id = parseInt(target.dataset.message, 10);
+      if (socket.send(frame) || target.dataset.socketOnly) event.preventDefault();
     });
   }
 

@@ -1,0 +1,70 @@
+"""The live room in two browsers: the chair moves the agenda and gives the floor, a resident raises a hand
+and chats; each sees the other's change without reloading."""
+
+import re
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from consult.models import Community, Grid, Membership
+from meetings import services
+from tests.browser.test_issue_journey import sign_in
+from tests.conftest import make_user
+
+
+def test_chair_and_resident_see_each_other_live(live, open_page):
+    base = live["url"]
+    community = Community.objects.create(name="Willow Lane", slug="willow-lane")
+    grid = Grid.objects.create(community=community, number=1, name="Willow Court")
+    chen = make_user("chen@test.org", "Chen Jing")
+    Membership.objects.create(user=chen, community=community, role="committee")
+    mei = make_user("mei@test.org", "Mei")
+    Membership.objects.create(user=mei, community=community, role="resident", grid=grid)
+    meeting = services.schedule_meeting(
+        chen, community_id=community.pk, kind="joint", title="Market noise", starts_at=timezone.now(),
+        chair_id=chen.pk, secretary_id=chen.pk, place="Hall", audience="community", quorum=2,
+    )
+    services.add_agenda_item(chen, meeting_id=meeting.pk, title="Unloading before 5 am")
+    services.add_agenda_item(chen, meeting_id=meeting.pk, title="Canal path lighting")
+
+    chair = open_page(1280)
+    sign_in(chair, base, "chen@test.org")
+    chair.goto(base + meeting.get_absolute_url())
+    chair.get_by_role("button", name="Open the meeting").click()
+    expect(chair.locator("#meeting-status")).to_have_text("Live now")
+    chair.get_by_role("button", name="Check in: I am here").click()
+
+    phone = open_page(390)
+    sign_in(phone, base, "mei@test.org")
+    phone.goto(base + meeting.get_absolute_url())
+    expect(phone.locator("#agenda li.current")).to_contain_text("Unloading before 5 am")
+    expect(chair.locator("#presence")).to_contain_text("2 in the room")
+
+    # Mei checks in and raises her hand; the chair's page shows both at once.
+    phone.get_by_role("button", name="Check in: I am here").click()
+    expect(chair.locator("#present-count")).to_have_text("2")
+    expect(chair.locator("#quorum-badge")).to_have_text("Quorum met")
+    phone.get_by_role("button", name="Raise my hand").click()
+    expect(chair.locator("#speaker-queue")).to_contain_text("Mei")
+
+    # The chair gives her the floor and moves on to the next item; her phone follows.
+    chair.get_by_role("button", name="Next speaker").click()
+    expect(phone.locator("#speaker-now")).to_contain_text("Mei has the floor")
+    expect(phone.locator("#speaker-now .countdown")).to_have_text(re.compile(r"^[12]:\d\d$"))
+    chair.locator("#item-%d" % meeting.agenda_items.last().pk).get_by_role("button", name="Make this the current item").click()
+    expect(phone.locator("#agenda li.current")).to_contain_text("Canal path lighting")
+
+    # Chat both ways, saved and in order.
+    phone.get_by_label("Your message").fill("The trucks woke my baby at 4:30.")
+    phone.get_by_role("button", name="Send").click()
+    expect(chair.locator("#chat")).to_contain_text("The trucks woke my baby at 4:30.")
+    expect(phone.get_by_label("Your message")).to_have_value("")
+    chair.get_by_label("Your message").fill("Thank you, Mei. **Noted.**")
+    chair.get_by_role("button", name="Send").click()
+    expect(phone.locator("#chat strong", has_text="Noted.")).to_be_visible()
+
+    # The chair hides a message; it disappears on Mei's phone too.
+    chair.locator("#chat li", has_text="The trucks").get_by_role("button", name="Hide").click()
+    expect(phone.locator("#chat")).not_to_contain_text("The trucks woke my baby")
+    expect(phone.locator("#chat")).to_contain_text("Hidden by the chair.")
+    assert meeting.events.filter(kind="chat.message").count() == 2

@@ -1,0 +1,107 @@
+"""Meeting pages over HTTP: who sees what, forms that keep input, calendar files, constant queries."""
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from consult.models import Membership
+from meetings import services
+from tests.conftest import CANARY, make_user
+from tests.meetings.conftest import schedule
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def queries(client, url) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_a_closed_meeting_is_hidden_from_those_not_invited(client, chair, community, resident, resident_of_other_grid):
+    closed = schedule(chair, community, is_public=False, invite=[resident])
+    assert client.get(closed.get_absolute_url()).status_code == 404
+    assert closed.title not in page(client, "/meetings/")
+    assert client.get(f"/meetings/{closed.pk}.ics").status_code == 404
+    client.force_login(resident_of_other_grid)
+    assert client.get(closed.get_absolute_url()).status_code == 404
+    client.force_login(resident)
+    assert "Closed meeting" in page(client, closed.get_absolute_url())
+
+
+def test_the_room_page_escapes_what_people_wrote(client, live_meeting, resident):
+    services.post_message(resident, meeting_id=live_meeting.pk, body=f"Hello {CANARY}")
+    html = page(client, live_meeting.get_absolute_url())
+    assert CANARY not in html and "&lt;script&gt;" in html
+
+
+def test_an_invitee_answers_and_a_resident_suggests_with_input_kept_on_error(client, meeting, resident):
+    client.force_login(resident)
+    client.post(f"/meetings/{meeting.pk}/respond", {"response": "yes"})
+    assert meeting.invitations.get(user=resident).response == "yes"
+    response = client.post(f"/meetings/{meeting.pk}/suggest", {"suggest-title": "", "suggest-description": "My reasons"})
+    assert response.status_code == 200 and "My reasons" in response.content.decode()
+    client.post(f"/meetings/{meeting.pk}/suggest", {"suggest-title": "Sunday hours", "suggest-description": ""})
+    assert meeting.agenda_items.filter(title="Sunday hours", status="suggested").exists()
+
+
+def test_a_stale_minutes_save_keeps_the_secretarys_text(client, live_meeting, moderator):
+    client.force_login(moderator)
+    services.update_minutes(moderator, meeting_id=live_meeting.pk, body="Someone else's words", base_version=0)
+    response = client.post(f"/meetings/{live_meeting.pk}/minutes",
+                           {"minutes-body": "My careful minutes", "minutes-base_version": 0})
+    html = response.content.decode()
+    assert response.status_code == 200 and "My careful minutes" in html and "in the meantime" in html
+
+
+def test_an_ics_file_per_meeting_and_a_calendar_feed_per_community(client, meeting, chair, community):
+    schedule(chair, community, is_public=False)
+    ics = client.get(f"/meetings/{meeting.pk}.ics")
+    body = ics.content.decode()
+    assert ics["Content-Type"].startswith("text/calendar") and "BEGIN:VEVENT" in body and "\r\n" in body
+    assert "SUMMARY:Joint meeting <script>alert(1)</script>" in body and "LOCATION:Community hall" in body
+    feed = client.get(f"/c/{community.slug}/meetings.ics").content.decode()
+    assert feed.count("BEGIN:VEVENT") == 1  # the closed meeting stays out of the public feed
+
+
+def test_http_fallbacks_for_the_room_check_permissions(client, live_meeting, resident, chair):
+    client.force_login(resident)
+    client.post(f"/meetings/{live_meeting.pk}/next")
+    assert live_meeting.events.filter(kind="queue").count() == 0
+    client.post(f"/meetings/{live_meeting.pk}/hand")
+    client.post(f"/meetings/{live_meeting.pk}/chat", {"body": "Over plain HTTP"})
+    assert live_meeting.events.filter(kind="chat.message", body="Over plain HTTP").exists()
+    assert client.post(f"/meetings/{live_meeting.pk}/launch").status_code == 404
+    assert client.post(f"/meetings/{live_meeting.pk}/accept", {"id": "x"}).status_code == 404
+
+
+def test_the_room_page_costs_the_same_with_a_busy_room(client, grid, community, live_meeting, chair, moderator):
+    people = []
+    for i in range(8):
+        person = make_user(f"p{i}@test.org", f"P{i}")
+        Membership.objects.create(user=person, community=community, role="resident", grid=grid)
+        people.append(person)
+
+    def busy(person, i):
+        services.check_in(person, meeting_id=live_meeting.pk)
+        services.post_message(person, meeting_id=live_meeting.pk, body=f"Message {i}")
+        services.raise_hand(person, meeting_id=live_meeting.pk)
+
+    busy(people[0], 0)
+    for who in (None, chair):
+        if who:
+            client.force_login(who)
+        url = live_meeting.get_absolute_url()
+        small = queries(client, url)
+        for i, person in enumerate(people[1:4] if who is None else people[4:], start=1):
+            busy(person, i)
+        assert queries(client, url) == small, who
+    listed = queries(client, "/meetings/")
+    for _ in range(3):
+        schedule(chair, community, invite=people[:2], is_public=False)
+    assert queries(client, "/meetings/") == listed
