@@ -353,7 +353,7 @@
             break;
           case "presence":
             var here = document.getElementById("presence");
-            if (here) here.textContent = here.dataset.label.replace("%(count)s", frame.count) +
+            if (here) here.textContent = here.dataset.label.replace("{count}", frame.count) +
               (frame.people.length ? " — " + frame.people.join(", ") : "");
             break;
           case "meeting.status": case "agenda.changed": case "agenda.outcome": case "minutes.published":

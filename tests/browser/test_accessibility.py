@@ -8,6 +8,7 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 def pages() -> dict:
     """The pages to check, for each kind of visitor, on the demo data."""
     from consult.models import Consultation, Decision, Issue
+    from meetings.models import Meeting
 
     new = Issue.objects.filter(grid__number=1, status="new").first().get_absolute_url()
     handled = Issue.objects.filter(grid__number=1, status="in_progress", tier="routine").first().get_absolute_url()
@@ -17,16 +18,20 @@ def pages() -> dict:
         Consultation.objects.get(phase=phase) for phase in ("concluded", "deliberation", "collecting")
     )
     proposal = deliberating.proposals.order_by("-supports_count").first().get_absolute_url()
+    past, upcoming, live_now = (Meeting.objects.get(status=s).get_absolute_url()
+                                for s in ("adjourned", "scheduled", "live"))
     return {
         None: ["/", "/c/willow-lane/grids/1/", "/accounts/login/", "/accounts/signup/",
                "/accounts/password/reset/", "/no-such-page/", "/issues/", "/outcomes/", decision, resolved,
-               "/consultations/", concluded.get_absolute_url(), "/search/?q=canteen"],
+               "/consultations/", concluded.get_absolute_url(), "/search/?q=canteen", "/meetings/", past,
+               live_now],
         "newcomer@example.org": ["/account/", "/c/willow-lane/join/", "/accounts/email/",
                                  "/accounts/password/change/"],
         "resident@example.org": ["/issues/new", new, "/notifications/", deliberating.get_absolute_url(), proposal,
-                                 f"/consultations/{collecting.pk}/propose"],
+                                 f"/consultations/{collecting.pk}/propose", live_now, upcoming],
         "committee@example.org": [deliberating.get_absolute_url(), proposal, "/consultations/new",
-                                  "/c/willow-lane/moderation/"],
+                                  "/c/willow-lane/moderation/", live_now, upcoming, "/meetings/new"],
+        "secretary@example.org": [live_now],
         "moderator@example.org": [collecting.get_absolute_url()],
         "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/", "/issues/queue/", new,
                                    handled],

@@ -38,7 +38,7 @@ def test_chair_and_resident_see_each_other_live(live, open_page):
     sign_in(phone, base, "mei@test.org")
     phone.goto(base + meeting.get_absolute_url())
     expect(phone.locator("#agenda li.current")).to_contain_text("Unloading before 5 am")
-    expect(chair.locator("#presence")).to_contain_text("2 in the room")
+    expect(chair.locator("#presence")).to_contain_text("In the room: 2")
 
     # Mei checks in and raises her hand; the chair's page shows both at once.
     phone.get_by_role("button", name="Check in: I am here").click()
