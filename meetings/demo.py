@@ -23,9 +23,14 @@ def load(community: Community) -> int:
     now = timezone.now()
     today = timezone.localdate()
 
-    def schedule(title, starts_at, **extra):
+    def at_seven(days: int):
+        """An evening meeting, 19:00 local time, ``days`` from today."""
+        day = timezone.localtime(now).replace(hour=19, minute=0, second=0, microsecond=0)
+        return day + timedelta(days=days)
+
+    def schedule(title, starts_at, kind="joint", **extra):
         return services.schedule_meeting(
-            chair, community_id=community.pk, kind="joint", title=title, starts_at=starts_at,
+            chair, community_id=community.pk, kind=kind, title=title, starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=2), chair_id=chair.pk, secretary_id=secretary.pk,
             place="Community hall, 2nd floor", audience="community", quorum=5,
             invite_organisation_ids=org_ids, **extra,
@@ -66,14 +71,14 @@ def load(community: Community) -> int:
     rep = next((r for r in reps if r.memberships.filter(organisation=manager).exists()), chair)
     consult_services.post_task_update(rep, task_id=task.pk, text="Paint bought; lanes by Buildings 1–3 done.",
                                       progress=50, status="in_progress")
-    back = timedelta(days=12)
-    Meeting.objects.filter(pk=past.pk).update(starts_at=past.starts_at - back, ends_at=past.ends_at - back,
-                                              started_at=now - back, adjourned_at=now - back + timedelta(hours=2))
-    RoomEvent.objects.filter(meeting=past).update(created_at=now - back + timedelta(minutes=30))
-    Attendance.objects.filter(meeting=past).update(checked_in_at=now - back)
+    evening = at_seven(-12)
+    Meeting.objects.filter(pk=past.pk).update(starts_at=evening, ends_at=evening + timedelta(hours=2),
+                                              started_at=evening, adjourned_at=evening + timedelta(hours=2))
+    RoomEvent.objects.filter(meeting=past).update(created_at=evening + timedelta(minutes=30))
+    Attendance.objects.filter(meeting=past).update(checked_in_at=evening)
 
     # 2. Scheduled: next week, with an agenda and a resident's suggestion waiting.
-    upcoming = schedule("Resident council: renovating the community hall", now + timedelta(days=7, hours=2))
+    upcoming = schedule("Resident council: renovating the community hall", at_seven(7), kind="council")
     services.add_agenda_item(chair, meeting_id=upcoming.pk, title="What the hall should be used for",
                              consultation_id=community.consultations.filter(phase="deliberation")
                              .values_list("pk", flat=True).first(), minutes_allotted=40)

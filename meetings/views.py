@@ -1,5 +1,6 @@
 """Meeting pages: the list, scheduling, the live room, actions over HTTP, and calendar files."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib import messages
@@ -13,12 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from consult.forms_consultations import task_fields
-from consult.models import Community
+from consult.models import Community, Membership
 from consult.selectors_issues import tasks_with_updates
 from consult.views.issues import current_community
 from meetings import permissions, services
 from meetings.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SuggestionForm
-from meetings.models import Attendance, Invitation, Meeting, Minutes, RoomEvent
+from meetings.models import Invitation, Meeting, Minutes, RoomEvent
 from meetings.realtime import frame_for
 
 CHAT_SHOWN = 200
@@ -103,6 +104,13 @@ def meeting_detail(request, pk: int, **bound):
     for item in items:
         item.task_list = [t for t in tasks if t.decision_id == item.decision_id]
     own = next((i for i in invitations if user.is_authenticated and i.user_id == user.pk), None)
+    grid_of = dict(Membership.objects.filter(
+        user__in=[a.user_id for a in attendances], community=meeting.community, role=Membership.Role.RESIDENT
+    ).values_list("user_id", "grid__name")) if attendances else {}
+    by_group = Counter(
+        a.organisation.name if a.organisation else grid_of.get(a.user_id) or _("Committee and community staff")
+        for a in attendances
+    )
     context = {
         "meeting": meeting,
         "community": meeting.community,
@@ -114,6 +122,7 @@ def meeting_detail(request, pk: int, **bound):
         "queue": services.queue_state(meeting),
         "attendances": attendances,
         "present": len(attendances),
+        "by_group": sorted(by_group.items(), key=lambda kv: (-kv[1], kv[0])),
         "checked_in": any(a.user_id == getattr(user, "pk", None) for a in attendances),
         "invitations": invitations,
         "own_invitation": own,
