@@ -253,3 +253,29 @@ def community_calendar(request, slug: str):
     meetings = community.meetings.filter(is_public=True).order_by("starts_at")[:500]
     lines = [line for meeting in meetings for line in _vevent(request, meeting)]
     return _calendar(lines, f"{community.slug}-meetings.ics")
+
+
+@login_required
+def issue_to_agenda(request):
+    """Put an issue (a major one, from triage) on the agenda of a coming meeting the person runs."""
+    from consult.models import Issue
+
+    raw = request.GET.get("issue") or request.POST.get("issue") or ""
+    issue = get_object_or_404(Issue.objects.select_related("community", "grid"), pk=int(raw) if raw.isdigit() else 0)
+    meetings = [m for m in issue.community.meetings.filter(status__in=["scheduled", "live"]).select_related("chair")
+                .order_by("starts_at") if permissions.runs(request.user, m)]
+    if not meetings and not permissions.can_schedule(request.user, issue.community):
+        raise PermissionDenied(_("Only the chair and the committee set the agenda."))
+    if request.method == "POST":
+        chosen = request.POST.get("meeting", "")
+        try:
+            services.add_agenda_item(request.user, meeting_id=int(chosen) if chosen.isdigit() else 0,
+                                     title=issue.title, issue_id=issue.pk, minutes_allotted=20)
+        except (ValidationError, PermissionDenied) as error:
+            for message in _messages(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The issue is on the meeting's agenda."))
+            return redirect("meetings:meeting-detail", pk=int(chosen))
+    return render(request, "meetings/issue_to_agenda.html", {"issue": issue, "meetings": meetings,
+                                                              "community": issue.community})

@@ -108,6 +108,7 @@ def issue_context(user, issue: Issue, **bound) -> dict:
         "community": issue.community,
         "photos": list(issue.photos.all()),
         "consultations": list(issue.consultations.exclude(phase="draft")),
+        "can_put_on_agenda": issue.is_open and permissions.is_committee(user, issue.community),
         "events": (events := list(issue.events.select_related("actor").order_by("created_at", "pk"))),
         "site_report_expected": issue.tier == Issue.Tier.EMERGENCY and issue.is_open
         and not any(e.kind == IssueEvent.Kind.ON_SITE_REPORT for e in events),

@@ -105,3 +105,18 @@ def test_the_room_page_costs_the_same_with_a_busy_room(client, grid, community, 
     for _ in range(3):
         schedule(chair, community, invite=people[:2], is_public=False)
     assert queries(client, "/meetings/") == listed
+
+
+def test_the_committee_puts_a_major_issue_on_a_meetings_agenda(client, meeting, issue, chair, grid_worker):
+    from consult import services as consult_services
+
+    consult_services.triage_issue(grid_worker, issue_id=issue.pk, tier="major")
+    client.force_login(grid_worker)
+    assert "Put on a meeting" not in page(client, issue.get_absolute_url())
+    assert client.get(f"/meetings/agenda-from-issue?issue={issue.pk}").status_code == 403
+    client.force_login(chair)
+    assert "/meetings/agenda-from-issue?issue=" in page(client, issue.get_absolute_url())
+    assert meeting.title.replace("<", "&lt;").replace(">", "&gt;") in page(client, f"/meetings/agenda-from-issue?issue={issue.pk}")
+    response = client.post("/meetings/agenda-from-issue", {"issue": issue.pk, "meeting": meeting.pk})
+    assert response.status_code == 302 and meeting.agenda_items.filter(issue=issue).exists()
+    assert client.get("/meetings/agenda-from-issue?issue=abc").status_code == 404
