@@ -205,6 +205,11 @@ def can_update_task(user, task) -> bool:
     return is_committee(user, task.decision.community)
 
 
+def can_view_decision(user, decision) -> bool:
+    """Public decisions for everyone; a closed meeting's, before its minutes are approved, for the committee."""
+    return decision.is_public or is_committee(user, decision.community)
+
+
 def can_view_committee_queue(user, community: Community) -> bool:
     return is_committee(user, community)
 

@@ -4,8 +4,14 @@ The consumer only translates frames: every write goes through ``meetings.service
 commits first and broadcasts after, so what a client receives is always saved.
 """
 
+import json
+import time
+from collections import deque
 from typing import Any
 from urllib.parse import parse_qs
+
+from django.conf import settings
+from django.utils import translation
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -16,14 +22,16 @@ from meetings.realtime import meeting_group
 
 MAX_FRAME_BYTES = 4096
 REPLAY_AT_MOST = 1000
+FRAMES_PER_SECOND = 10  # any kind of frame, per socket; chat has its own limit of 5 in the service
 
 
 def _int(value) -> int | None:
+    """A whole number from a frame or a query string; anything else (¹, "1.5", true) is None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
 
 
 class MeetingConsumer(AsyncJsonWebsocketConsumer):
@@ -32,12 +40,17 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         self.user = self.scope.get("user")
         query = parse_qs(self.scope.get("query_string", b"").decode())
         since = _int(query.get("since", [""])[0])
-        state = await _enter(self.user, self.meeting_id, self.channel_name, since)
-        if state is None:
-            await self.close(code=4403)
-            return
+        self.recent: deque[float] = deque(maxlen=FRAMES_PER_SECOND)
+        # Join first, read the state second: an event committed in between arrives twice at worst
+        # (clients drop ids they have), never not at all.
         self.group = meeting_group(self.meeting_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        state = await _enter(self.user, self.meeting_id, self.channel_name, since)
+        if state is None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            del self.group
+            await self.close(code=4403)
+            return
         await self.accept()
         welcome, missed, presence = state
         await self.send_json(welcome)
@@ -52,16 +65,26 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_send(self.group, {"type": "forward", "event": presence})
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
-            await self.send_json({"type": "error", "message": _("Frames must be JSON text of at most 4 KB.")})
-            return
-        try:
-            await super().receive(text_data=text_data)
-        except ValueError:
-            await self.send_json({"type": "error", "message": _("Frames must be JSON objects.")})
+        with translation.override(getattr(self.user, "language", "") or settings.LANGUAGE_CODE):
+            if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
+                await self.send_json({"type": "error", "message": _("Frames must be JSON text of at most 4 KB.")})
+                return
+            now = time.monotonic()
+            if len(self.recent) == FRAMES_PER_SECOND and now - self.recent[0] < 1:
+                await self.send_json({"type": "error", "message": _("Slow down: too many frames a second.")})
+                return
+            self.recent.append(now)
+            try:
+                content = json.loads(text_data)
+            except ValueError:
+                await self.send_json({"type": "error", "message": _("Frames must be JSON objects.")})
+                return
+            await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
+        if not isinstance(kind, str):
+            kind = None
         if kind == "ping":
             await self.send_json({"type": "pong"})
             return
@@ -78,7 +101,10 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "message": " ".join(messages), "for": kind})
 
     async def forward(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
+        event = message["event"]
+        if event.get("type") == "presence" and not (self.user and self.user.is_authenticated):
+            event = {**event, "people": []}  # names of who is in the room are for those signed in
+        await self.send_json(event)
 
 
 def _chat(user, meeting_id, content):

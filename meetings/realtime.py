@@ -34,12 +34,6 @@ def frame_for(event) -> dict[str, Any]:
             hidden=event.hidden,
             created_at=event.created_at.isoformat(),
         )
-    elif kind == "minutes.updated":
-        from meetings.models import MinutesRevision
-
-        revision = MinutesRevision.objects.filter(minutes__meeting_id=event.meeting_id,
-                                                  version=data.get("version")).first()
-        frame.update(version=data.get("version"), body_html=str(render_markdown(revision.body if revision else "")))
-    else:
+    else:  # minutes.updated carries the version only: drafts are fetched by those who may read them
         frame.update(data)
     return frame

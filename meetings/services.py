@@ -81,9 +81,12 @@ def schedule_meeting(
     if not isinstance(quorum, int) or quorum < 0:
         raise ValidationError(_("The quorum is a whole number of people, 0 for none."))
     people = {u.pk: u for u in User.objects.filter(pk__in={chair_id, secretary_id, *invite_user_ids},
-                                                   memberships__community=community, is_active=True)}
+                                                   memberships__community=community, is_active=True).distinct()}
     if chair_id not in people or secretary_id not in people:
         raise ValidationError(_("The chair and the secretary must be people of this community."))
+    organisations = list(Organisation.objects.filter(pk__in=invite_organisation_ids, community=community))
+    if not set(invite_user_ids) <= people.keys() or len(organisations) != len(set(invite_organisation_ids)):
+        raise ValidationError(_("Invite people and organisations of this community only."))
     meeting = Meeting.objects.create(
         community=community, kind=kind, title=clean_text(title, field=_("The title"), limit=160),
         description=clean_text(description, field=_("The description"), required=False, limit=10000),
@@ -91,9 +94,6 @@ def schedule_meeting(
         online=online, chair=people[chair_id], secretary=people[secretary_id], audience=audience, grid=grid,
         quorum=quorum, is_public=is_public, created_by=actor,
     )
-    organisations = list(Organisation.objects.filter(pk__in=invite_organisation_ids, community=community))
-    if len(organisations) != len(set(invite_organisation_ids)) or len(people) < len({*invite_user_ids}):
-        raise ValidationError(_("Invite people and organisations of this community only."))
     Invitation.objects.bulk_create(
         [Invitation(meeting=meeting, user_id=pk) for pk in set(invite_user_ids)]
         + [Invitation(meeting=meeting, organisation=o) for o in organisations]
@@ -230,8 +230,8 @@ def open_meeting(actor: User, *, meeting_id: int) -> Meeting:
 def check_in(actor: User, *, meeting_id: int, user_id: int | None = None) -> Attendance:
     """Check in yourself (in the room), or someone at the door (the secretary or the chair)."""
     meeting = lock_meeting(meeting_id)
-    if meeting.status not in (Status.SCHEDULED, Status.LIVE):
-        raise ValidationError(_("Check-in is open until the meeting adjourns."))
+    if meeting.status != Status.LIVE:
+        raise ValidationError(_("Check-in opens with the meeting and closes when it adjourns."))
     person = actor
     if user_id and user_id != actor.pk:
         permissions.require(permissions.writes_minutes(actor, meeting) or permissions.runs(actor, meeting),
@@ -415,13 +415,15 @@ def record_item_outcome(
         raise ValidationError(_("Outcomes are recorded during or after the meeting."))
     if outcome not in (AgendaItem.Outcome.DECIDED, AgendaItem.Outcome.DEFERRED, AgendaItem.Outcome.NO_DECISION):
         raise ValidationError(_("Choose decided, deferred or no decision."))
+    if item.status != AgendaItem.Status.ACCEPTED:
+        raise ValidationError(_("Record outcomes for items on the agenda."))
     if item.decision_id:
         raise ValidationError(_("A decision was already recorded for this item."))
     text = clean_text(text, field=_("The decision"), required=outcome == AgendaItem.Outcome.DECIDED, limit=5000)
     item.outcome, item.outcome_text = outcome, text
     if outcome == AgendaItem.Outcome.DECIDED:
         decision = Decision(community=meeting.community, title=item.title[:160], body=text,
-                            source=Decision.Source.MEETING, issue=item.issue,
+                            source=Decision.Source.MEETING, issue=item.issue, is_public=meeting.is_public,
                             consultation=item.consultation, decided_by=actor)
         decision.save()
         for task in tasks or []:
@@ -484,5 +486,8 @@ def approve_minutes(actor: User, *, meeting_id: int) -> Minutes:
         raise ValidationError(_("These minutes are already approved."))
     minutes.status, minutes.approved_by, minutes.approved_at = Minutes.Status.PUBLISHED, actor, timezone.now()
     minutes.save(update_fields=["status", "approved_by", "approved_at"])
+    # The outcomes of a closed meeting become public with its approved minutes (the public reads every outcome).
+    Decision.objects.filter(pk__in=meeting.agenda_items.exclude(decision=None).values("decision")).update(
+        is_public=True)
     record(meeting, "minutes.published", actor, version=minutes.version)
     return minutes

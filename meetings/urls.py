@@ -10,6 +10,7 @@ urlpatterns = [
     path("meetings/agenda-from-issue", views.issue_to_agenda, name="issue-to-agenda"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>.ics", views.meeting_ics, name="meeting-ics"),
+    path("meetings/<int:pk>/minutes-view", views.minutes_view, name="minutes-view"),
     path("meetings/<int:pk>/<str:action>", views.meeting_action, name="meeting-action"),
     path("c/<slug:slug>/meetings.ics", views.community_calendar, name="community-calendar"),
 ]

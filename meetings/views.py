@@ -25,6 +25,11 @@ from meetings.realtime import frame_for
 CHAT_SHOWN = 200
 
 
+def _id(value) -> int:
+    """A whole-number id from a form; anything else is 0, which matches nothing."""
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else 0
+
+
 def _messages(error) -> list[str]:
     return error.messages if isinstance(error, ValidationError) else [str(error)]
 
@@ -93,8 +98,10 @@ def meeting_detail(request, pk: int, **bound):
     writes = permissions.writes_minutes(user, meeting)
     items = list(meeting.agenda_items.select_related("issue", "consultation", "proposal", "decision", "suggested_by"))
     minutes = Minutes.objects.get_or_create(meeting=meeting)[0]
+    last_id = meeting.events.order_by("-pk").values_list("pk", flat=True).first() or 0  # before reading the room
     events = list(
-        RoomEvent.objects.filter(meeting=meeting, kind="chat.message").select_related("author").order_by("-pk")[:CHAT_SHOWN]
+        RoomEvent.objects.filter(meeting=meeting, kind="chat.message", pk__lte=last_id).select_related("author")
+        .order_by("-pk")[:CHAT_SHOWN]
     )
     attendances = list(meeting.attendances.select_related("user", "organisation"))
     decisions = [i.decision_id for i in items if i.decision_id]
@@ -118,7 +125,7 @@ def meeting_detail(request, pk: int, **bound):
         "suggestions": [i for i in items if i.status == "suggested"] if runs else
         [i for i in items if i.status != "accepted" and i.suggested_by_id == getattr(user, "pk", None)],
         "chat": [frame_for(e) for e in reversed(events)],
-        "last_id": meeting.events.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "last_id": last_id,
         "queue": services.queue_state(meeting),
         "attendances": attendances,
         "present": len(attendances),
@@ -145,9 +152,27 @@ def meeting_detail(request, pk: int, **bound):
             "outcome": bound.get("outcome_form"),
             "outcome_item": bound.get("outcome_item"),
         },
-        "blank_outcome": OutcomeForm(prefix="outcome", community=meeting.community) if (runs or writes) else None,
+        "blank_outcome": _once(OutcomeForm(prefix="outcome", community=meeting.community)) if (runs or writes)
+        else None,
     }
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def _once(form):
+    """Evaluate a form's choice lists once, so including it under every agenda item costs no queries."""
+    for field in form.fields.values():
+        if hasattr(field, "queryset"):
+            field.widget.choices = list(field.choices)
+    return form
+
+
+def minutes_view(request, pk: int):
+    """The minutes as this person may read them, for the live room to fetch after ``minutes.updated``."""
+    meeting, invitations = _meeting(request, pk)
+    minutes = Minutes.objects.get_or_create(meeting=meeting)[0]
+    if minutes.status != Minutes.Status.PUBLISHED and not permissions.is_invited(request.user, meeting, invitations):
+        raise Http404
+    return render(request, "meetings/includes/minutes_view.html", {"minutes": minutes})
 
 
 @require_POST
@@ -174,33 +199,32 @@ def meeting_action(request, pk: int, action: str):
         return meeting_detail(request, pk, **{f"{action}_form": form})
     if action == "outcome":
         form = OutcomeForm(request.POST, prefix="outcome", community=meeting.community)
-        item_id = request.POST.get("item", "")
+        item_id = _id(request.POST.get("item", ""))
         if _attempt(form, lambda d: services.record_item_outcome(
-            user, item_id=int(item_id) if item_id.isdigit() else 0, outcome=d["outcome"], text=d["text"],
+            user, item_id=item_id, outcome=d["outcome"], text=d["text"],
             tasks=[task_fields(d)] if d.get("task_title") else [],
         )):
             messages.success(request, _("The outcome is recorded."))
             return redirect(meeting)
-        return meeting_detail(request, pk, outcome_form=form, outcome_item=int(item_id) if item_id.isdigit() else None)
-    number = request.POST.get("id", "")
+        return meeting_detail(request, pk, outcome_form=form, outcome_item=item_id or None)
+    number = _id(request.POST.get("id", ""))
     buttons = {
         "respond": lambda: services.respond_to_invitation(user, meeting_id=pk, response=request.POST.get("response", "")),
         "open": lambda: services.open_meeting(user, meeting_id=pk),
         "adjourn": lambda: services.adjourn_meeting(user, meeting_id=pk),
         "approve": lambda: services.approve_minutes(user, meeting_id=pk),
-        "check-in": lambda: services.check_in(user, meeting_id=pk,
-                                              user_id=int(number) if number.isdigit() else None),
-        "accept": lambda: services.decide_suggestion(user, item_id=int(number or 0), accept=True),
-        "decline": lambda: services.decide_suggestion(user, item_id=int(number or 0), accept=False,
+        "check-in": lambda: services.check_in(user, meeting_id=pk, user_id=number or None),
+        "accept": lambda: services.decide_suggestion(user, item_id=number, accept=True),
+        "decline": lambda: services.decide_suggestion(user, item_id=number, accept=False,
                                                       reason=request.POST.get("reason", "")),
         "hand": lambda: services.raise_hand(user, meeting_id=pk),
         "lower": lambda: services.lower_hand(user, meeting_id=pk),
         "next": lambda: services.call_next_speaker(user, meeting_id=pk),
-        "current": lambda: services.set_current_item(user, meeting_id=pk, item_id=int(number or 0)),
+        "current": lambda: services.set_current_item(user, meeting_id=pk, item_id=number),
         "chat": lambda: services.post_message(user, meeting_id=pk, body=request.POST.get("body", "")),
-        "hide": lambda: services.hide_message(user, meeting_id=pk, message_id=int(number or 0)),
+        "hide": lambda: services.hide_message(user, meeting_id=pk, message_id=number),
     }
-    if action not in buttons or (number and not number.isdigit()):
+    if action not in buttons:
         raise Http404
     try:
         buttons[action]()

@@ -35,6 +35,10 @@ class Decision(models.Model):
         "consult.Consultation", on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
         verbose_name=_("consultation"),
     )
+    is_public = models.BooleanField(
+        _("public"), default=True,
+        help_text=_("A decision of a closed meeting is public once its minutes are approved."),
+    )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",

@@ -96,7 +96,10 @@ def issue_context(user, issue: Issue, **bound) -> dict:
     """Everything the issue page shows, and the forms this person may use (bound ones keep input)."""
     following = bool(user.is_authenticated and IssueFollow.objects.filter(issue=issue, user=user).exists())
     looks_after = permissions.looks_after(user, issue.grid)
-    tasks = list(selectors.tasks_with_updates(issue.tasks.all()))
+    tasks = issue.tasks.all()
+    if not permissions.is_committee(user, issue.community):
+        tasks = tasks.filter(decision__is_public=True)  # a closed meeting's tasks wait for its minutes
+    tasks = list(selectors.tasks_with_updates(tasks))
     rated = bool(
         user.is_authenticated
         and Rating.objects.filter(issue=issue, user=user, round=issue.resolution_round).exists()

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ def outcomes(request):
             done_count=Count("tasks", filter=Q(tasks__status="done"), distinct=True),
         )
         .prefetch_related(Prefetch("tasks", queryset=tasks))
+        .filter(is_public=True)
         .order_by("-decided_at", "-pk")
     )
     page = Paginator(decisions, 20).get_page(request.GET.get("page"))
@@ -30,6 +32,8 @@ def outcomes(request):
 
 def decision_detail(request, pk: int, task_forms=None):
     decision = get_object_or_404(Decision.objects.select_related("community", "issue", "decided_by"), pk=pk)
+    if not permissions.can_view_decision(request.user, decision):
+        raise Http404
     tasks = list(selectors.tasks_with_updates(decision.tasks.all()))
     task_forms = task_forms or {}
     editable = {

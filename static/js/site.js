@@ -311,7 +311,10 @@
 
     var socket = liveSocket(function () { return "/ws/meetings/" + room.dataset.liveMeeting + "/?since=" + lastId; },
       function (frame) {
-        if (frame.id) lastId = Math.max(lastId, frame.id);
+        if (frame.id) {
+          if (frame.id <= lastId) return; // seen already (a reconnect can repeat the newest frames)
+          lastId = frame.id;
+        }
         switch (frame.type) {
           case "chat.message":
             addMessage(frame);
@@ -349,7 +352,17 @@
             break;
           case "minutes.updated":
             var view = document.getElementById("minutes-view");
-            if (view) view.innerHTML = frame.body_html; // sanitised on the server
+            if (view) {
+              fetch("/meetings/" + room.dataset.liveMeeting + "/minutes-view", { credentials: "same-origin" })
+                .then(function (response) { return response.ok ? response.text() : null; })
+                .then(function (html) {
+                  if (!html) return;
+                  var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("minutes-view");
+                  if (fresh) view.replaceChildren.apply(view, Array.prototype.map.call(fresh.childNodes, function (n) {
+                    return document.importNode(n, true);
+                  }));
+                });
+            }
             break;
           case "presence":
             var here = document.getElementById("presence");

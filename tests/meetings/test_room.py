@@ -187,3 +187,50 @@ def test_two_presses_of_next_at_once_move_the_queue_one_step_each(live_meeting, 
     rows = {r.user_id: r.status for r in SpeakerRequest.objects.filter(meeting=live_meeting)}
     assert rows == {people[0].pk: "done", people[1].pk: "speaking", people[2].pk: "waiting"}
     assert len(outcomes) == 2
+
+
+@pytest.mark.parametrize("frame", ['{"type": []}', '{"type": {}}', '{"type": null}', '"chat.send"'])
+async def test_frames_of_the_wrong_shape_get_an_error(live_meeting, resident, frame):
+    mei, _ = await enter(live_meeting, resident)
+    await mei.send_to(text_data=frame)
+    assert (await next_of(mei, "error"))["message"]
+    await mei.disconnect()
+
+
+async def test_an_odd_since_is_ignored_not_a_crash(live_meeting, resident):
+    communicator = WebsocketCommunicator(application, f"/ws/meetings/{live_meeting.pk}/?since=%C2%B2",
+                                         headers=ORIGIN)
+    communicator.scope["user"] = resident
+    assert (await communicator.connect())[0]
+    assert (await communicator.receive_json_from())["type"] == "welcome"
+    await communicator.disconnect()
+
+
+async def test_too_many_frames_a_second_of_any_kind_get_an_error(live_meeting, resident):
+    mei, _ = await enter(live_meeting, resident)
+    for _ in range(12):
+        await mei.send_json_to({"type": "hand.lower"})
+    frames = [await mei.receive_json_from() for _ in range(12)]
+    assert any("too many frames" in f.get("message", "") for f in frames)
+    await mei.disconnect()
+
+
+async def test_the_public_sees_how_many_are_in_the_room_not_who(live_meeting, resident):
+    anyone, _ = await enter(live_meeting)
+    mei, _ = await enter(live_meeting, resident)
+    presence = await next_of(anyone, "presence")
+    while presence["count"] < 2:
+        presence = await next_of(anyone, "presence")
+    assert presence["people"] == []
+    assert resident.public_name in (await next_of(mei, "presence"))["people"]
+    for c in (anyone, mei):
+        await c.disconnect()
+
+
+async def test_draft_minutes_never_travel_on_the_room(live_meeting, moderator):
+    anyone, _ = await enter(live_meeting)
+    await sync_to_async(services.update_minutes)(moderator, meeting_id=live_meeting.pk, body="Secret draft",
+                                                 base_version=0)
+    frame = await next_of(anyone, "minutes.updated")
+    assert frame["version"] == 1 and "Secret" not in str(frame)
+    await anyone.disconnect()

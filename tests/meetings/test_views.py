@@ -77,7 +77,43 @@ def test_http_fallbacks_for_the_room_check_permissions(client, live_meeting, res
     client.post(f"/meetings/{live_meeting.pk}/chat", {"body": "Over plain HTTP"})
     assert live_meeting.events.filter(kind="chat.message", body="Over plain HTTP").exists()
     assert client.post(f"/meetings/{live_meeting.pk}/launch").status_code == 404
-    assert client.post(f"/meetings/{live_meeting.pk}/accept", {"id": "x"}).status_code == 404
+    for bad in ("x", "²", "1.5"):
+        assert client.post(f"/meetings/{live_meeting.pk}/accept", {"id": bad}).status_code == 302  # a message
+        assert client.post(f"/meetings/{live_meeting.pk}/outcome", {"item": bad}).status_code == 200
+
+
+def test_draft_minutes_are_for_invitees_and_published_ones_for_everyone(client, live_meeting, chair, moderator,
+                                                                       resident_of_other_grid):
+    services.update_minutes(moderator, meeting_id=live_meeting.pk, body="Draft words", base_version=0)
+    url = f"/meetings/{live_meeting.pk}/minutes-view"
+    assert client.get(url).status_code == 404
+    client.force_login(resident_of_other_grid)
+    assert client.get(url).status_code == 404 and "Draft words" not in page(client, live_meeting.get_absolute_url())
+    client.force_login(moderator)
+    assert "Draft words" in page(client, url)
+    services.adjourn_meeting(chair, meeting_id=live_meeting.pk)
+    services.approve_minutes(chair, meeting_id=live_meeting.pk)
+    client.logout()
+    assert "Draft words" in page(client, url)
+
+
+def test_a_closed_meetings_decisions_wait_for_its_approved_minutes(client, chair, community, resident, organisation):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    closed = schedule(chair, community, is_public=False, invite=[resident])
+    item = services.add_agenda_item(chair, meeting_id=closed.pk, title="Staff matters")
+    services.open_meeting(chair, meeting_id=closed.pk)
+    services.record_item_outcome(chair, item_id=item.pk, outcome="decided", text="Hire a cleaner", tasks=[
+        {"title": "Post the job", "owner_organisation_id": organisation.pk,
+         "due_date": timezone.localdate() + timedelta(days=3)}])
+    item.refresh_from_db()
+    assert "Hire a cleaner" not in page(client, "/outcomes/")
+    assert client.get(item.decision.get_absolute_url()).status_code == 404
+    services.adjourn_meeting(chair, meeting_id=closed.pk)
+    services.approve_minutes(chair, meeting_id=closed.pk)
+    assert "Staff matters" in page(client, "/outcomes/")
 
 
 def test_the_room_page_costs_the_same_with_a_busy_room(client, grid, community, live_meeting, chair, moderator):
@@ -100,6 +136,7 @@ def test_the_room_page_costs_the_same_with_a_busy_room(client, grid, community, 
         small = queries(client, url)
         for i, person in enumerate(people[1:4] if who is None else people[4:], start=1):
             busy(person, i)
+            services.add_agenda_item(chair, meeting_id=live_meeting.pk, title=f"Item {who} {i}")
         assert queries(client, url) == small, who
     listed = queries(client, "/meetings/")
     for _ in range(3):
