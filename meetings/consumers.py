@@ -10,8 +10,10 @@ from collections import deque
 from typing import Any
 from urllib.parse import parse_qs
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -22,6 +24,7 @@ from meetings.realtime import meeting_group
 
 MAX_FRAME_BYTES = 4096
 REPLAY_AT_MOST = 1000
+PRESENCE_SECONDS = 90
 FRAMES_PER_SECOND = 10  # any kind of frame, per socket; chat has its own limit of 5 in the service
 
 
@@ -86,6 +89,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(kind, str):
             kind = None
         if kind == "ping":
+            await _seen(self.channel_name)
             await self.send_json({"type": "pong"})
             return
         if kind not in ACTIONS:
@@ -169,6 +173,7 @@ def _enter(user, meeting_id: int, channel_name: str, since: int | None):
     item = meeting.current_item
     welcome = {
         "type": "welcome",
+        "now": timezone.now().isoformat(),  # clients count speaking time down against the server's clock
         "meeting_id": meeting.pk,
         "status": meeting.status,
         "last_id": latest,
@@ -192,9 +197,19 @@ def _leave(meeting_id: int, channel_name: str) -> dict:
     return _presence(meeting_id)
 
 
-def _presence(meeting_id: int) -> dict:
+@database_sync_to_async
+def _seen(channel_name: str) -> None:
     from meetings.models import Presence
 
+    Presence.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
+
+
+def _presence(meeting_id: int) -> dict:
+    """Who is in the room: sockets seen in the last 90 s (clients ping every 25 s)."""
+    from meetings.models import Presence
+
+    fresh = timezone.now() - timedelta(seconds=PRESENCE_SECONDS)
+    Presence.objects.filter(meeting_id=meeting_id, last_seen__lt=fresh).delete()  # left by a process that died
     rows = Presence.objects.filter(meeting_id=meeting_id).select_related("user")
     people = {p.user_id: p.user.public_name for p in rows if p.user_id}
     return {"type": "presence", "count": rows.count(), "people": sorted(name for name in people.values() if name)}

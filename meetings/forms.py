@@ -41,7 +41,7 @@ class MeetingForm(forms.Form):
         self.fields["grid"].queryset = community.grids.all()
         self.fields["organisations"].queryset = Organisation.objects.filter(community=community)
         self.fields["people"].queryset = User.objects.filter(
-            memberships__community=community, memberships__role__in=["committee", "grid_worker", "org_rep"]
+            memberships__community=community, is_active=True
         ).distinct().order_by("display_name")
         self.fields["people"].label_from_instance = lambda u: u.public_name
 
@@ -52,6 +52,12 @@ class AgendaItemForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 2}))
     minutes_allotted = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=480, initial=10)
     issue = forms.IntegerField(label=_("Issue number (optional)"), min_value=1, required=False)
+    consultation = forms.ModelChoiceField(label=_("Consultation (optional)"), queryset=None, required=False,
+                                          empty_label=_("— none —"))
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].queryset = community.consultations.exclude(phase="draft")
 
 
 class SuggestionForm(forms.Form):

@@ -247,3 +247,4 @@ class Presence(models.Model):
     channel_name = models.CharField(max_length=200, unique=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     joined_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)  # sockets ping; a dead process's rows fade out

@@ -102,9 +102,16 @@ def schedule_meeting(
     invitees = [people[pk] for pk in set(invite_user_ids)] + list(
         User.objects.filter(memberships__organisation__in=organisations, memberships__role="org_rep")
     )
-    notify(invitees, message=gettext_lazy("You are invited: “%(title)s”, %(when)s"),
-           params={"title": meeting.title, "when": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")},
+    params = {"title": meeting.title, "when": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")}
+    notify(invitees, message=gettext_lazy("You are invited: “%(title)s”, %(when)s"), params=params,
            url=meeting.get_absolute_url(), exclude=actor)
+    if audience != Meeting.Audience.INVITED:  # residents of the grid or community: told in the site, not by mail
+        residents = User.objects.filter(memberships__community=community, memberships__role="resident",
+                                        is_active=True)
+        if grid is not None:
+            residents = residents.filter(memberships__grid=grid)
+        notify(residents, message=gettext_lazy("You are invited: “%(title)s”, %(when)s"), params=params,
+               url=meeting.get_absolute_url(), exclude=actor, email=False)
     return meeting
 
 
@@ -112,6 +119,8 @@ def schedule_meeting(
 def respond_to_invitation(actor: User, *, meeting_id: int, response: str) -> Invitation:
     """Yes, no or maybe: for a personal invitation, or as a representative of an invited organisation."""
     meeting = lock_meeting(meeting_id)
+    if meeting.status not in (Status.SCHEDULED, Status.LIVE):
+        raise ValidationError(_("This meeting is over."))
     if response not in (Invitation.Response.YES, Invitation.Response.NO, Invitation.Response.MAYBE):
         raise ValidationError(_("Answer yes, no or maybe."))
     permissions.require(permissions.is_invited(actor, meeting), _("You are not invited to this meeting."))

@@ -97,7 +97,7 @@ def meeting_detail(request, pk: int, **bound):
     runs = permissions.runs(user, meeting)
     writes = permissions.writes_minutes(user, meeting)
     items = list(meeting.agenda_items.select_related("issue", "consultation", "proposal", "decision", "suggested_by"))
-    minutes = Minutes.objects.get_or_create(meeting=meeting)[0]
+    minutes = Minutes.objects.get(meeting=meeting)  # made with the meeting
     last_id = meeting.events.order_by("-pk").values_list("pk", flat=True).first() or 0  # before reading the room
     events = list(
         RoomEvent.objects.filter(meeting=meeting, kind="chat.message", pk__lte=last_id).select_related("author")
@@ -145,17 +145,28 @@ def meeting_detail(request, pk: int, **bound):
         "can_suggest": permissions.can_suggest_item(user, meeting),
         "responses": Invitation.Response,
         "forms": {
-            "item": bound.get("item_form") or (AgendaItemForm(prefix="item") if runs else None),
+            "item": bound.get("item_form") or (_once(AgendaItemForm(prefix="item", community=meeting.community))
+                                               if runs else None),
             "suggest": bound.get("suggest_form") or SuggestionForm(prefix="suggest"),
             "minutes": bound.get("minutes_form") or MinutesForm(
                 prefix="minutes", initial={"body": minutes.body, "base_version": minutes.version}),
             "outcome": bound.get("outcome_form"),
             "outcome_item": bound.get("outcome_item"),
         },
+        "community_people": _checkable(meeting, attendances) if (runs or writes) and meeting.status == "live" else [],
         "blank_outcome": _once(OutcomeForm(prefix="outcome", community=meeting.community)) if (runs or writes)
         else None,
     }
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def _checkable(meeting, attendances) -> list:
+    """People of the community not checked in yet, for the secretary's list at the door."""
+    from consult.models import User
+
+    present = {a.user_id for a in attendances}
+    people = User.objects.filter(memberships__community=meeting.community, is_active=True).distinct()
+    return [p for p in people.order_by("display_name", "pk")[:2000] if p.pk not in present]
 
 
 def _once(form):
@@ -169,7 +180,7 @@ def _once(form):
 def minutes_view(request, pk: int):
     """The minutes as this person may read them, for the live room to fetch after ``minutes.updated``."""
     meeting, invitations = _meeting(request, pk)
-    minutes = Minutes.objects.get_or_create(meeting=meeting)[0]
+    minutes = Minutes.objects.get(meeting=meeting)  # made with the meeting
     if minutes.status != Minutes.Status.PUBLISHED and not permissions.is_invited(request.user, meeting, invitations):
         raise Http404
     return render(request, "meetings/includes/minutes_view.html", {"minutes": minutes})
@@ -181,9 +192,12 @@ def meeting_action(request, pk: int, action: str):
     meeting, _invitations = _meeting(request, pk)
     user = request.user
     forms = {
-        "item": (lambda: AgendaItemForm(request.POST, prefix="item"), lambda d: services.add_agenda_item(
-            user, meeting_id=pk, title=d["title"], description=d["description"],
-            minutes_allotted=d["minutes_allotted"], issue_id=d["issue"]), gettext_lazy("The item is on the agenda.")),
+        "item": (lambda: AgendaItemForm(request.POST, prefix="item", community=meeting.community),
+                 lambda d: services.add_agenda_item(
+                     user, meeting_id=pk, title=d["title"], description=d["description"],
+                     minutes_allotted=d["minutes_allotted"], issue_id=d["issue"],
+                     consultation_id=d["consultation"] and d["consultation"].pk),
+                 gettext_lazy("The item is on the agenda.")),
         "suggest": (lambda: SuggestionForm(request.POST, prefix="suggest"), lambda d: services.suggest_agenda_item(
             user, meeting_id=pk, title=d["title"], description=d["description"]),
             gettext_lazy("Thank you. The chair will accept or decline your suggestion.")),
@@ -218,8 +232,9 @@ def meeting_action(request, pk: int, action: str):
         "decline": lambda: services.decide_suggestion(user, item_id=number, accept=False,
                                                       reason=request.POST.get("reason", "")),
         "hand": lambda: services.raise_hand(user, meeting_id=pk),
+        "remove": lambda: services.remove_speaker(user, meeting_id=pk, request_id=number),
         "lower": lambda: services.lower_hand(user, meeting_id=pk),
-        "next": lambda: services.call_next_speaker(user, meeting_id=pk),
+        "next": lambda: services.call_next_speaker(user, meeting_id=pk, seconds=_id(request.POST.get("seconds", "")) or 120),
         "current": lambda: services.set_current_item(user, meeting_id=pk, item_id=number),
         "chat": lambda: services.post_message(user, meeting_id=pk, body=request.POST.get("body", "")),
         "hide": lambda: services.hide_message(user, meeting_id=pk, message_id=number),
@@ -238,7 +253,21 @@ def meeting_action(request, pk: int, action: str):
 
 
 def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> list[str]:
+    """RFC 5545: lines longer than 75 octets continue on the next line after a space."""
+    parts, current = [], ""
+    for char in line:
+        if len((current + char).encode()) > (75 if not parts else 74):
+            parts.append(current)
+            current = char
+        else:
+            current += char
+    parts.append(current)
+    return [parts[0], *(" " + p for p in parts[1:])]
 
 
 def _vevent(request, meeting: Meeting) -> list[str]:
@@ -260,7 +289,9 @@ def _vevent(request, meeting: Meeting) -> list[str]:
 
 
 def _calendar(lines: list[str], filename: str) -> HttpResponse:
-    body = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Yishi//Meetings//EN", *lines, "END:VCALENDAR", ""])
+    folded = [part for line in lines for part in _fold(line)]
+    body = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Yishi//Meetings//EN", *folded,
+                         "END:VCALENDAR", ""])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -274,7 +305,7 @@ def meeting_ics(request, pk: int):
 def community_calendar(request, slug: str):
     """Every public meeting of a community, for calendar apps to subscribe to."""
     community = get_object_or_404(Community, slug=slug)
-    meetings = community.meetings.filter(is_public=True).order_by("starts_at")[:500]
+    meetings = community.meetings.filter(is_public=True).order_by("-starts_at")[:500]  # the newest 500
     lines = [line for meeting in meetings for line in _vevent(request, meeting)]
     return _calendar(lines, f"{community.slug}-meetings.ics")
 

@@ -216,11 +216,14 @@
   function watchMeeting() {
     var room = document.querySelector("[data-live-meeting]");
     if (!room) return;
+    window.setInterval(function () { if (socket) socket.send({ type: "ping" }); }, 25000); // "still here"
     var lastId = parseInt(room.dataset.lastId, 10) || 0;
     var runs = room.dataset.runs === "1";
     var chat = document.getElementById("chat");
     var form = document.getElementById("chat-form");
     var pending = "";
+    var clockOffset = Date.now() - (Date.parse(room.dataset.serverNow) || Date.now()); // this phone's clock error
+    var me = room.dataset.user;
 
     function text(el, value) { if (el) el.textContent = value; }
     function notice(message) {
@@ -292,14 +295,37 @@
         frame.waiting.forEach(function (w) {
           var li = document.createElement("li");
           li.textContent = w.name || now.dataset.someone;
+          if (runs) {
+            var remove = document.createElement("form");
+            remove.className = "inline-form";
+            remove.dataset.roomAction = "speaker.remove";
+            remove.dataset.request = String(w.request_id);
+            remove.dataset.socketOnly = "1";
+            var button = document.createElement("button");
+            button.type = "submit";
+            button.className = "link-button small";
+            button.textContent = list.dataset.removeLabel;
+            remove.appendChild(button);
+            li.append(" ", remove);
+          }
           list.appendChild(li);
         });
       }
+      showHand(frame);
       tick();
+    }
+    // Offer "raise" or "lower", whichever applies to me now.
+    function showHand(frame) {
+      var mine = frame.waiting.some(function (w) { return String(w.user_id) === me; }) ||
+        (frame.speaker && String(frame.speaker.user_id) === me);
+      var raise = room.querySelector("form[data-room-action='hand.raise']");
+      var lower = room.querySelector("form[data-room-action='hand.lower']");
+      if (raise) raise.hidden = mine;
+      if (lower) lower.hidden = !mine;
     }
     function tick() {
       document.querySelectorAll(".countdown[data-ends-at]").forEach(function (el) {
-        var left = Math.round((Date.parse(el.dataset.endsAt) - Date.now()) / 1000);
+        var left = Math.round((Date.parse(el.dataset.endsAt) - (Date.now() - clockOffset)) / 1000);
         var sign = left < 0 ? "−" : "";
         left = Math.abs(left);
         el.textContent = sign + Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
@@ -316,6 +342,10 @@
           lastId = frame.id;
         }
         switch (frame.type) {
+          case "welcome":
+            if (frame.now) clockOffset = Date.now() - Date.parse(frame.now);
+            showHand(frame);
+            break;
           case "chat.message":
             addMessage(frame);
             if (frame.author && String(frame.author.id) === room.dataset.user) pending = "";
@@ -369,7 +399,11 @@
             if (here) here.textContent = here.dataset.label.replace("{count}", frame.count) +
               (frame.people.length ? " — " + frame.people.join(", ") : "");
             break;
-          case "meeting.status": case "agenda.changed": case "agenda.outcome": case "minutes.published":
+          case "meeting.status": // opened or adjourned: the page's controls change, so load it again
+            document.getElementById("meeting-stale").hidden = false;
+            if (!(form && form.querySelector("textarea").value)) window.setTimeout(function () { window.location.reload(); }, 800);
+            break;
+          case "agenda.changed": case "agenda.outcome": case "minutes.published":
             document.getElementById("meeting-stale").hidden = false;
             break;
           case "error":
@@ -398,6 +432,9 @@
       var frame = { type: target.dataset.roomAction };
       if (target.dataset.item) frame.item_id = parseInt(target.dataset.item, 10);
       if (target.dataset.message) frame.message_id = parseInt(target.dataset.message, 10);
+      if (target.dataset.request) frame.request_id = parseInt(target.dataset.request, 10);
+      var seconds = target.querySelector("input[name=seconds]");
+      if (seconds && seconds.value) frame.seconds = parseInt(seconds.value, 10);
       if (socket.send(frame) || target.dataset.socketOnly) event.preventDefault();
     });
   }
