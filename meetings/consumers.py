@@ -152,6 +152,9 @@ ACTIONS = {
 
 @database_sync_to_async
 def _act(kind, user, meeting_id, content) -> None:
+    from consult import permissions
+
+    permissions.forget(user)  # roles are read afresh for each action: a removed chair stops at once
     ACTIONS[kind](user, meeting_id, content)
 
 

@@ -222,6 +222,10 @@ class Minutes(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     approved_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at_meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="approved_minutes",
+        verbose_name=_("approved at the meeting"),
+    )
 
     class Meta:
         verbose_name = _("minutes")

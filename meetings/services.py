@@ -370,6 +370,27 @@ def remove_speaker(actor: User, *, meeting_id: int, request_id: int) -> None:
 
 
 @transaction.atomic
+def move_agenda_item(actor: User, *, item_id: int, up: bool) -> AgendaItem:
+    """Move an item one place up or down the agenda."""
+    item = AgendaItem.objects.filter(pk=item_id, status=AgendaItem.Status.ACCEPTED).first()
+    if item is None:
+        raise ValidationError(_("There is no such agenda item."))
+    meeting = lock_meeting(item.meeting_id)
+    permissions.require(permissions.runs(actor, meeting), _("Only the chair and the committee set the agenda."))
+    items = list(meeting.agenda_items.filter(status=AgendaItem.Status.ACCEPTED).order_by("position", "pk"))
+    index = next(i for i, row in enumerate(items) if row.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for position, row in enumerate(items, start=1):
+            if row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
+        record(meeting, "agenda.changed", actor)
+    return item
+
+
+@transaction.atomic
 def set_current_item(actor: User, *, meeting_id: int, item_id: int) -> AgendaItem:
     """The chair moves through the agenda; everyone sees the current item."""
     meeting = lock_meeting(meeting_id)
@@ -483,18 +504,31 @@ def draft_summary(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def approve_minutes(actor: User, *, meeting_id: int) -> Minutes:
-    """The chair approves the minutes after adjournment; they become public (for a public meeting)."""
+def approve_minutes(actor: User, *, meeting_id: int, at_meeting_id: int | None = None) -> Minutes:
+    """The chair approves the minutes after adjournment — or a later meeting does, run by its chair.
+
+    Approved minutes are final and, for a public meeting, public; so are the meeting's decisions.
+    """
     meeting = lock_meeting(meeting_id)
-    permissions.require(permissions.is_chair(actor, meeting) or permissions.can_schedule(actor, meeting.community),
-                        _("The chair (or the committee, at a later meeting) approves the minutes."))
+    later = None
+    if at_meeting_id:
+        later = Meeting.objects.filter(pk=at_meeting_id, community=meeting.community, status=Status.LIVE).first()
+        if later is None or later.pk == meeting.pk:
+            raise ValidationError(_("Minutes are approved at a later meeting while it is live."))
+        permissions.require(permissions.runs(actor, later), _("Only the chair of that meeting approves there."))
+    else:
+        permissions.require(permissions.is_chair(actor, meeting),
+                            _("The chair approves the minutes, or a later meeting does."))
     if meeting.status != Status.ADJOURNED:
         raise ValidationError(_("Minutes are approved after the meeting adjourns."))
     minutes = Minutes.objects.select_for_update().get(meeting=meeting)
     if minutes.status == Minutes.Status.PUBLISHED:
         raise ValidationError(_("These minutes are already approved."))
     minutes.status, minutes.approved_by, minutes.approved_at = Minutes.Status.PUBLISHED, actor, timezone.now()
-    minutes.save(update_fields=["status", "approved_by", "approved_at"])
+    minutes.approved_at_meeting = later
+    minutes.save(update_fields=["status", "approved_by", "approved_at", "approved_at_meeting"])
+    if later is not None:
+        record(later, "agenda.changed", actor)
     # The outcomes of a closed meeting become public with its approved minutes (the public reads every outcome).
     Decision.objects.filter(pk__in=meeting.agenda_items.exclude(decision=None).values("decision")).update(
         is_public=True)

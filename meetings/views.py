@@ -154,6 +154,11 @@ def meeting_detail(request, pk: int, **bound):
             "outcome_item": bound.get("outcome_item"),
         },
         "community_people": _checkable(meeting, attendances) if (runs or writes) and meeting.status == "live" else [],
+        "chat_text": bound.get("chat_text", ""),
+        "awaiting_approval": list(
+            Minutes.objects.filter(meeting__community=meeting.community, meeting__status=Meeting.Status.ADJOURNED,
+                                   status=Minutes.Status.DRAFT).select_related("meeting")
+        ) if runs and meeting.status == Meeting.Status.LIVE else [],
         "blank_outcome": _once(OutcomeForm(prefix="outcome", community=meeting.community)) if (runs or writes)
         else None,
     }
@@ -184,6 +189,15 @@ def minutes_view(request, pk: int):
     if minutes.status != Minutes.Status.PUBLISHED and not permissions.is_invited(request.user, meeting, invitations):
         raise Http404
     return render(request, "meetings/includes/minutes_view.html", {"minutes": minutes})
+
+
+def minutes_print(request, pk: int):
+    """Approved minutes on their own page, for printing or saving as PDF."""
+    meeting, _invitations = _meeting(request, pk)
+    minutes = Minutes.objects.select_related("approved_by", "approved_at_meeting").get(meeting=meeting)
+    if minutes.status != Minutes.Status.PUBLISHED:
+        raise Http404
+    return render(request, "meetings/minutes_print.html", {"meeting": meeting, "minutes": minutes})
 
 
 @require_POST
@@ -227,6 +241,9 @@ def meeting_action(request, pk: int, action: str):
         "open": lambda: services.open_meeting(user, meeting_id=pk),
         "adjourn": lambda: services.adjourn_meeting(user, meeting_id=pk),
         "approve": lambda: services.approve_minutes(user, meeting_id=pk),
+        "approve-earlier": lambda: services.approve_minutes(user, meeting_id=number, at_meeting_id=pk),
+        "up": lambda: services.move_agenda_item(user, item_id=number, up=True),
+        "down": lambda: services.move_agenda_item(user, item_id=number, up=False),
         "check-in": lambda: services.check_in(user, meeting_id=pk, user_id=number or None),
         "accept": lambda: services.decide_suggestion(user, item_id=number, accept=True),
         "decline": lambda: services.decide_suggestion(user, item_id=number, accept=False,
@@ -246,6 +263,8 @@ def meeting_action(request, pk: int, action: str):
     except (ValidationError, PermissionDenied) as error:
         for message in _messages(error):
             messages.error(request, message)
+        if action == "chat":  # keep what was typed
+            return meeting_detail(request, pk, chat_text=request.POST.get("body", ""))
     return redirect(meeting)
 
 

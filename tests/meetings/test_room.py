@@ -234,3 +234,22 @@ async def test_draft_minutes_never_travel_on_the_room(live_meeting, moderator):
     frame = await next_of(anyone, "minutes.updated")
     assert frame["version"] == 1 and "Secret" not in str(frame)
     await anyone.disconnect()
+
+
+async def test_a_chair_removed_from_the_committee_stops_at_once(live_meeting, chair, community):
+    from consult.models import Membership
+    from meetings.models import Meeting
+
+    deputy = await sync_to_async(make_user)("deputy@test.org", "Deputy")
+    await sync_to_async(Membership.objects.create)(user=deputy, community=community, role="committee")
+    room, _ = await enter(live_meeting, deputy)
+    item = await sync_to_async(lambda: live_meeting.agenda_items.last())()
+    await room.send_json_to({"type": "agenda.set", "item_id": item.pk})
+    assert (await next_of(room, "agenda.current"))["item_id"] == item.pk
+    await sync_to_async(Membership.objects.filter(user=deputy).delete)()
+    first = await sync_to_async(lambda: live_meeting.agenda_items.first())()
+    await room.send_json_to({"type": "agenda.set", "item_id": first.pk})
+    assert "chair" in (await next_of(room, "error"))["message"]
+    current = await sync_to_async(lambda: Meeting.objects.get(pk=live_meeting.pk).current_item_id)()
+    assert current == item.pk
+    await room.disconnect()

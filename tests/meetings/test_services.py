@@ -164,3 +164,26 @@ def test_the_chair_hides_a_message_and_it_replays_hidden(live_meeting, chair, re
     frame = frame_for(message)
     assert frame["hidden"] and frame["body_html"] == "" and "Rude" not in str(frame)
     assert AgendaItem.objects.count() == 2
+
+
+def test_a_later_meeting_approves_earlier_minutes(meeting, chair, community, resident, moderator):
+    services.open_meeting(chair, meeting_id=meeting.pk)
+    services.adjourn_meeting(chair, meeting_id=meeting.pk)
+    later = schedule(chair, community, secretary=moderator)
+    with pytest.raises(ValidationError, match="while it is live"):
+        services.approve_minutes(chair, meeting_id=meeting.pk, at_meeting_id=later.pk)
+    services.open_meeting(chair, meeting_id=later.pk)
+    with pytest.raises(PermissionDenied):
+        services.approve_minutes(resident, meeting_id=meeting.pk, at_meeting_id=later.pk)
+    minutes = services.approve_minutes(chair, meeting_id=meeting.pk, at_meeting_id=later.pk)
+    assert (minutes.status, minutes.approved_at_meeting) == ("published", later)
+
+
+def test_the_chair_reorders_the_agenda(meeting, chair, resident):
+    first, second = meeting.agenda_items.all()
+    with pytest.raises(PermissionDenied):
+        services.move_agenda_item(resident, item_id=second.pk, up=True)
+    services.move_agenda_item(chair, item_id=second.pk, up=True)
+    assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Hall renovation", "Parking"]
+    services.move_agenda_item(chair, item_id=second.pk, up=True)  # already first: nothing moves
+    assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Hall renovation", "Parking"]

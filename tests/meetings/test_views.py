@@ -157,3 +157,19 @@ def test_the_committee_puts_a_major_issue_on_a_meetings_agenda(client, meeting, 
     response = client.post("/meetings/agenda-from-issue", {"issue": issue.pk, "meeting": meeting.pk})
     assert response.status_code == 302 and meeting.agenda_items.filter(issue=issue).exists()
     assert client.get("/meetings/agenda-from-issue?issue=abc").status_code == 404
+
+
+def test_published_minutes_print_on_their_own_page(client, live_meeting, chair, moderator):
+    services.update_minutes(moderator, meeting_id=live_meeting.pk, body="We agreed on **yellow lines**.",
+                            base_version=0)
+    assert client.get(f"/meetings/{live_meeting.pk}/minutes-print").status_code == 404
+    services.adjourn_meeting(chair, meeting_id=live_meeting.pk)
+    services.approve_minutes(chair, meeting_id=live_meeting.pk)
+    html = page(client, f"/meetings/{live_meeting.pk}/minutes-print")
+    assert "<strong>yellow lines</strong>" in html and "Approved by" in html
+
+
+def test_a_refused_chat_message_over_plain_http_is_kept(client, meeting, resident):
+    client.force_login(resident)
+    response = client.post(f"/meetings/{meeting.pk}/chat", {"body": "Typed before the opening"})
+    assert response.status_code == 200 and "Typed before the opening" in response.content.decode()
