@@ -54,6 +54,7 @@ class AgendaItemForm(forms.Form):
     issue = forms.IntegerField(label=_("Issue number (optional)"), min_value=1, required=False)
     consultation = forms.ModelChoiceField(label=_("Consultation (optional)"), queryset=None, required=False,
                                           empty_label=_("— none —"))
+    proposal = forms.IntegerField(label=_("Proposal number (optional)"), min_value=1, required=False)
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)

@@ -210,7 +210,7 @@ def meeting_action(request, pk: int, action: str):
                  lambda d: services.add_agenda_item(
                      user, meeting_id=pk, title=d["title"], description=d["description"],
                      minutes_allotted=d["minutes_allotted"], issue_id=d["issue"],
-                     consultation_id=d["consultation"] and d["consultation"].pk),
+                     consultation_id=d["consultation"] and d["consultation"].pk, proposal_id=d["proposal"]),
                  gettext_lazy("The item is on the agenda.")),
         "suggest": (lambda: SuggestionForm(request.POST, prefix="suggest"), lambda d: services.suggest_agenda_item(
             user, meeting_id=pk, title=d["title"], description=d["description"]),

@@ -173,3 +173,20 @@ def test_a_refused_chat_message_over_plain_http_is_kept(client, meeting, residen
     client.force_login(resident)
     response = client.post(f"/meetings/{meeting.pk}/chat", {"body": "Typed before the opening"})
     assert response.status_code == 200 and "Typed before the opening" in response.content.decode()
+
+
+def test_agenda_items_link_issues_consultations_and_proposals(client, meeting, chair, issue, community, resident):
+    from tests.consult.conftest import new_consultation
+    from consult import services as consult_services
+
+    consultation = new_consultation(chair, community)
+    proposal = consult_services.submit_proposal(resident, consultation_id=consultation.pk, title="Benches", body="B")
+    client.force_login(chair)
+    client.post(f"/meetings/{meeting.pk}/item", {"item-title": "Linked", "item-minutes_allotted": 10,
+                                                 "item-issue": issue.pk, "item-consultation": consultation.pk,
+                                                 "item-proposal": proposal.pk})
+    item = meeting.agenda_items.get(title="Linked")
+    assert (item.issue, item.consultation, item.proposal) == (issue, consultation, proposal)
+    html = page(client, meeting.get_absolute_url())
+    assert issue.get_absolute_url() in html and consultation.get_absolute_url() in html
+    assert proposal.get_absolute_url() in html
