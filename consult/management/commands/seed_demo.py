@@ -195,6 +195,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for email, what in [
             ("committee@example.org", "committee chair"),
+            ("secretary@example.org", "committee secretary (minutes)"),
             ("gridworker@example.org", "grid worker of grid 1"),
             ("resident@example.org", "verified resident of grid 1"),
             ("newcomer@example.org", "email confirmed, not yet a verified resident"),
