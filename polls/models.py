@@ -1,0 +1,183 @@
+"""Polls: options, who may vote, and the votes — secret ballots kept apart from who voted."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consult.models import Community, Consultation, Decision, Grid, Proposal
+from meetings.models import AgendaItem, Meeting
+
+User = settings.AUTH_USER_MODEL
+
+
+class Poll(models.Model):
+    """A question put to an audience, counted by one method, under rules fixed once voting starts."""
+
+    class Method(models.TextChoices):
+        YES_NO = "yes_no", _("Yes / no / abstain")
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        RANKED = "ranked", _("Ranked choice (instant runoff)")
+        SCORE = "score", _("Score each option from 0 to 5")
+
+    class Audience(models.TextChoices):
+        COMMUNITY = "community", _("The residents of the community")
+        GRID = "grid", _("The residents of one grid")
+        ATTENDEES = "attendees", _("Those checked in at a meeting")
+        COMMITTEE = "committee", _("The committee")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for voting")
+        CLOSED = "closed", _("Closed")
+
+    class Quorum(models.TextChoices):
+        NONE = "none", _("No quorum")
+        COUNT = "count", _("At least this many voters")
+        SHARE = "share", _("At least this percentage of the eligible")
+
+    class Threshold(models.TextChoices):
+        SIMPLE = "simple", _("Simple majority (more than half)")
+        TWO_THIRDS = "two_thirds", _("Two-thirds majority")
+
+    class Base(models.TextChoices):
+        CAST = "cast", _("of the votes cast")
+        ELIGIBLE = "eligible", _("of everyone eligible")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="polls",
+                                  verbose_name=_("community"))
+    title = models.CharField(_("question"), max_length=200)
+    body = models.TextField(_("explanation"), max_length=10000, blank=True, help_text=_("Markdown."))
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices, default=Method.YES_NO)
+    min_choices = models.PositiveSmallIntegerField(_("at least"), default=1)
+    max_choices = models.PositiveSmallIntegerField(_("at most"), default=1)
+    audience = models.CharField(_("who votes"), max_length=20, choices=Audience.choices, default=Audience.COMMUNITY)
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="polls",
+                             verbose_name=_("grid"))
+    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="polls",
+                                verbose_name=_("meeting"))
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="polls", verbose_name=_("agenda item"))
+    consultation = models.ForeignKey(Consultation, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="polls", verbose_name=_("consultation"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True,
+                                    help_text=_("Leave empty to open it by hand (e.g. live in a meeting)."))
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True,
+                                     help_text=_("Leave empty to close it by hand."))
+    secret = models.BooleanField(_("secret ballot"), default=True)
+    quorum_kind = models.CharField(_("quorum"), max_length=10, choices=Quorum.choices, default=Quorum.NONE)
+    quorum_value = models.PositiveIntegerField(_("quorum value"), default=0)
+    threshold = models.CharField(_("majority needed"), max_length=20, choices=Threshold.choices,
+                                 default=Threshold.SIMPLE)
+    threshold_base = models.CharField(_("majority of"), max_length=10, choices=Base.choices, default=Base.CAST)
+    live_results = models.BooleanField(_("show results while voting"), default=False,
+                                       help_text=_("Never for a secret ballot: its counts appear after it closes."))
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    eligible_count = models.PositiveIntegerField(_("eligible voters"), null=True, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    decision = models.ForeignKey(Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="poll_min_max", condition=Q(min_choices__lte=models.F("max_choices"))),
+            models.CheckConstraint(name="poll_grid_audience",
+                                   condition=Q(audience="grid", grid__isnull=False) | ~Q(audience="grid")),
+            models.CheckConstraint(name="poll_meeting_audience",
+                                   condition=Q(audience="attendees", meeting__isnull=False) | ~Q(audience="attendees")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("polls:poll-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        return (self.status == self.Status.OPEN and (self.opens_at is None or self.opens_at <= now)
+                and (self.closes_at is None or now < self.closes_at))
+
+    @property
+    def shows_counts(self) -> bool:
+        """No counts of a secret poll before it closes; an open poll's only if chosen."""
+        return self.status == self.Status.CLOSED or (self.live_results and not self.secret)
+
+
+class Option(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("option"), max_length=200)
+    proposal = models.ForeignKey(Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Participation(models.Model):
+    """That someone voted in a secret poll — and nothing about how. No timestamp, no link to a ballot."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="vote_once")]
+
+
+class Ballot(models.Model):
+    """What was voted in a secret poll: a random id and the choices. No voter, no time.
+
+    When the poll closes, its ballots are written again in a random order, so not even the
+    order of the rows follows the order of voting.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    choices = models.JSONField()
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+
+
+class Receipt(models.Model):
+    """The hash of a voter's receipt code: proves a ballot was counted, never what it said."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="receipts")
+    code_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "code_hash"], name="receipt_once")]
+
+
+class OpenVote(models.Model):
+    """A vote in an open poll: who voted what, public, and changeable until the poll closes."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="open_votes")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    choices = models.JSONField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("open vote")
+        verbose_name_plural = _("open votes")
+        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="open_vote_once")]

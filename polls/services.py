@@ -1,0 +1,261 @@
+"""Every state change of a poll: set-up, opening, voting, closing — each checked, locked and counted once."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consult import permissions as consult_permissions
+from consult.models import Community, Consultation, Decision, Grid, Membership, User
+from consult.services.timeline import clean_text
+from meetings import permissions as meeting_permissions
+from meetings.models import AgendaItem, Meeting
+from polls.models import Ballot, OpenVote, Option, Participation, Poll, Receipt
+from polls.tally import InvalidBallot, adopted, check_ballot, quorum_met, tally
+
+Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
+_random = secrets.SystemRandom()
+
+
+def lock_poll(poll_id: int) -> Poll:
+    poll = (Poll.objects.select_for_update(of=("self",)).select_related("community", "grid", "meeting")
+            .filter(pk=poll_id).first())
+    if poll is None:
+        raise ValidationError(_("There is no poll #%(id)s.") % {"id": poll_id})
+    return poll
+
+
+def eligible_users(poll: Poll) -> QuerySet[User]:
+    """The verified members of the poll's audience."""
+    people = User.objects.filter(is_active=True)
+    if poll.audience == Audience.COMMUNITY:
+        people = people.filter(memberships__community=poll.community, memberships__role=Membership.Role.RESIDENT)
+    elif poll.audience == Audience.GRID:
+        people = people.filter(memberships__grid=poll.grid, memberships__role=Membership.Role.RESIDENT)
+    elif poll.audience == Audience.COMMITTEE:
+        people = people.filter(memberships__community=poll.community, memberships__role=Membership.Role.COMMITTEE)
+    else:
+        people = people.filter(attendances__meeting=poll.meeting)
+    return people.distinct()
+
+
+def can_manage(user, poll_or_community, meeting: Meeting | None = None) -> bool:
+    """The committee sets polls up; the chair does so inside their live meeting."""
+    community = getattr(poll_or_community, "community", poll_or_community)
+    if consult_permissions.is_committee(user, community):
+        return True
+    return meeting is not None and meeting_permissions.is_chair(user, meeting)
+
+
+# Set-up --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_poll(
+    actor: User, *, community_id: int, title: str, options: list[str], method: str = Method.YES_NO,
+    body: str = "", min_choices: int = 1, max_choices: int = 1, audience: str = Audience.COMMUNITY,
+    grid_id=None, meeting_id=None, agenda_item_id=None, consultation_id=None, opens_at=None, closes_at=None,
+    secret: bool = True, quorum_kind: str = "none", quorum_value: int = 0, threshold: str = "simple",
+    threshold_base: str = "cast", live_results: bool = False, proposal_ids: list[int] | None = None,
+) -> Poll:
+    """Set a poll up as a draft. Its rules are fixed once it opens."""
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        raise ValidationError(_("There is no such community."))
+    meeting = Meeting.objects.filter(pk=meeting_id, community=community).first() if meeting_id else None
+    if meeting_id and meeting is None:
+        raise ValidationError(_("Choose a meeting of this community."))
+    consult_permissions.require(can_manage(actor, community, meeting),
+                                _("The committee sets polls up, or the chair inside a meeting."))
+    if method not in Method.values:
+        raise ValidationError(_("Choose a voting method."))
+    if audience not in Audience.values:
+        raise ValidationError(_("Choose who votes."))
+    grid = None
+    if audience == Audience.GRID:
+        grid = Grid.objects.filter(pk=grid_id, community=community).first()
+        if grid is None:
+            raise ValidationError(_("Choose the grid whose residents vote."))
+    if audience == Audience.ATTENDEES and meeting is None:
+        raise ValidationError(_("A poll of the attendees belongs to a meeting."))
+    texts = [clean_text(t, field=_("An option"), limit=200) for t in options if (t or "").strip()]
+    if method == Method.YES_NO:
+        texts = []
+    elif len(texts) < 2:
+        raise ValidationError(_("Give at least two options."))
+    if len(set(texts)) != len(texts):
+        raise ValidationError(_("Each option only once."))
+    if method == Method.MULTIPLE and not 1 <= min_choices <= max_choices <= len(texts):
+        raise ValidationError(_("For multiple choice: at least 1, and at most the number of options."))
+    if method != Method.MULTIPLE:
+        min_choices = max_choices = 1
+    for moment in (opens_at, closes_at):
+        if moment is not None and not isinstance(moment, datetime):
+            raise ValidationError(_("Give dates with a time."))
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ValidationError(_("A poll closes after it opens."))
+    if quorum_kind not in Poll.Quorum.values or not isinstance(quorum_value, int) or quorum_value < 0 or (
+            quorum_kind == "share" and quorum_value > 100):
+        raise ValidationError(_("The quorum is a number of voters or a percentage from 0 to 100."))
+    if threshold not in Poll.Threshold.values or threshold_base not in Poll.Base.values:
+        raise ValidationError(_("Choose the majority needed."))
+    item = AgendaItem.objects.filter(pk=agenda_item_id, meeting=meeting).first() if agenda_item_id else None
+    consultation = Consultation.objects.filter(pk=consultation_id, community=community).first() \
+        if consultation_id else None
+    poll = Poll.objects.create(
+        community=community, title=clean_text(title, field=_("The question"), limit=200),
+        body=clean_text(body, field=_("The explanation"), required=False, limit=10000), method=method,
+        min_choices=min_choices, max_choices=max_choices, audience=audience, grid=grid, meeting=meeting,
+        agenda_item=item, consultation=consultation, opens_at=opens_at, closes_at=closes_at, secret=secret,
+        quorum_kind=quorum_kind, quorum_value=quorum_value, threshold=threshold, threshold_base=threshold_base,
+        live_results=live_results and not secret, created_by=actor,
+    )
+    proposals = list(proposal_ids or [])
+    Option.objects.bulk_create([
+        Option(poll=poll, position=n, text=text, proposal_id=proposals[n] if n < len(proposals) else None)
+        for n, text in enumerate(texts)
+    ])
+    return poll
+
+
+@transaction.atomic
+def open_poll(actor: User, *, poll_id: int) -> Poll:
+    poll = lock_poll(poll_id)
+    consult_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up open it."))
+    if poll.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft poll can be opened."))
+    poll.status, poll.opened_at = Status.OPEN, timezone.now()
+    poll.save(update_fields=["status", "opened_at"])
+    return poll
+
+
+# Voting -----------------------------------------------------------------------------------------------
+
+
+def _receipt_code() -> str:
+    return "-".join(secrets.token_hex(3).upper() for _ in range(4))
+
+
+def receipt_hash(poll_id: int, code: str) -> str:
+    return hashlib.sha256(f"{poll_id}:{code.strip().upper()}".encode()).hexdigest()
+
+
+@transaction.atomic
+def cast_ballot(actor: User, *, poll_id: int, choices) -> str | None:
+    """Vote once. Returns the receipt code of a secret ballot (shown to the voter once), else None.
+
+    A secret vote writes who voted (Participation) and what was voted (Ballot, random id, no voter,
+    no time) and the receipt's hash in one transaction; nothing links them. The unique constraint on
+    (poll, voter) decides concurrent submissions: exactly one counts, the others are told.
+    """
+    poll = lock_poll(poll_id)
+    if not poll.is_open:
+        raise ValidationError(_("This poll is not open for voting."))
+    if not eligible_users(poll).filter(pk=actor.pk).exists():
+        raise ValidationError(_("You are not among those who vote in this poll."))
+    options = list(poll.options.values_list("pk", flat=True))
+    try:
+        clean = check_ballot(poll.method, options, choices, min_choices=poll.min_choices,
+                             max_choices=poll.max_choices)
+    except InvalidBallot:
+        raise ValidationError(_("This ballot does not fit the poll: check your choices.")) from None
+    if not poll.secret:
+        OpenVote.objects.update_or_create(poll=poll, user=actor,
+                                          defaults={"choices": clean, "updated_at": timezone.now()})
+        return None
+    try:
+        with transaction.atomic():
+            Participation.objects.create(poll=poll, user=actor)
+    except IntegrityError:
+        raise ValidationError(_("You already voted in this poll; a secret ballot is final.")) from None
+    Ballot.objects.create(poll=poll, choices=clean)
+    code = _receipt_code()
+    Receipt.objects.create(poll=poll, code_hash=receipt_hash(poll.pk, code))
+    return code
+
+
+def has_voted(user, poll: Poll) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    model = Participation if poll.secret else OpenVote
+    return model.objects.filter(poll=poll, user=user).exists()
+
+
+# Closing and counting ------------------------------------------------------------------------------
+
+
+def ballots_of(poll: Poll) -> list:
+    model = Ballot if poll.secret else OpenVote
+    return list(model.objects.filter(poll=poll).values_list("choices", flat=True))
+
+
+def count(poll: Poll, *, eligible: int | None = None) -> dict:
+    """The result as stored and shown: counts, winners, rounds, turnout, quorum, adoption."""
+    options = list(poll.options.values_list("pk", flat=True))
+    ballots = ballots_of(poll)
+    result = tally(poll.method, options, ballots)
+    eligible = eligible if eligible is not None else eligible_users(poll).count()
+    turnout = len(ballots)
+    met = quorum_met(turnout=turnout, eligible=eligible, kind=poll.quorum_kind, value=poll.quorum_value)
+    return {
+        "counts": {str(k): v for k, v in result.counts.items()},
+        "winners": [str(w) for w in result.winners],
+        "rounds": [{"counts": {str(k): v for k, v in r["counts"].items()}, "exhausted": r["exhausted"],
+                    "eliminated": r["eliminated"]} for r in result.rounds],
+        "ballots": turnout,
+        "eligible": eligible,
+        "quorum_met": met,
+        "adopted": met and adopted(result, threshold=poll.threshold, base=poll.threshold_base, eligible=eligible),
+    }
+
+
+@transaction.atomic
+def close_poll(actor: User | None, *, poll_id: int) -> Poll:
+    """Close and count. Secret ballots are rewritten in random order; an adopted result becomes a decision."""
+    poll = lock_poll(poll_id)
+    if actor is not None:
+        consult_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up close it."))
+    if poll.status != Status.OPEN:
+        raise ValidationError(_("Only an open poll can be closed."))
+    eligible = eligible_users(poll).count()
+    if poll.secret:
+        rows = list(Ballot.objects.filter(poll=poll).values_list("choices", flat=True))
+        _random.shuffle(rows)
+        Ballot.objects.filter(poll=poll).delete()
+        Ballot.objects.bulk_create([Ballot(poll=poll, choices=c) for c in rows])
+    poll.status, poll.closed_at, poll.eligible_count = Status.CLOSED, timezone.now(), eligible
+    poll.result = count(poll, eligible=eligible)
+    if poll.result["adopted"]:
+        poll.decision = Decision.objects.create(
+            community=poll.community, title=poll.title[:160], source=Decision.Source.POLL,
+            body=_winner_text(poll), decided_by=actor, consultation=poll.consultation,
+            is_public=poll.meeting.is_public if poll.meeting else True,
+        )
+    poll.save(update_fields=["status", "closed_at", "eligible_count", "result", "decision"])
+    return poll
+
+
+def _winner_text(poll: Poll) -> str:
+    winners = poll.result["winners"]
+    if poll.method == Method.YES_NO:
+        return _("Adopted by vote.")
+    names = dict(poll.options.values_list("pk", "text"))
+    return _("Adopted by vote: %(winner)s") % {"winner": ", ".join(names.get(int(w), w) for w in winners)}
+
+
+def close_due_polls(now=None) -> int:
+    """Close every open poll whose closing time has passed (run from cron and now and then from pages)."""
+    now = now or timezone.now()
+    closed = 0
+    for pk in Poll.objects.filter(status=Status.OPEN, closes_at__lte=now).values_list("pk", flat=True)[:100]:
+        try:
+            close_poll(None, poll_id=pk)
+            closed += 1
+        except ValidationError:
+            pass  # closed by someone else a moment ago
+    return closed

@@ -1,0 +1,129 @@
+"""Voting through the services: eligibility, once only, secret and unlinkable, counted at close."""
+
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections, models
+
+from consult.models import Decision, Membership, User
+from polls import services
+from polls.models import Ballot, OpenVote, Participation, Poll, Receipt
+from tests.conftest import make_user
+from tests.polls.conftest import make_poll
+
+
+@pytest.mark.parametrize("who", ["resident", "grid_worker", "org_rep", "outsider_chair"])
+def test_only_the_committee_sets_polls_up(request, community, who):
+    with pytest.raises(PermissionDenied):
+        make_poll(request.getfixturevalue(who), community)
+    assert not Poll.objects.exists()
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"method": "single", "options": ["Only one"]}, "two options"),
+    ({"method": "single", "options": ["A", "A"]}, "only once"),
+    ({"method": "multiple", "options": ["A", "B"], "min_choices": 2, "max_choices": 3}, "at most"),
+    ({"audience": "grid"}, "grid"),
+    ({"audience": "attendees"}, "meeting"),
+    ({"quorum_kind": "share", "quorum_value": 150}, "percentage"),
+    ({"method": "plurality"}, "method"),
+])
+def test_bad_set_ups_are_refused(chair, community, extra, message):
+    with pytest.raises(ValidationError, match=message):
+        services.create_poll(chair, community_id=community.pk, title="Q", **{"options": [], **extra})
+    assert not Poll.objects.exists()
+
+
+def test_a_secret_vote_is_counted_once_and_cannot_be_linked(chair, community, voters, grid_worker):
+    poll = make_poll(chair, community)
+    code = services.cast_ballot(voters[0], poll_id=poll.pk, choices="yes")
+    assert code and Receipt.objects.filter(code_hash=services.receipt_hash(poll.pk, code)).exists()
+    with pytest.raises(ValidationError, match="already voted"):
+        services.cast_ballot(voters[0], poll_id=poll.pk, choices="no")
+    with pytest.raises(ValidationError, match="not among"):
+        services.cast_ballot(grid_worker, poll_id=poll.pk, choices="yes")  # not a resident
+    with pytest.raises(ValidationError, match="does not fit"):
+        services.cast_ballot(voters[1], poll_id=poll.pk, choices="perhaps")
+    assert (Participation.objects.count(), Ballot.objects.count(), Receipt.objects.count()) == (1, 1, 1)
+
+
+def test_no_ballot_table_can_reach_a_voter():
+    """The schema itself: ballots and receipts have no path to a user, and no time."""
+    for model in (Ballot, Receipt):
+        for field in model._meta.get_fields():
+            target = getattr(field, "related_model", None)
+            assert target is not User and not (target and target is Participation), (model, field)
+            assert not isinstance(field, (models.DateTimeField, models.DateField)), (model, field)
+    assert {f.name for f in Participation._meta.get_fields()} == {"id", "poll", "user"}  # who, never what or when
+
+
+def test_open_ballots_change_until_close_and_list_who_voted_what(chair, community, voters):
+    poll = make_poll(chair, community, secret=False, method="single", options=["Green", "Blue"], live_results=True)
+    green, blue = poll.options.all()
+    assert services.cast_ballot(voters[0], poll_id=poll.pk, choices=green.pk) is None
+    services.cast_ballot(voters[0], poll_id=poll.pk, choices=blue.pk)
+    assert OpenVote.objects.get().choices == blue.pk
+    with pytest.raises(ValidationError):
+        services.cast_ballot(voters[1], poll_id=poll.pk, choices=999)  # an option of another poll
+    services.close_poll(chair, poll_id=poll.pk)
+    with pytest.raises(ValidationError, match="not open"):
+        services.cast_ballot(voters[1], poll_id=poll.pk, choices=green.pk)
+
+
+def test_closing_counts_checks_quorum_and_records_an_adopted_decision(chair, community, voters):
+    poll = make_poll(chair, community, quorum_kind="count", quorum_value=3)
+    for voter, choice in zip(voters, ["yes", "yes", "no", "yes"]):
+        services.cast_ballot(voter, poll_id=poll.pk, choices=choice)
+    poll = services.close_poll(chair, poll_id=poll.pk)
+    assert poll.result["counts"] == {"yes": 3, "no": 1, "abstain": 0}
+    assert (poll.result["ballots"], poll.result["eligible"], poll.result["quorum_met"], poll.result["adopted"]) == (
+        4, 5, True, True)
+    assert poll.decision and Decision.objects.get().source == "poll"
+    with pytest.raises(ValidationError):
+        services.close_poll(chair, poll_id=poll.pk)
+
+
+def test_a_poll_without_quorum_adopts_nothing(chair, community, voters):
+    poll = make_poll(chair, community, quorum_kind="share", quorum_value=80)
+    services.cast_ballot(voters[0], poll_id=poll.pk, choices="yes")
+    poll = services.close_poll(chair, poll_id=poll.pk)
+    assert not poll.result["quorum_met"] and not poll.result["adopted"] and poll.decision is None
+
+
+def test_ranked_choice_is_counted_with_its_rounds(chair, community, voters):
+    poll = make_poll(chair, community, method="ranked", options=["Canteen", "Homework room", "Lift"])
+    canteen, homework, lift = [o.pk for o in poll.options.all()]
+    for voter, ranking in zip(voters, [[canteen, lift], [homework, lift], [lift, homework], [canteen], [homework]]):
+        services.cast_ballot(voter, poll_id=poll.pk, choices=ranking)
+    result = services.close_poll(chair, poll_id=poll.pk).result
+    assert result["rounds"][0]["eliminated"] == lift and result["winners"] == [str(homework)]
+
+
+def test_fifty_voters_clicking_several_times_at_once_make_fifty_ballots(chair, community, grid, transactional_db):
+    poll = make_poll(chair, community)
+    people = []
+    for i in range(50):
+        user = make_user(f"crowd{i}@test.org", f"Crowd {i}")
+        Membership.objects.create(user=user, community=community, role="resident", grid=grid)
+        people.append(user)
+    calls = [p for p in people for _ in range(3)]
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def vote(person):
+        barrier.wait()
+        try:
+            services.cast_ballot(person, poll_id=poll.pk, choices="yes")
+        except ValidationError:
+            errors.append(person.pk)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=vote, args=(p,)) for p in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert (Ballot.objects.count(), Participation.objects.count(), Receipt.objects.count()) == (50, 50, 50)
+    assert len(errors) == 100

@@ -1,0 +1,130 @@
+"""Tallies are pure functions: checked with hand-made elections, properties, and an independent count."""
+
+import random
+
+import pyrankvote
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from polls.tally import InvalidBallot, adopted, check_ballot, instant_runoff, quorum_met, tally
+
+OPTIONS = [11, 12, 13, 14]
+
+
+def test_a_motion_counts_yes_no_and_abstentions():
+    result = tally("yes_no", [], ["yes", "yes", "no", "abstain", "yes"])
+    assert result.counts == {"yes": 3, "no": 1, "abstain": 1} and result.winners == ["yes"]
+    assert adopted(result, threshold="simple", base="cast", eligible=10)  # 3 of 4 decisive votes
+    assert not adopted(result, threshold="simple", base="eligible", eligible=10)  # 3 of 10 eligible
+    assert adopted(result, threshold="two_thirds", base="cast", eligible=10)  # 3/4 ≥ 2/3
+    tie = tally("yes_no", [], ["yes", "no"])
+    assert tie.winners == [] and not adopted(tie, threshold="simple", base="cast", eligible=2)
+
+
+def test_single_multiple_and_score():
+    assert tally("single", OPTIONS, [11, 12, 12]).winners == [12]
+    assert tally("single", OPTIONS, [11, 12]).winners == []  # a tie has no winner
+    multiple = tally("multiple", OPTIONS, [[11, 12], [12, 13], [12]])
+    assert multiple.counts == {11: 1, 12: 3, 13: 1, 14: 0} and multiple.winners == [12]
+    score = tally("score", OPTIONS, [{"11": 5, "12": 3, "13": 0, "14": 1}, {"11": 2, "12": 5, "13": 0, "14": 1}])
+    assert score.counts == {11: 7, 12: 8, 13: 0, 14: 2} and score.winners == [12]
+
+
+def test_instant_runoff_transfers_votes_round_by_round():
+    ballots = [[11, 12]] * 4 + [[12, 11]] * 3 + [[13, 12]] * 2
+    result = instant_runoff([11, 12, 13], ballots)
+    assert [r["eliminated"] for r in result.rounds] == [13, None]
+    assert result.rounds[0]["counts"] == {11: 4, 12: 3, 13: 2}
+    assert result.rounds[1]["counts"] == {11: 4, 12: 5} and result.winners == [12]
+
+
+def test_the_tie_rule_is_fewest_first_preferences_then_listed_last():
+    # 12 and 13 tie for fewest in round 1 and have equal first preferences: 13 is listed last, it goes.
+    result = instant_runoff([11, 12, 13], [[11], [11], [12, 11], [13, 12]])
+    assert result.rounds[0]["eliminated"] == 13
+
+
+def test_exhausted_ballots_leave_the_count():
+    result = instant_runoff([11, 12, 13], [[11], [11], [12], [12], [13]])
+    assert result.rounds[0]["eliminated"] == 13 and result.rounds[1]["exhausted"] == 1
+
+
+@pytest.mark.parametrize("method, choices, min_max", [
+    ("yes_no", "maybe", (1, 1)), ("single", 99, (1, 1)), ("single", True, (1, 1)), ("single", [11], (1, 1)),
+    ("multiple", [11, 11], (1, 2)), ("multiple", [11, 12, 13], (1, 2)), ("multiple", [], (1, 2)),
+    ("ranked", [], (1, 1)), ("ranked", [11, 99], (1, 1)), ("ranked", "11,12", (1, 1)),
+    ("score", {"11": 6, "12": 0, "13": 0, "14": 0}, (1, 1)), ("score", {"11": 5}, (1, 1)),
+])
+def test_malformed_ballots_are_refused(method, choices, min_max):
+    with pytest.raises(InvalidBallot):
+        check_ballot(method, OPTIONS, choices, min_choices=min_max[0], max_choices=min_max[1])
+
+
+def test_quorum_by_count_or_share():
+    assert quorum_met(turnout=5, eligible=100, kind="count", value=5)
+    assert not quorum_met(turnout=4, eligible=100, kind="count", value=5)
+    assert quorum_met(turnout=25, eligible=100, kind="share", value=25)
+    assert not quorum_met(turnout=24, eligible=100, kind="share", value=25)
+    assert quorum_met(turnout=0, eligible=0, kind="none", value=0)
+
+
+rankings = st.lists(st.permutations(OPTIONS).flatmap(lambda p: st.integers(1, 4).map(lambda n: list(p[:n]))),
+                    min_size=1, max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rankings, st.randoms())
+def test_ballot_order_never_changes_a_ranked_result(ballots, rnd):
+    shuffled = list(ballots)
+    rnd.shuffle(shuffled)
+    assert instant_runoff(OPTIONS, ballots) == instant_runoff(OPTIONS, shuffled)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rankings)
+def test_a_first_preference_majority_always_wins(ballots):
+    firsts = [b[0] for b in ballots]
+    for option in OPTIONS:
+        if firsts.count(option) * 2 > len(ballots):
+            assert instant_runoff(OPTIONS, ballots).winners == [option]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["yes", "no", "abstain"]), max_size=60), st.randoms())
+def test_ballot_order_never_changes_a_motion(ballots, rnd):
+    shuffled = list(ballots)
+    rnd.shuffle(shuffled)
+    assert tally("yes_no", [], ballots) == tally("yes_no", [], shuffled)
+
+
+def _no_ties_needed(result) -> bool:
+    for round_ in result.rounds:
+        if round_["eliminated"] is not None:
+            values = list(round_["counts"].values())
+            if values.count(min(values)) > 1:
+                return False
+    return True
+
+
+def test_instant_runoff_agrees_with_an_independent_count_on_random_elections():
+    rnd = random.Random(20261123)
+    compared = 0
+    for _ in range(600):
+        count = rnd.randint(3, 6)
+        options = list(range(1, count + 1))
+        ballots = []
+        for _ in range(rnd.randint(5, 60)):
+            order = options[:]
+            rnd.shuffle(order)
+            ballots.append(order[: rnd.randint(1, count)])
+        ours = instant_runoff(options, ballots)
+        if not ours.winners or not _no_ties_needed(ours):
+            continue  # tie rules differ between implementations: compare where none is needed
+        people = {o: pyrankvote.Candidate(str(o)) for o in options}
+        theirs = pyrankvote.instant_runoff_voting(
+            list(people.values()), [pyrankvote.Ballot(ranked_candidates=[people[o] for o in b]) for b in ballots]
+        )
+        assert [int(c.name) for c in theirs.get_winners()] == ours.winners
+        compared += 1
+    assert compared > 250
