@@ -8,6 +8,7 @@ from consult.views import community as consult_views
 urlpatterns = [
     path("", include("consult.urls")),
     path("", include("meetings.urls")),
+    path("", include("polls.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", consult_views.set_language, name="set_language"),
     path("healthz", consult_views.healthz, name="healthz"),

@@ -1,0 +1,80 @@
+"""Forms of the poll pages: set-up, and one ballot form per voting method."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from polls.models import Poll
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
+
+
+class PollForm(forms.Form):
+    title = forms.CharField(label=_("Question"), max_length=200)
+    body = forms.CharField(label=_("Explanation"), max_length=10000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown works."))
+    method = forms.ChoiceField(label=_("Method"), choices=Poll.Method.choices)
+    options = forms.CharField(label=_("Options, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=_("Not needed for yes / no / abstain."))
+    min_choices = forms.IntegerField(label=_("Multiple choice: at least"), min_value=1, initial=1)
+    max_choices = forms.IntegerField(label=_("Multiple choice: at most"), min_value=1, initial=1)
+    audience = forms.ChoiceField(label=_("Who votes"), choices=[c for c in Poll.Audience.choices if c[0] != "attendees"])
+    grid = forms.ModelChoiceField(label=_("Grid (when one grid votes)"), queryset=None, required=False)
+    opens_at = forms.DateTimeField(label=_("Opens (optional)"), required=False, widget=DATETIME)
+    closes_at = forms.DateTimeField(label=_("Closes (optional)"), required=False, widget=DATETIME)
+    secret = forms.BooleanField(label=_("Secret ballot"), required=False, initial=True)
+    quorum_kind = forms.ChoiceField(label=_("Quorum"), choices=Poll.Quorum.choices)
+    quorum_value = forms.IntegerField(label=_("Quorum value"), min_value=0, initial=0)
+    threshold = forms.ChoiceField(label=_("Majority needed"), choices=Poll.Threshold.choices)
+    threshold_base = forms.ChoiceField(label=_("Majority of"), choices=Poll.Base.choices)
+    live_results = forms.BooleanField(label=_("Show results while voting (open ballots only)"), required=False)
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = community.grids.all()
+
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
+
+
+def ballot_form(poll: Poll, options: list, data=None) -> forms.Form:
+    """The ballot for this poll's method; ``cleaned_data["choices"]`` is what the tally expects."""
+    fields = {}
+    if poll.method == Poll.Method.YES_NO:
+        fields["choice"] = forms.ChoiceField(label=poll.title, widget=forms.RadioSelect,
+                                             choices=[("yes", _("Yes")), ("no", _("No")), ("abstain", _("Abstain"))])
+    elif poll.method == Poll.Method.SINGLE:
+        fields["choice"] = forms.TypedChoiceField(label=poll.title, widget=forms.RadioSelect, coerce=int,
+                                                  choices=[(o.pk, o.text) for o in options])
+    elif poll.method == Poll.Method.MULTIPLE:
+        fields["choice"] = forms.TypedMultipleChoiceField(
+            label=poll.title, widget=forms.CheckboxSelectMultiple, coerce=int, choices=[(o.pk, o.text) for o in options],
+            help_text=_("Choose between %(min)s and %(max)s.") % {"min": poll.min_choices, "max": poll.max_choices})
+    elif poll.method == Poll.Method.RANKED:
+        ranks = [("", _("Not ranked"))] + [(str(n), str(n)) for n in range(1, len(options) + 1)]
+        for option in options:
+            fields[f"rank_{option.pk}"] = forms.ChoiceField(label=option.text, choices=ranks, required=False)
+    else:
+        for option in options:
+            fields[f"score_{option.pk}"] = forms.TypedChoiceField(
+                label=option.text, coerce=int, widget=forms.RadioSelect,
+                choices=[(n, str(n)) for n in range(0, 6)])
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if poll.method in (Poll.Method.YES_NO, Poll.Method.SINGLE, Poll.Method.MULTIPLE):
+            data["choices"] = data.get("choice")
+        elif poll.method == Poll.Method.RANKED:
+            ranked = [(int(data[f"rank_{o.pk}"]), o.pk) for o in options if data.get(f"rank_{o.pk}")]
+            numbers = sorted(n for n, _pk in ranked)
+            if not ranked:
+                raise ValidationError(_("Rank at least one option: 1 for your first choice."))
+            if numbers != list(range(1, len(numbers) + 1)):
+                raise ValidationError(_("Use each rank once, starting at 1, with no gaps."))
+            data["choices"] = [pk for _n, pk in sorted(ranked)]
+        else:
+            data["choices"] = {str(o.pk): data.get(f"score_{o.pk}") for o in options}
+        return data
+
+    form_class = type("BallotForm", (forms.Form,), {**fields, "clean": clean})
+    return form_class(data, prefix="ballot")

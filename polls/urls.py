@@ -1,0 +1,15 @@
+from django.urls import path
+
+from polls import views
+
+app_name = "polls"
+
+urlpatterns = [
+    path("polls/", views.poll_list, name="poll-list"),
+    path("polls/new", views.poll_new, name="poll-new"),
+    path("polls/<int:pk>/", views.poll_detail, name="poll-detail"),
+    path("polls/<int:pk>/vote", views.vote, name="poll-vote"),
+    path("polls/<int:pk>/recount/", views.recount, name="poll-recount"),
+    path("polls/<int:pk>/<str:what>.<str:fmt>", views.download, name="poll-download"),
+    path("polls/<int:pk>/<str:action>", views.poll_action, name="poll-action"),
+]

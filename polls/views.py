@@ -1,0 +1,234 @@
+"""Poll pages: the list, set-up, voting with a receipt, results with charts, and the public recount."""
+
+import csv
+import io
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consult.views.issues import current_community
+from polls import services
+from polls.forms import PollForm, ballot_form
+from polls.models import Ballot, OpenVote, Poll, Receipt
+
+RECEIPT_SESSION_KEY = "yishi-receipts"
+
+
+def _messages(error) -> list[str]:
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+def _visible(request, pk: int) -> Poll:
+    poll = get_object_or_404(Poll.objects.select_related("community", "grid", "meeting", "decision"), pk=pk)
+    if poll.status == Poll.Status.DRAFT and not services.can_manage(request.user, poll, poll.meeting):
+        raise Http404
+    if poll.meeting_id and not poll.meeting.is_public and not services.can_manage(request.user, poll, poll.meeting):
+        from meetings import permissions as meeting_permissions
+
+        if not meeting_permissions.is_invited(request.user, poll.meeting):
+            raise Http404
+    return poll
+
+
+def poll_list(request):
+    community = current_community(request)
+    services.close_due_polls()
+    polls = list(community.polls.select_related("meeting").order_by("-created_at"))
+    manage = services.can_manage(request.user, community)
+    polls = [p for p in polls if p.status != Poll.Status.DRAFT or manage]
+    polls = [p for p in polls if not p.meeting_id or p.meeting.is_public or manage]
+    context = {
+        "community": community,
+        "open": [p for p in polls if p.status == Poll.Status.OPEN],
+        "closed": [p for p in polls if p.status == Poll.Status.CLOSED],
+        "drafts": [p for p in polls if p.status == Poll.Status.DRAFT],
+        "can_manage": manage,
+    }
+    return render(request, "polls/poll_list.html", context)
+
+
+@login_required
+def poll_new(request):
+    community = current_community(request)
+    if not services.can_manage(request.user, community):
+        raise PermissionDenied(_("The committee sets polls up, or the chair inside a meeting."))
+    form = PollForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            poll = services.create_poll(
+                request.user, community_id=community.pk, title=d["title"], body=d["body"], method=d["method"],
+                options=form.option_list(), min_choices=d["min_choices"], max_choices=d["max_choices"],
+                audience=d["audience"], grid_id=d["grid"] and d["grid"].pk, opens_at=d["opens_at"],
+                closes_at=d["closes_at"], secret=d["secret"], quorum_kind=d["quorum_kind"],
+                quorum_value=d["quorum_value"], threshold=d["threshold"], threshold_base=d["threshold_base"],
+                live_results=d["live_results"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for message in _messages(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The poll is saved as a draft. Check it, then open it for voting."))
+            return redirect(poll)
+    return render(request, "polls/poll_form.html", {"form": form, "community": community})
+
+
+def poll_detail(request, pk: int, ballot=None):
+    poll = _visible(request, pk)
+    options = list(poll.options.all())
+    user = request.user
+    eligible = services.eligible_users(poll).filter(pk=user.pk).exists() if user.is_authenticated else False
+    voted = services.has_voted(user, poll)
+    context = {
+        "poll": poll,
+        "community": poll.community,
+        "options": options,
+        "can_manage": services.can_manage(user, poll, poll.meeting),
+        "eligible": eligible,
+        "voted": voted,
+        "ballot": ballot or (ballot_form(poll, options) if poll.is_open and eligible and (not voted or not poll.secret)
+                             else None),
+        "receipt": request.session.get(RECEIPT_SESSION_KEY, {}).get(str(poll.pk)),
+        "results": _results(poll, options),
+        "open_votes": [(v.user.public_name, describe(poll, v.choices, options))
+                       for v in poll.open_votes.select_related("user").order_by("user__display_name", "pk")]
+        if not poll.secret and poll.shows_counts else [],
+    }
+    return render(request, "polls/poll_detail.html", context)
+
+
+def describe(poll: Poll, choices, options: list) -> str:
+    """A ballot in words: "Yes", "Green", "1. Lift, 2. Canteen", "Green 5, Blue 0"."""
+    names = {o.pk: o.text for o in options}
+    if poll.method == Poll.Method.YES_NO:
+        return {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}.get(choices, str(choices))
+    if poll.method == Poll.Method.SINGLE:
+        return names.get(choices, "?")
+    if poll.method == Poll.Method.MULTIPLE:
+        return ", ".join(names.get(c, "?") for c in choices)
+    if poll.method == Poll.Method.RANKED:
+        return ", ".join(f"{n}. {names.get(c, '?')}" for n, c in enumerate(choices, start=1))
+    return ", ".join(f"{names.get(int(k), '?')} {v}" for k, v in choices.items())
+
+
+def _results(poll: Poll, options: list) -> dict | None:
+    """What the results section shows: from the frozen result once closed, or counted live if allowed."""
+    if not poll.shows_counts:
+        return None
+    result = poll.result if poll.status == Poll.Status.CLOSED else services.count(poll)
+    names = {str(o.pk): o.text for o in options}
+    labels = {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}
+    rows = [(labels.get(key) or names.get(key, key), value) for key, value in result["counts"].items()]
+    top = max((v for _k, v in rows), default=0) or 1
+    bars = [{"label": label, "value": value, "width": round(340 * value / top), "y": 8 + 34 * n,
+             "text_x": 226 + round(340 * value / top), "label_y": 26 + 34 * n}
+            for n, (label, value) in enumerate(rows)]
+    rounds = [{"number": n, "cells": [(names.get(k, k), v) for k, v in r["counts"].items()],
+               "exhausted": r["exhausted"], "eliminated": names.get(str(r["eliminated"]), "")}
+              for n, r in enumerate(result.get("rounds", []), start=1)]
+    return {**result, "bars": bars, "height": 16 + 34 * len(bars), "rounds_table": rounds,
+            "winner_names": [labels.get(w) or names.get(w, w) for w in result["winners"]]}
+
+
+@require_POST
+@login_required
+def vote(request, pk: int):
+    poll = _visible(request, pk)
+    options = list(poll.options.all())
+    form = ballot_form(poll, options, request.POST)
+    if form.is_valid():
+        try:
+            code = services.cast_ballot(request.user, poll_id=poll.pk, choices=form.cleaned_data["choices"])
+        except (ValidationError, PermissionDenied) as error:
+            for message in _messages(error):
+                form.add_error(None, message)
+        else:
+            if code:
+                receipts = request.session.get(RECEIPT_SESSION_KEY, {})
+                receipts[str(poll.pk)] = code
+                request.session[RECEIPT_SESSION_KEY] = receipts
+            messages.success(request, _("Your vote is counted."))
+            return redirect(poll)
+    return poll_detail(request, pk, ballot=form)
+
+
+@require_POST
+@login_required
+def poll_action(request, pk: int, action: str):
+    poll = _visible(request, pk)
+    calls = {"open": services.open_poll, "close": services.close_poll}
+    if action not in calls:
+        raise Http404
+    try:
+        calls[action](request.user, poll_id=poll.pk)
+    except (ValidationError, PermissionDenied) as error:
+        for message in _messages(error):
+            messages.error(request, message)
+    return redirect(poll)
+
+
+# The public recount -----------------------------------------------------------------------------------
+
+
+def _closed(request, pk: int) -> Poll:
+    poll = _visible(request, pk)
+    if poll.status != Poll.Status.CLOSED:
+        raise Http404
+    return poll
+
+
+def recount(request, pk: int):
+    poll = _closed(request, pk)
+    code = request.GET.get("code", "").strip()
+    found = None
+    if code:
+        found = Receipt.objects.filter(poll=poll, code_hash=services.receipt_hash(poll.pk, code)).exists()
+    context = {
+        "poll": poll,
+        "community": poll.community,
+        "options": list(poll.options.all()),
+        "code": code,
+        "found": found,
+        "ballot_count": poll.ballots.count() if poll.secret else poll.open_votes.count(),
+        "receipt_count": poll.receipts.count(),
+    }
+    return render(request, "polls/recount.html", context)
+
+
+def _ballot_rows(poll: Poll) -> list:
+    if poll.secret:  # stored in a random order at close; sorted by id here, which is random too
+        return [b.choices for b in Ballot.objects.filter(poll=poll).order_by("id")]
+    votes = OpenVote.objects.filter(poll=poll).select_related("user").order_by("user__display_name", "pk")
+    return [{"voter": v.user.public_name, "choices": v.choices} for v in votes]  # open ballots: who voted what
+
+
+def download(request, pk: int, what: str, fmt: str):
+    """Ballots (choices only) and receipt hashes, as CSV or JSON, after the poll closes."""
+    poll = _closed(request, pk)
+    if what == "ballots":
+        rows = _ballot_rows(poll)
+    elif what == "receipts" and poll.secret:
+        rows = sorted(poll.receipts.values_list("code_hash", flat=True))
+    else:
+        raise Http404
+    name = f"poll-{poll.pk}-{what}.{fmt}"
+    if fmt == "json":
+        response = JsonResponse({"poll": poll.pk, "method": poll.method, "options": {
+            str(o.pk): o.text for o in poll.options.all()}, what: rows}, json_dumps_params={"ensure_ascii": False})
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([what[:-1]])
+        for row in rows:
+            writer.writerow([row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)])
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,94 @@
+"""Poll pages over HTTP: voting by every method, receipts, hidden counts, the public recount, downloads."""
+
+import json
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from polls import services
+from polls.models import Ballot
+from tests.conftest import CANARY
+from tests.polls.conftest import make_poll
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_drafts_are_for_the_committee(client, chair, community):
+    poll = services.create_poll(chair, community_id=community.pk, title=f"Draft {CANARY}", options=[])
+    assert client.get(poll.get_absolute_url()).status_code == 404
+    assert "Draft" not in page(client, "/polls/")
+    client.force_login(chair)
+    assert "&lt;script&gt;" in page(client, poll.get_absolute_url())
+
+
+def test_a_secret_vote_over_http_shows_a_receipt_and_no_counts_before_close(client, chair, community, voters):
+    poll = make_poll(chair, community)
+    client.force_login(voters[0])
+    html = page(client, poll.get_absolute_url())
+    assert "Cast my vote" in html and "shows no counts until it closes" in html
+    response = client.post(f"/polls/{poll.pk}/vote", {"ballot-choice": "yes"})
+    assert response.status_code == 302
+    html = page(client, poll.get_absolute_url())
+    assert "Your receipt" in html and "Cast my vote" not in html and "You voted" in html
+    code = html.split('class="receipt-code"><strong>')[1].split("<")[0]
+    client.force_login(voters[1])
+    assert "1 of" not in page(client, poll.get_absolute_url())  # no turnout either
+    services.close_poll(chair, poll_id=poll.pk)
+    client.logout()
+    assert "Yes: a ballot with this receipt" in page(client, f"/polls/{poll.pk}/recount/?code={code.lower()}")
+    assert "No ballot has this receipt" in page(client, f"/polls/{poll.pk}/recount/?code=AAAA-BBBB")
+    data = json.loads(client.get(f"/polls/{poll.pk}/ballots.json").content)
+    assert data["ballots"] == ["yes"]
+    receipts = json.loads(client.get(f"/polls/{poll.pk}/receipts.json").content)["receipts"]
+    assert receipts == [services.receipt_hash(poll.pk, code)]
+    csv_text = client.get(f"/polls/{poll.pk}/ballots.csv").content.decode()
+    assert voters[0].email not in csv_text and voters[0].public_name not in csv_text
+
+
+def test_ranked_and_score_ballots_from_the_form(client, chair, community, voters):
+    ranked = make_poll(chair, community, method="ranked", options=["Canteen", "Lift", "Toilets"])
+    a, b, c = [o.pk for o in ranked.options.all()]
+    client.force_login(voters[0])
+    response = client.post(f"/polls/{ranked.pk}/vote", {f"ballot-rank_{a}": "2", f"ballot-rank_{b}": "2"})
+    assert "Use each rank once" in response.content.decode() and not Ballot.objects.exists()
+    client.post(f"/polls/{ranked.pk}/vote", {f"ballot-rank_{a}": "2", f"ballot-rank_{c}": "1"})
+    assert Ballot.objects.get().choices == [c, a]
+    score = make_poll(chair, community, method="score", options=["Green", "Blue"])
+    g, bl = [o.pk for o in score.options.all()]
+    client.post(f"/polls/{score.pk}/vote", {f"ballot-score_{g}": "5", f"ballot-score_{bl}": "0"})
+    assert Ballot.objects.filter(poll=score).get().choices == {str(g): 5, str(bl): 0}
+
+
+def test_results_show_turnout_adoption_a_chart_and_a_table(client, chair, community, voters):
+    poll = make_poll(chair, community, method="single", options=["Green", "Blue"], secret=False, live_results=True)
+    green, blue = poll.options.all()
+    for voter, option in zip(voters, [green, green, blue]):
+        services.cast_ballot(voter, poll_id=poll.pk, choices=option.pk)
+    html = page(client, poll.get_absolute_url())
+    assert "3 of 5 eligible voted" in html and "<svg" in html and "<caption" in html
+    assert voters[1].public_name in html and "Voter 0: Green" in html  # open ballot: who voted what
+    services.close_poll(chair, poll_id=poll.pk)
+    html = page(client, poll.get_absolute_url())
+    assert "Adopted" in html and "Green" in html
+
+
+def test_the_poll_page_costs_the_same_with_many_ballots(client, chair, community, voters):
+    poll = make_poll(chair, community, method="ranked", options=["A", "B", "C"])
+    a, b, c = [o.pk for o in poll.options.all()]
+    services.cast_ballot(voters[0], poll_id=poll.pk, choices=[a, b])
+    services.close_poll(chair, poll_id=poll.pk)
+
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(poll.get_absolute_url()).status_code == 200
+        return len(ctx)
+
+    small = queries()
+    Ballot.objects.bulk_create([Ballot(poll=poll, choices=[c, b]) for _ in range(30)])
+    assert queries() == small
