@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consult.models import Community, Consultation, Decision, Grid, Issue, Organisation, Proposal
 
@@ -84,9 +85,9 @@ class Invitation(models.Model):
 
     class Response(models.TextChoices):
         PENDING = "pending", _("No answer yet")
-        YES = "yes", _("Yes")
-        NO = "no", _("No")
-        MAYBE = "maybe", _("Maybe")
+        YES = "yes", pgettext_lazy("invitation answer", "Yes")
+        NO = "no", pgettext_lazy("invitation answer", "No")
+        MAYBE = "maybe", pgettext_lazy("invitation answer", "Maybe")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations")

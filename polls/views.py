@@ -126,13 +126,17 @@ def _results(poll: Poll, options: list) -> dict | None:
     labels = {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}
     rows = [(labels.get(key) or names.get(key, key), value) for key, value in result["counts"].items()]
     top = max((v for _k, v in rows), default=0) or 1
-    bars = [{"label": label, "value": value, "width": round(340 * value / top), "y": 8 + 34 * n,
-             "text_x": 226 + round(340 * value / top), "label_y": 26 + 34 * n}
+    bars = [{"label": label, "value": value, "width": round(190 * value / top), "y": 8 + 34 * n,
+             "text_x": 156 + round(190 * value / top), "label_y": 26 + 34 * n}
             for n, (label, value) in enumerate(rows)]
-    rounds = [{"number": n, "cells": [(names.get(k, k), v) for k, v in r["counts"].items()],
-               "exhausted": r["exhausted"], "eliminated": names.get(str(r["eliminated"]), "")}
-              for n, r in enumerate(result.get("rounds", []), start=1)]
-    return {**result, "bars": bars, "height": 16 + 34 * len(bars), "rounds_table": rounds,
+    rounds = result.get("rounds", [])
+    matrix = {  # one row per option, one column per round ("" once eliminated)
+        "numbers": list(range(1, len(rounds) + 1)),
+        "rows": [(names[key], [r["counts"].get(key, "") for r in rounds]) for key in names] if rounds else [],
+        "exhausted": [r["exhausted"] for r in rounds],
+        "eliminated": [names.get(str(r["eliminated"]), "") for r in rounds],
+    }
+    return {**result, "bars": bars, "height": 16 + 34 * len(bars), "rounds_table": matrix if rounds else None,
             "winner_names": [labels.get(w) or names.get(w, w) for w in result["winners"]]}
 
 

@@ -9,6 +9,7 @@ def pages() -> dict:
     """The pages to check, for each kind of visitor, on the demo data."""
     from consult.models import Consultation, Decision, Issue
     from meetings.models import Meeting
+    from polls.models import Poll
 
     new = Issue.objects.filter(grid__number=1, status="new").first().get_absolute_url()
     handled = Issue.objects.filter(grid__number=1, status="in_progress", tier="routine").first().get_absolute_url()
@@ -20,17 +21,20 @@ def pages() -> dict:
     proposal = deliberating.proposals.order_by("-supports_count").first().get_absolute_url()
     past, upcoming, live_now = (Meeting.objects.get(status=s).get_absolute_url()
                                 for s in ("adjourned", "scheduled", "live"))
+    open_poll = Poll.objects.get(status="open").get_absolute_url()
+    ranked = Poll.objects.get(method="ranked")
+    score = Poll.objects.get(method="score").get_absolute_url()
     return {
         None: ["/", "/c/willow-lane/grids/1/", "/accounts/login/", "/accounts/signup/",
                "/accounts/password/reset/", "/no-such-page/", "/issues/", "/outcomes/", decision, resolved,
                "/consultations/", concluded.get_absolute_url(), "/search/?q=canteen", "/meetings/", past,
-               live_now],
+               live_now, "/polls/", ranked.get_absolute_url(), f"/polls/{ranked.pk}/recount/", score],
         "newcomer@example.org": ["/account/", "/c/willow-lane/join/", "/accounts/email/",
                                  "/accounts/password/change/"],
         "resident@example.org": ["/issues/new", new, "/notifications/", deliberating.get_absolute_url(), proposal,
-                                 f"/consultations/{collecting.pk}/propose", live_now, upcoming],
+                                 f"/consultations/{collecting.pk}/propose", live_now, upcoming, open_poll],
         "committee@example.org": [deliberating.get_absolute_url(), proposal, "/consultations/new",
-                                  "/c/willow-lane/moderation/", live_now, upcoming, "/meetings/new"],
+                                  "/c/willow-lane/moderation/", live_now, upcoming, "/meetings/new", "/polls/new"],
         "secretary@example.org": [live_now],
         "moderator@example.org": [collecting.get_absolute_url()],
         "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/", "/issues/queue/", new,
