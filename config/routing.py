@@ -4,6 +4,7 @@ from django.urls import path
 
 from consult.consumers import AccountConsumer, ConsultationConsumer, IssueConsumer, IssueListConsumer
 from meetings.consumers import MeetingConsumer
+from polls.consumers import PollConsumer
 
 websocket_urlpatterns = [
     path("ws/me/", AccountConsumer.as_asgi()),
@@ -11,4 +12,5 @@ websocket_urlpatterns = [
     path("ws/issue-lists/", IssueListConsumer.as_asgi()),
     path("ws/consultations/<int:consultation_id>/", ConsultationConsumer.as_asgi()),
     path("ws/meetings/<int:meeting_id>/", MeetingConsumer.as_asgi()),
+    path("ws/polls/<int:poll_id>/", PollConsumer.as_asgi()),
 ]

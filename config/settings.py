@@ -293,5 +293,7 @@ LOGGING = {
 YISHI_SITE_NAME = _("Yishi")
 # Demo data of the apps beyond consult, loaded by `manage.py seed_demo` after the community exists.
 YISHI_DEMO_LOADERS = ["meetings.demo.load", "polls.demo.load"]
+# Sections other apps add to a meeting's minutes draft on adjournment (meetings imports no later app).
+YISHI_MINUTES_SECTIONS = ["polls.minutes.votes_section"]
 # Where links in emails point; the address people open the site at.
 YISHI_BASE_URL = env_str("YISHI_BASE_URL", "http://127.0.0.1:8000")

@@ -7,10 +7,12 @@ only after the commit (persist, then broadcast).
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -500,6 +502,10 @@ def draft_summary(meeting: Meeting) -> str:
         if item.decision_id:
             for task in item.decision.tasks.select_related("owner_user", "owner_organisation"):
                 lines.append(f"   - {_('Task')}: {task.title} — {task.owner}, {task.due_date.isoformat()}")
+    for path in settings.YISHI_MINUTES_SECTIONS:
+        section = import_string(path)(meeting)
+        if section:
+            lines += ["", section]
     return "\n".join(lines)
 
 

@@ -139,6 +139,7 @@ def meeting_detail(request, pk: int, **bound):
         "revisions": list(minutes.revisions.select_related("saved_by").order_by("-version")[:20])
         if minutes.status == Minutes.Status.PUBLISHED else [],
         "runs": runs,
+        "runs_live": runs and meeting.status == Meeting.Status.LIVE,
         "writes": writes,
         "can_take_part": permissions.can_take_part(user, meeting, invitations),
         "is_invited": permissions.is_invited(user, meeting, invitations),

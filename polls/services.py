@@ -15,7 +15,9 @@ from consult.models import Community, Consultation, Decision, Grid, Membership, 
 from consult.services.timeline import clean_text
 from meetings import permissions as meeting_permissions
 from meetings.models import AgendaItem, Meeting
+from meetings import services as meeting_services
 from polls.models import Ballot, OpenVote, Option, Participation, Poll, Receipt
+from polls.realtime import publish_counts_on_commit, publish_status_on_commit
 from polls.tally import InvalidBallot, adopted, check_ballot, quorum_met, tally
 
 Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
@@ -131,7 +133,16 @@ def open_poll(actor: User, *, poll_id: int) -> Poll:
         raise ValidationError(_("Only a draft poll can be opened."))
     poll.status, poll.opened_at = Status.OPEN, timezone.now()
     poll.save(update_fields=["status", "opened_at"])
+    _announce(poll, actor)
     return poll
+
+
+def _announce(poll: Poll, actor) -> None:
+    """Poll pages hear it; a meeting's room gets it in its log (persisted, with its id)."""
+    publish_status_on_commit(poll)
+    if poll.meeting_id:
+        meeting_services.record(poll.meeting, "poll.status", actor, poll_id=poll.pk, title=poll.title,
+                                status=poll.status)
 
 
 # Voting -----------------------------------------------------------------------------------------------
@@ -167,6 +178,7 @@ def cast_ballot(actor: User, *, poll_id: int, choices) -> str | None:
     if not poll.secret:
         OpenVote.objects.update_or_create(poll=poll, user=actor,
                                           defaults={"choices": clean, "updated_at": timezone.now()})
+        publish_counts_on_commit(poll)
         return None
     try:
         with transaction.atomic():
@@ -237,6 +249,7 @@ def close_poll(actor: User | None, *, poll_id: int) -> Poll:
             is_public=poll.meeting.is_public if poll.meeting else True,
         )
     poll.save(update_fields=["status", "closed_at", "eligible_count", "result", "decision"])
+    _announce(poll, actor)
     return poll
 
 
@@ -259,3 +272,31 @@ def close_due_polls(now=None) -> int:
         except ValidationError:
             pass  # closed by someone else a moment ago
     return closed
+
+
+@transaction.atomic
+def put_proposals_to_vote(actor: User, *, consultation_id: int, method: str = Method.RANKED) -> Poll:
+    """A consultation's voting phase: its shortlisted proposals (or, without a threshold, those accepted
+    for the vote) become the options of a secret poll of the consultation's residents, opened at once."""
+    from consult.services.proposals import shortlisted
+
+    consultation = Consultation.objects.select_related("community", "grid").filter(pk=consultation_id).first()
+    if consultation is None:
+        raise ValidationError(_("There is no such consultation."))
+    consult_permissions.require(consult_permissions.can_manage_consultations(actor, consultation.community))
+    if consultation.phase != Consultation.Phase.VOTING:
+        raise ValidationError(_("Proposals go to the vote in the voting phase."))
+    if method not in (Method.RANKED, Method.SINGLE, Method.MULTIPLE):
+        raise ValidationError(_("Choose ranked, single or multiple choice."))
+    proposals = list(shortlisted(consultation)) or list(
+        consultation.proposals.filter(answer="accepted", withdrawn_at=None, moderation="visible"))
+    if len(proposals) < 2:
+        raise ValidationError(_("At least two shortlisted or accepted proposals are needed for a vote."))
+    poll = create_poll(
+        actor, community_id=consultation.community_id, consultation_id=consultation.pk, method=method,
+        title=consultation.title, body=_("The proposals of the consultation, put to the vote."),
+        options=[p.title for p in proposals], proposal_ids=[p.pk for p in proposals],
+        audience=Audience.GRID if consultation.grid_id else Audience.COMMUNITY, grid_id=consultation.grid_id,
+        min_choices=1, max_choices=len(proposals), secret=True,
+    )
+    return open_poll(actor, poll_id=poll.pk)

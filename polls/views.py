@@ -236,3 +236,49 @@ def download(request, pk: int, what: str, fmt: str):
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# Polls run inside a meeting, and a consultation's vote --------------------------------------------------
+
+
+@require_POST
+@login_required
+def meeting_poll(request, pk: int):
+    """The chair puts a question to the attendees of a live meeting and opens it at once."""
+    from meetings.models import Meeting
+
+    meeting = get_object_or_404(Meeting.objects.select_related("community"), pk=pk)
+    item = request.POST.get("item", "")
+    try:
+        poll = services.create_poll(
+            request.user, community_id=meeting.community_id, meeting_id=meeting.pk, audience="attendees",
+            title=request.POST.get("title", ""), method=request.POST.get("method", "yes_no"),
+            options=request.POST.get("options", "").splitlines(), secret=request.POST.get("secret") == "on",
+            agenda_item_id=int(item) if item.isascii() and item.isdigit() else None,
+            min_choices=1, max_choices=max(1, len(request.POST.get("options", "").splitlines())),
+        )
+        services.open_poll(request.user, poll_id=poll.pk)
+    except (ValidationError, PermissionDenied) as error:
+        for message in _messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The vote is open: the attendees checked in can vote now."))
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+def consultation_poll(request, pk: int):
+    """The voting phase: the shortlisted (or accepted) proposals go on a ranked, secret poll."""
+    from consult.models import Consultation
+
+    consultation = get_object_or_404(Consultation.objects.select_related("community", "grid"), pk=pk)
+    try:
+        poll = services.put_proposals_to_vote(request.user, consultation_id=consultation.pk,
+                                              method=request.POST.get("method", "ranked"))
+    except (ValidationError, PermissionDenied) as error:
+        for message in _messages(error):
+            messages.error(request, message)
+        return redirect(consultation)
+    messages.success(request, _("The proposals are on the ballot and the vote is open."))
+    return redirect(poll)

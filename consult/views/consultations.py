@@ -132,6 +132,7 @@ def consultation_context(user, consultation: Consultation, **bound) -> dict:
         "can_propose": permissions.can_submit_proposal(user, consultation),
         "can_comment": permissions.can_comment_in(user, consultation),
         "can_manage": manage,
+        "can_start_poll": manage and consultation.phase == Phase.VOTING,
         "can_moderate": permissions.can_moderate(user, community),
         "can_see_history": permissions.can_view_moderation_log(user, community),
         "can_report": permissions.is_member_of(user, community),

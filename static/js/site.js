@@ -439,11 +439,27 @@
     });
   }
 
+  // A poll page: counts refresh when they move (the server sends at most one ping a second, so a
+  // slow refresh every 10 s also catches the last votes); opening or closing reloads the page.
+  function watchPoll() {
+    var poll = document.querySelector("[data-live-poll]");
+    if (!poll) return;
+    liveSocket(function () { return "/ws/polls/" + poll.dataset.livePoll + "/"; }, function (frame) {
+      if (frame.type === "poll.changed") refreshRegions();
+      if ((frame.type === "poll.status" || frame.type === "welcome") && frame.status !== poll.dataset.status) {
+        var form = poll.querySelector("form.ballot");
+        if (!form || !form.querySelector("input:checked")) window.location.reload();
+      }
+    });
+    if (poll.dataset.status === "open" && poll.dataset.liveResults === "1") window.setInterval(refreshRegions, 10000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     connectAccountSocket();
     watchIssue();
     watchIssueList();
     watchConsultation();
     watchMeeting();
+    watchPoll();
   });
 })();

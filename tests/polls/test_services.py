@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, models
+from django.utils import timezone
 
 from consult.models import Decision, Membership, User
 from polls import services
@@ -127,3 +128,48 @@ def test_fifty_voters_clicking_several_times_at_once_make_fifty_ballots(chair, c
         t.join(timeout=60)
     assert (Ballot.objects.count(), Participation.objects.count(), Receipt.objects.count()) == (50, 50, 50)
     assert len(errors) == 100
+
+
+def test_the_chair_puts_a_question_to_the_checked_in_attendees(client, chair, community, resident, voters):
+    from meetings import services as meeting_services
+    from meetings.models import Minutes
+
+    meeting = meeting_services.schedule_meeting(
+        chair, community_id=community.pk, kind="joint", title="Council",
+        starts_at=timezone.now(), chair_id=chair.pk,
+        secretary_id=chair.pk, place="Hall", audience="community")
+    meeting_services.open_meeting(chair, meeting_id=meeting.pk)
+    meeting_services.check_in(resident, meeting_id=meeting.pk)
+    client.force_login(chair)
+    client.post(f"/polls/for-meeting/{meeting.pk}", {"title": "Adopt the budget?", "method": "yes_no"})
+    poll = Poll.objects.get()
+    assert (poll.audience, poll.status, poll.meeting) == ("attendees", "open", meeting)
+    assert meeting.events.filter(kind="poll.status").exists()  # the room hears it
+    with pytest.raises(ValidationError, match="not among"):
+        services.cast_ballot(voters[1], poll_id=poll.pk, choices="yes")  # not checked in
+    services.cast_ballot(resident, poll_id=poll.pk, choices="yes")
+    services.close_poll(chair, poll_id=poll.pk)
+    assert "Adopt the budget?" in client.get(meeting.get_absolute_url()).content.decode()
+    meeting_services.adjourn_meeting(chair, meeting_id=meeting.pk)
+    assert "Adopt the budget?" in Minutes.objects.get(meeting=meeting).body  # the votes, in the minutes
+
+
+def test_the_voting_phase_puts_shortlisted_proposals_on_a_ranked_poll(client, chair, community, resident, voters):
+    from consult import services as consult_services
+    from tests.consult.conftest import new_consultation
+
+    consultation = new_consultation(chair, community, threshold=1)
+    first = consult_services.submit_proposal(resident, consultation_id=consultation.pk, title="Canteen", body="B")
+    second = consult_services.submit_proposal(voters[1], consultation_id=consultation.pk, title="Lift", body="B")
+    consult_services.support_proposal(voters[2], proposal_id=first.pk)
+    consult_services.support_proposal(voters[3], proposal_id=second.pk)
+    client.force_login(chair)
+    response = client.post(f"/polls/for-consultation/{consultation.pk}")
+    assert response.status_code == 302 and not Poll.objects.exists()  # not in the voting phase yet
+    consult_services.advance_phase(chair, consultation_id=consultation.pk, to="deliberation")
+    consult_services.advance_phase(chair, consultation_id=consultation.pk, to="voting")
+    client.post(f"/polls/for-consultation/{consultation.pk}")
+    poll = Poll.objects.get()
+    assert (poll.method, poll.status, poll.secret, poll.consultation) == ("ranked", "open", True, consultation)
+    assert list(poll.options.values_list("proposal_id", flat=True)) == [first.pk, second.pk]
+    assert "Canteen" in client.get(consultation.get_absolute_url()).content.decode()

@@ -1,0 +1,17 @@
+"""The votes section of a meeting's minutes draft (plugged in through ``YISHI_MINUTES_SECTIONS``)."""
+
+from django.utils.translation import gettext as _
+
+from polls.models import Poll
+
+
+def votes_section(meeting) -> str:
+    lines = []
+    for poll in Poll.objects.filter(meeting=meeting, status=Poll.Status.CLOSED).prefetch_related("options"):
+        result = poll.result or {}
+        names = {str(o.pk): o.text for o in poll.options.all()}
+        labels = {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}
+        counts = ", ".join(f"{labels.get(k) or names.get(k, k)} {v}" for k, v in result.get("counts", {}).items())
+        outcome = _("adopted") if result.get("adopted") else _("not adopted")
+        lines.append(f"- **{poll.title}** — {counts}; {result.get('ballots', 0)}/{result.get('eligible', 0)}; {outcome}")
+    return "\n".join([f"## {_('Votes')}", "", *lines]) if lines else ""
