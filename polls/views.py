@@ -81,6 +81,8 @@ def poll_new(request):
 
 def poll_detail(request, pk: int, ballot=None):
     poll = _visible(request, pk)
+    if poll.status == Poll.Status.OPEN and poll.closes_at and not poll.is_open and services.close_due_polls():
+        poll = _visible(request, pk)  # its time was up: counted just now
     options = list(poll.options.all())
     user = request.user
     eligible = services.eligible_users(poll).filter(pk=user.pk).exists() if user.is_authenticated else False
