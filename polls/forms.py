@@ -24,7 +24,7 @@ class PollForm(forms.Form):
     closes_at = forms.DateTimeField(label=_("Closes (optional)"), required=False, widget=DATETIME)
     secret = forms.BooleanField(label=_("Secret ballot"), required=False, initial=True)
     quorum_kind = forms.ChoiceField(label=_("Quorum"), choices=Poll.Quorum.choices)
-    quorum_value = forms.IntegerField(label=_("Quorum value"), min_value=0, initial=0)
+    quorum_value = forms.IntegerField(label=_("Quorum value"), min_value=0, max_value=1_000_000, initial=0)
     threshold = forms.ChoiceField(label=_("Majority needed"), choices=Poll.Threshold.choices)
     threshold_base = forms.ChoiceField(label=_("Majority of"), choices=Poll.Base.choices)
     live_results = forms.BooleanField(label=_("Show results while voting (open ballots only)"), required=False)
@@ -37,8 +37,11 @@ class PollForm(forms.Form):
         return [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
 
 
-def ballot_form(poll: Poll, options: list, data=None) -> forms.Form:
-    """The ballot for this poll's method; ``cleaned_data["choices"]`` is what the tally expects."""
+def ballot_form(poll: Poll, options: list, data=None, initial=None) -> forms.Form:
+    """The ballot for this poll's method; ``cleaned_data["choices"]`` is what the tally expects.
+
+    ``initial``: choices already cast (an open ballot being changed), shown filled in.
+    """
     fields = {}
     if poll.method == Poll.Method.YES_NO:
         fields["choice"] = forms.ChoiceField(label=poll.title, widget=forms.RadioSelect,
@@ -76,5 +79,13 @@ def ballot_form(poll: Poll, options: list, data=None) -> forms.Form:
             data["choices"] = {str(o.pk): data.get(f"score_{o.pk}") for o in options}
         return data
 
+    start = {}
+    if initial is not None:
+        if poll.method in (Poll.Method.YES_NO, Poll.Method.SINGLE, Poll.Method.MULTIPLE):
+            start["choice"] = initial
+        elif poll.method == Poll.Method.RANKED:
+            start = {f"rank_{pk}": str(n) for n, pk in enumerate(initial, start=1)}
+        else:
+            start = {f"score_{key}": value for key, value in initial.items()}
     form_class = type("BallotForm", (forms.Form,), {**fields, "clean": clean})
-    return form_class(data, prefix="ballot")
+    return form_class(data, prefix="ballot", initial=start)

@@ -169,6 +169,18 @@ class Receipt(models.Model):
         constraints = [models.UniqueConstraint(fields=["poll", "code_hash"], name="receipt_once")]
 
 
+class Voter(models.Model):
+    """The voter roll: who may vote, fixed when the poll opens (joining or checking in later does not count)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="voters")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("voter")
+        verbose_name_plural = _("voter roll")
+        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="on_the_roll_once")]
+
+
 class OpenVote(models.Model):
     """A vote in an open poll: who voted what, public, and changeable until the poll closes."""
 

@@ -16,7 +16,7 @@ from consult.services.timeline import clean_text
 from meetings import permissions as meeting_permissions
 from meetings.models import AgendaItem, Meeting
 from meetings import services as meeting_services
-from polls.models import Ballot, OpenVote, Option, Participation, Poll, Receipt
+from polls.models import Ballot, OpenVote, Option, Participation, Poll, Receipt, Voter
 from polls.realtime import publish_counts_on_commit, publish_status_on_commit
 from polls.tally import InvalidBallot, adopted, check_ballot, quorum_met, tally
 
@@ -47,11 +47,11 @@ def eligible_users(poll: Poll) -> QuerySet[User]:
 
 
 def can_manage(user, poll_or_community, meeting: Meeting | None = None) -> bool:
-    """The committee sets polls up; the chair does so inside their live meeting."""
+    """The committee sets polls up; a meeting's chair does so inside the meeting while it is live."""
     community = getattr(poll_or_community, "community", poll_or_community)
     if consult_permissions.is_committee(user, community):
         return True
-    return meeting is not None and meeting_permissions.is_chair(user, meeting)
+    return meeting is not None and meeting.status == Meeting.Status.LIVE and meeting_permissions.is_chair(user, meeting)
 
 
 # Set-up --------------------------------------------------------------------------------------------
@@ -96,12 +96,17 @@ def create_poll(
         raise ValidationError(_("For multiple choice: at least 1, and at most the number of options."))
     if method != Method.MULTIPLE:
         min_choices = max_choices = 1
+    if method in (Method.MULTIPLE, Method.SCORE) and (threshold != "simple" or threshold_base != "cast"):
+        raise ValidationError(_("A majority applies to yes / no, single and ranked polls only; "
+                                "for multiple choice and scores the top option is the outcome."))
     for moment in (opens_at, closes_at):
         if moment is not None and not isinstance(moment, datetime):
             raise ValidationError(_("Give dates with a time."))
     if opens_at and closes_at and closes_at <= opens_at:
         raise ValidationError(_("A poll closes after it opens."))
-    if quorum_kind not in Poll.Quorum.values or not isinstance(quorum_value, int) or quorum_value < 0 or (
+    if closes_at and closes_at <= timezone.now():
+        raise ValidationError(_("The closing time has passed already."))
+    if quorum_kind not in Poll.Quorum.values or not isinstance(quorum_value, int) or not 0 <= quorum_value <= 1_000_000 or (
             quorum_kind == "share" and quorum_value > 100):
         raise ValidationError(_("The quorum is a number of voters or a percentage from 0 to 100."))
     if threshold not in Poll.Threshold.values or threshold_base not in Poll.Base.values:
@@ -131,8 +136,11 @@ def open_poll(actor: User, *, poll_id: int) -> Poll:
     consult_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up open it."))
     if poll.status != Status.DRAFT:
         raise ValidationError(_("Only a draft poll can be opened."))
-    poll.status, poll.opened_at = Status.OPEN, timezone.now()
-    poll.save(update_fields=["status", "opened_at"])
+    # The roll is fixed now: who joins the audience later does not vote in this poll.
+    roll = list(eligible_users(poll).values_list("pk", flat=True))
+    Voter.objects.bulk_create([Voter(poll=poll, user_id=pk) for pk in roll])
+    poll.status, poll.opened_at, poll.eligible_count = Status.OPEN, timezone.now(), len(roll)
+    poll.save(update_fields=["status", "opened_at", "eligible_count"])
     _announce(poll, actor)
     return poll
 
@@ -167,7 +175,7 @@ def cast_ballot(actor: User, *, poll_id: int, choices) -> str | None:
     poll = lock_poll(poll_id)
     if not poll.is_open:
         raise ValidationError(_("This poll is not open for voting."))
-    if not eligible_users(poll).filter(pk=actor.pk).exists():
+    if not Voter.objects.filter(poll=poll, user=actor).exists():
         raise ValidationError(_("You are not among those who vote in this poll."))
     options = list(poll.options.values_list("pk", flat=True))
     try:
@@ -211,7 +219,8 @@ def count(poll: Poll, *, eligible: int | None = None) -> dict:
     options = list(poll.options.values_list("pk", flat=True))
     ballots = ballots_of(poll)
     result = tally(poll.method, options, ballots)
-    eligible = eligible if eligible is not None else eligible_users(poll).count()
+    eligible = eligible if eligible is not None else (
+        poll.eligible_count if poll.eligible_count is not None else eligible_users(poll).count())
     turnout = len(ballots)
     met = quorum_met(turnout=turnout, eligible=eligible, kind=poll.quorum_kind, value=poll.quorum_value)
     return {
@@ -234,13 +243,13 @@ def close_poll(actor: User | None, *, poll_id: int) -> Poll:
         consult_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up close it."))
     if poll.status != Status.OPEN:
         raise ValidationError(_("Only an open poll can be closed."))
-    eligible = eligible_users(poll).count()
+    eligible = poll.eligible_count or 0  # the roll fixed at opening
     if poll.secret:
         rows = list(Ballot.objects.filter(poll=poll).values_list("choices", flat=True))
         _random.shuffle(rows)
         Ballot.objects.filter(poll=poll).delete()
         Ballot.objects.bulk_create([Ballot(poll=poll, choices=c) for c in rows])
-    poll.status, poll.closed_at, poll.eligible_count = Status.CLOSED, timezone.now(), eligible
+    poll.status, poll.closed_at = Status.CLOSED, timezone.now()
     poll.result = count(poll, eligible=eligible)
     if poll.result["adopted"]:
         poll.decision = Decision.objects.create(
@@ -248,7 +257,7 @@ def close_poll(actor: User | None, *, poll_id: int) -> Poll:
             body=_winner_text(poll), decided_by=actor, consultation=poll.consultation,
             is_public=poll.meeting.is_public if poll.meeting else True,
         )
-    poll.save(update_fields=["status", "closed_at", "eligible_count", "result", "decision"])
+    poll.save(update_fields=["status", "closed_at", "result", "decision"])
     _announce(poll, actor)
     return poll
 
@@ -261,11 +270,14 @@ def _winner_text(poll: Poll) -> str:
     return _("Adopted by vote: %(winner)s") % {"winner": ", ".join(names.get(int(w), w) for w in winners)}
 
 
-def close_due_polls(now=None) -> int:
-    """Close every open poll whose closing time has passed (run from cron and now and then from pages)."""
+def close_due_polls(now=None, *, poll_id: int | None = None) -> int:
+    """Close open polls whose closing time has passed: all of them (cron), or just one (its page)."""
     now = now or timezone.now()
     closed = 0
-    for pk in Poll.objects.filter(status=Status.OPEN, closes_at__lte=now).values_list("pk", flat=True)[:100]:
+    due = Poll.objects.filter(status=Status.OPEN, closes_at__lte=now)
+    if poll_id is not None:
+        due = due.filter(pk=poll_id)
+    for pk in due.values_list("pk", flat=True)[:100]:
         try:
             close_poll(None, poll_id=pk)
             closed += 1

@@ -13,7 +13,8 @@ option still in the race; a ballot whose options are all eliminated is *exhauste
 more than half of the ballots still counting wins. Otherwise the option with the fewest votes is
 eliminated. **Tie rule**: among options tied for fewest, eliminate the one with the fewest
 first-preference votes; if still tied, the one with the fewest votes in the previous round, going
-back round by round; if still tied, the one listed last on the ballot paper. The rule depends only
+back round by round; if still tied, the one listed last on the ballot paper — except between the last
+two options: tied there, the result is a tie and nobody wins. The rule depends only
 on the ballots' contents and the published order of options, so anyone recounting gets the same
 result, and the order in which ballots were cast never matters.
 """
@@ -140,11 +141,15 @@ def instant_runoff(options: list[int], ballots: list[list[int]]) -> Result:
         leader = max(remaining, key=lambda o: counts[o])
         if active and counts[leader] * 2 > active:
             rounds.append({"counts": counts, "exhausted": exhausted, "eliminated": None})
-            return Result("ranked", len(ballots), counts, [leader], rounds, decisive_votes=active,
+            # A majority "of the votes cast" counts every ballot, exhausted ones too.
+            return Result("ranked", len(ballots), counts, [leader], rounds, decisive_votes=len(ballots),
                           winning_votes=counts[leader])
         if len(remaining) == 1 or active == 0:
             rounds.append({"counts": counts, "exhausted": exhausted, "eliminated": None})
             break
+        if len(remaining) == 2 and counts[remaining[0]] == counts[remaining[1]]:
+            rounds.append({"counts": counts, "exhausted": exhausted, "eliminated": None})
+            break  # the last two are tied: a tie, not a winner by the order of the ballot paper
         lowest = min(counts.values())
         tied = [o for o in remaining if counts[o] == lowest]
         loser = _break_tie(tied, first, rounds, options)

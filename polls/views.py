@@ -38,7 +38,6 @@ def _visible(request, pk: int) -> Poll:
 
 def poll_list(request):
     community = current_community(request)
-    services.close_due_polls()
     polls = list(community.polls.select_related("meeting").order_by("-created_at"))
     manage = services.can_manage(request.user, community)
     polls = [p for p in polls if p.status != Poll.Status.DRAFT or manage]
@@ -81,11 +80,14 @@ def poll_new(request):
 
 def poll_detail(request, pk: int, ballot=None):
     poll = _visible(request, pk)
-    if poll.status == Poll.Status.OPEN and poll.closes_at and not poll.is_open and services.close_due_polls():
+    if poll.status == Poll.Status.OPEN and poll.closes_at and not poll.is_open and services.close_due_polls(
+            poll_id=poll.pk):
         poll = _visible(request, pk)  # its time was up: counted just now
     options = list(poll.options.all())
     user = request.user
-    eligible = services.eligible_users(poll).filter(pk=user.pk).exists() if user.is_authenticated else False
+    eligible = bool(user.is_authenticated and (
+        poll.voters.filter(user=user).exists() if poll.status != Poll.Status.DRAFT
+        else services.eligible_users(poll).filter(pk=user.pk).exists()))
     voted = services.has_voted(user, poll)
     context = {
         "poll": poll,
@@ -94,8 +96,8 @@ def poll_detail(request, pk: int, ballot=None):
         "can_manage": services.can_manage(user, poll, poll.meeting),
         "eligible": eligible,
         "voted": voted,
-        "ballot": ballot or (ballot_form(poll, options) if poll.is_open and eligible and (not voted or not poll.secret)
-                             else None),
+        "ballot": ballot or (ballot_form(poll, options, initial=_current(poll, user))
+                             if poll.is_open and eligible and (not voted or not poll.secret) else None),
         "receipt": request.session.get(RECEIPT_SESSION_KEY, {}).get(str(poll.pk)),
         "results": _results(poll, options),
         "open_votes": [(v.user.public_name, describe(poll, v.choices, options))
@@ -117,6 +119,14 @@ def describe(poll: Poll, choices, options: list) -> str:
     if poll.method == Poll.Method.RANKED:
         return ", ".join(f"{n}. {names.get(c, '?')}" for n, c in enumerate(choices, start=1))
     return ", ".join(f"{names.get(int(k), '?')} {v}" for k, v in choices.items())
+
+
+def _current(poll: Poll, user) -> object:
+    """An open ballot's current choices, to show when the voter comes back to change them."""
+    if poll.secret or not user.is_authenticated:
+        return None
+    vote = poll.open_votes.filter(user=user).first()
+    return vote.choices if vote else None
 
 
 def _results(poll: Poll, options: list) -> dict | None:

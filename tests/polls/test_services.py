@@ -102,12 +102,12 @@ def test_ranked_choice_is_counted_with_its_rounds(chair, community, voters):
 
 
 def test_fifty_voters_clicking_several_times_at_once_make_fifty_ballots(chair, community, grid, transactional_db):
-    poll = make_poll(chair, community)
     people = []
     for i in range(50):
         user = make_user(f"crowd{i}@test.org", f"Crowd {i}")
         Membership.objects.create(user=user, community=community, role="resident", grid=grid)
         people.append(user)
+    poll = make_poll(chair, community)
     calls = [p for p in people for _ in range(3)]
     barrier = threading.Barrier(len(calls))
     errors = []
@@ -173,3 +173,46 @@ def test_the_voting_phase_puts_shortlisted_proposals_on_a_ranked_poll(client, ch
     assert (poll.method, poll.status, poll.secret, poll.consultation) == ("ranked", "open", True, consultation)
     assert list(poll.options.values_list("proposal_id", flat=True)) == [first.pk, second.pk]
     assert "Canteen" in client.get(consultation.get_absolute_url()).content.decode()
+
+
+def test_the_voter_roll_is_fixed_when_the_poll_opens(chair, community, grid, voters):
+    poll = make_poll(chair, community, quorum_kind="share", quorum_value=50)
+    late = make_user("late@test.org", "Late")
+    Membership.objects.create(user=late, community=community, role="resident", grid=grid)
+    with pytest.raises(ValidationError, match="not among"):
+        services.cast_ballot(late, poll_id=poll.pk, choices="yes")
+    services.cast_ballot(voters[0], poll_id=poll.pk, choices="yes")
+    Membership.objects.filter(user=voters[1]).delete()  # someone moves away: the roll still counts them
+    poll = services.close_poll(chair, poll_id=poll.pk)
+    assert poll.result["eligible"] == 5 and poll.result["ballots"] == 1 and not poll.result["quorum_met"]
+
+
+def test_a_tie_between_the_last_two_is_not_settled_by_the_ballot_paper(chair, community, voters):
+    poll = make_poll(chair, community, method="ranked", options=["Canteen", "Lift"], threshold="two_thirds")
+    canteen, lift = [o.pk for o in poll.options.all()]
+    services.cast_ballot(voters[0], poll_id=poll.pk, choices=[canteen, lift])
+    services.cast_ballot(voters[1], poll_id=poll.pk, choices=[lift, canteen])
+    poll = services.close_poll(chair, poll_id=poll.pk)
+    assert poll.result["winners"] == [] and not poll.result["adopted"] and poll.decision is None
+
+
+def test_no_majority_rule_is_offered_where_none_applies(chair, community):
+    with pytest.raises(ValidationError, match="top option is the outcome"):
+        services.create_poll(chair, community_id=community.pk, title="Q", method="multiple",
+                             options=["A", "B"], max_choices=2, threshold="two_thirds")
+
+
+def test_a_meetings_chair_runs_polls_only_while_the_meeting_is_live(chair, community, resident):
+    from meetings import services as meeting_services
+
+    meeting = meeting_services.schedule_meeting(
+        chair, community_id=community.pk, kind="joint", title="Council", starts_at=timezone.now(),
+        chair_id=chair.pk, secretary_id=chair.pk, place="Hall", audience="community")
+    Membership.objects.filter(user=chair).delete()  # the chair leaves the committee
+    Membership.objects.create(user=chair, community=community, role="resident", grid=resident.memberships.first().grid)
+    from consult import permissions
+
+    permissions.forget(chair)
+    with pytest.raises(PermissionDenied):  # chair but no longer committee, and not live yet
+        services.create_poll(chair, community_id=community.pk, title="Q", options=[], meeting_id=meeting.pk,
+                             audience="attendees")

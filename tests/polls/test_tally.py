@@ -128,3 +128,11 @@ def test_instant_runoff_agrees_with_an_independent_count_on_random_elections():
         assert [int(c.name) for c in theirs.get_winners()] == ours.winners
         compared += 1
     assert compared > 250
+
+
+def test_ranked_majority_of_votes_cast_counts_exhausted_ballots():
+    from polls.tally import instant_runoff as irv
+
+    result = irv([1, 2, 3], [[1], [1], [1], [2], [3], [3]])
+    assert result.winners == [1] and result.decisive_votes == 6
+    assert not adopted(result, threshold="simple", base="cast", eligible=6)  # 3 of 6 is not more than half
