@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from consult.forms_consultations import task_fields
 from consult.models import Community, Membership
 from consult.selectors_issues import tasks_with_updates
+from consult.views.common import attempt, error_messages
 from consult.views.issues import current_community
 from meetings import permissions, services
 from meetings.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SuggestionForm
@@ -28,22 +29,6 @@ CHAT_SHOWN = 200
 def _id(value) -> int:
     """A whole-number id from a form; anything else is 0, which matches nothing."""
     return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else 0
-
-
-def _messages(error) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
-
-
-def _attempt(form, call) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        for message in _messages(error):
-            form.add_error(None, message)
-        return False
-    return True
 
 
 def meeting_list(request):
@@ -69,7 +54,7 @@ def meeting_new(request):
     form = MeetingForm(request.POST or None, community=community,
                        initial={"chair": request.user.pk, "secretary": request.user.pk, "audience": "invited"})
     made = []
-    if request.method == "POST" and _attempt(form, lambda d: made.append(services.schedule_meeting(
+    if request.method == "POST" and attempt(form, lambda d: made.append(services.schedule_meeting(
         request.user, community_id=community.pk, kind=d["kind"], title=d["title"], description=d["description"],
         starts_at=d["starts_at"], ends_at=d["ends_at"], place=d["place"], online=d["online"],
         chair_id=d["chair"].pk, secretary_id=d["secretary"].pk, audience=d["audience"],
@@ -222,14 +207,14 @@ def meeting_action(request, pk: int, action: str):
     if action in forms:
         make, call, done = forms[action]
         form = make()
-        if _attempt(form, call):
+        if attempt(form, call):
             messages.success(request, done)
             return redirect(meeting)
         return meeting_detail(request, pk, **{f"{action}_form": form})
     if action == "outcome":
         form = OutcomeForm(request.POST, prefix="outcome", community=meeting.community)
         item_id = _id(request.POST.get("item", ""))
-        if _attempt(form, lambda d: services.record_item_outcome(
+        if attempt(form, lambda d: services.record_item_outcome(
             user, item_id=item_id, outcome=d["outcome"], text=d["text"],
             tasks=[task_fields(d)] if d.get("task_title") else [],
         )):
@@ -262,7 +247,7 @@ def meeting_action(request, pk: int, action: str):
     try:
         buttons[action]()
     except (ValidationError, PermissionDenied) as error:
-        for message in _messages(error):
+        for message in error_messages(error):
             messages.error(request, message)
         if action == "chat":  # keep what was typed
             return meeting_detail(request, pk, chat_text=request.POST.get("body", ""))
@@ -347,7 +332,7 @@ def issue_to_agenda(request):
             services.add_agenda_item(request.user, meeting_id=int(chosen) if chosen.isdigit() else 0,
                                      title=issue.title, issue_id=issue.pk, minutes_allotted=20)
         except (ValidationError, PermissionDenied) as error:
-            for message in _messages(error):
+            for message in error_messages(error):
                 messages.error(request, message)
         else:
             messages.success(request, _("The issue is on the meeting's agenda."))

@@ -12,16 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consult.views.common import error_messages
 from consult.views.issues import current_community
 from polls import services
 from polls.forms import PollForm, ballot_form
 from polls.models import Ballot, OpenVote, Poll, Receipt
 
 RECEIPT_SESSION_KEY = "yishi-receipts"
-
-
-def _messages(error) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 def _visible(request, pk: int) -> Poll:
@@ -70,7 +67,7 @@ def poll_new(request):
                 live_results=d["live_results"],
             )
         except (ValidationError, PermissionDenied) as error:
-            for message in _messages(error):
+            for message in error_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, _("The poll is saved as a draft. Check it, then open it for voting."))
@@ -162,7 +159,7 @@ def vote(request, pk: int):
         try:
             code = services.cast_ballot(request.user, poll_id=poll.pk, choices=form.cleaned_data["choices"])
         except (ValidationError, PermissionDenied) as error:
-            for message in _messages(error):
+            for message in error_messages(error):
                 form.add_error(None, message)
         else:
             if code:
@@ -184,7 +181,7 @@ def poll_action(request, pk: int, action: str):
     try:
         calls[action](request.user, poll_id=poll.pk)
     except (ValidationError, PermissionDenied) as error:
-        for message in _messages(error):
+        for message in error_messages(error):
             messages.error(request, message)
     return redirect(poll)
 
@@ -271,7 +268,7 @@ def meeting_poll(request, pk: int):
         )
         services.open_poll(request.user, poll_id=poll.pk)
     except (ValidationError, PermissionDenied) as error:
-        for message in _messages(error):
+        for message in error_messages(error):
             messages.error(request, message)
     else:
         messages.success(request, _("The vote is open: the attendees checked in can vote now."))
@@ -289,7 +286,7 @@ def consultation_poll(request, pk: int):
         poll = services.put_proposals_to_vote(request.user, consultation_id=consultation.pk,
                                               method=request.POST.get("method", "ranked"))
     except (ValidationError, PermissionDenied) as error:
-        for message in _messages(error):
+        for message in error_messages(error):
             messages.error(request, message)
         return redirect(consultation)
     messages.success(request, _("The proposals are on the ballot and the vote is open."))

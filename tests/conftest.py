@@ -3,8 +3,12 @@
 Text fields carry a <script> canary so page tests also check escaping.
 """
 
+import threading
+
 import pytest
 from allauth.account.models import EmailAddress
+
+from django.db import close_old_connections
 
 from consult.models import Community, Grid, Membership, Organisation, User
 
@@ -148,3 +152,25 @@ def issue(grid, category, resident, grid_worker):
         body=f"The lift in **B1** is stuck {CANARY}", location="Building 1 lobby",
         contact="+86 139 0000 1111", address="B1-101, Willow Court",
     )
+
+
+def race(*calls):
+    """Run the calls at the same moment in threads, each with its own connection."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        try:
+            outcomes[i] = call()
+        except Exception as error:  # noqa: BLE001 - the outcome is what we check
+            outcomes[i] = error
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return outcomes

@@ -25,13 +25,10 @@ from consult.forms_consultations import (
     task_fields,
 )
 from consult.models import Comment, Community, Consultation, Proposal
+from consult.views.common import attempt, error_messages
 from consult.views.issues import current_community
 
 Phase = Consultation.Phase
-
-
-def _messages(error) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 def _visible(request, pk: int) -> Consultation:
@@ -39,19 +36,6 @@ def _visible(request, pk: int) -> Consultation:
     if not permissions.can_view_consultation(request.user, consultation):
         raise Http404
     return consultation
-
-
-def _attempt(form, call) -> bool:
-    """Call a service with a valid form; put the reasons on the form when it refuses."""
-    if not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        for message in _messages(error):
-            form.add_error(None, message)
-        return False
-    return True
 
 
 # The list, creating and editing ---------------------------------------------------------
@@ -75,7 +59,7 @@ def consultation_new(request):
         raise PermissionDenied(_("Only the committee runs consultations."))
     form = ConsultationForm(request.POST or None, community=community)
     created = []
-    if request.method == "POST" and _attempt(form, lambda d: created.append(services.create_consultation(
+    if request.method == "POST" and attempt(form, lambda d: created.append(services.create_consultation(
         request.user, community_id=community.pk, **_consultation_fields(d)
     ))):
         messages.success(request, _("The consultation was drafted. Only the committee sees it until it opens."))
@@ -94,7 +78,7 @@ def consultation_edit(request, pk: int):
         raise PermissionDenied
     initial = {name: getattr(consultation, name) for name in ConsultationForm.base_fields}
     form = ConsultationForm(request.POST or None, initial=initial, community=consultation.community)
-    if request.method == "POST" and _attempt(form, lambda d: services.update_consultation(
+    if request.method == "POST" and attempt(form, lambda d: services.update_consultation(
         request.user, consultation_id=consultation.pk, **_consultation_fields(d)
     )):
         messages.success(request, _("The consultation was saved."))
@@ -160,7 +144,7 @@ def consultation_action(request, pk: int, action: str):
     if action == "comment":
         form = CommentForm(request.POST, prefix="comment")
         posted = []
-        if _attempt(form, lambda d: posted.append(services.post_comment(
+        if attempt(form, lambda d: posted.append(services.post_comment(
             user, consultation_id=pk, body=d["body"], stance=d["stance"], proposal_id=d["proposal"],
             parent_id=d["parent"],
         ))):
@@ -184,7 +168,7 @@ def consultation_action(request, pk: int, action: str):
         form_class, call, done = forms[action]
         extra = {"community": consultation.community} if action == "decision" else {}
         form = form_class(request.POST, request.FILES, prefix=action, **extra)
-        if _attempt(form, call):
+        if attempt(form, call):
             messages.success(request, done)
             return redirect(consultation)
         return consultation_detail(request, pk, **{f"{action}_form": form})
@@ -204,7 +188,7 @@ def _press(request, call) -> bool:
     try:
         call()
     except (ValidationError, PermissionDenied) as error:
-        for message in _messages(error):
+        for message in error_messages(error):
             messages.error(request, message)
         return False
     return True
@@ -241,7 +225,7 @@ def proposal_new(request, pk: int):
     consultation = _visible(request, pk)
     form = ProposalForm(request.POST or None)
     created = []
-    if request.method == "POST" and _attempt(form, lambda d: created.append(services.submit_proposal(
+    if request.method == "POST" and attempt(form, lambda d: created.append(services.submit_proposal(
         request.user, consultation_id=pk, title=d["title"], body=d["body"]
     ))):
         messages.success(request, _("Your proposal was submitted. The committee will answer it in writing."))
@@ -297,7 +281,7 @@ def proposal_edit(request, pk: int):
         raise PermissionDenied(_("A proposal can be edited by its author until deliberation starts, unless it was answered."))
     # On POST the service decides; if it refuses, the text typed stays in the form with the reason.
     form = ProposalForm(request.POST or None, initial={"title": proposal.title, "body": proposal.body})
-    if request.method == "POST" and _attempt(form, lambda d: services.edit_proposal(
+    if request.method == "POST" and attempt(form, lambda d: services.edit_proposal(
         request.user, proposal_id=pk, title=d["title"], body=d["body"]
     )):
         messages.success(request, _("Your proposal was saved."))
@@ -314,7 +298,7 @@ def proposal_action(request, pk: int, action: str):
     user = request.user
     if action == "answer":
         form = AnswerForm(request.POST, prefix="answer", proposal=proposal)
-        if _attempt(form, lambda d: services.answer_proposal(
+        if attempt(form, lambda d: services.answer_proposal(
             user, proposal_id=pk, answer=d["answer"], reason=d["reason"],
             merged_into_id=d["merged_into"] and d["merged_into"].pk,
         )):
@@ -401,7 +385,7 @@ def comment_action(request, pk: int, action: str):
     user = request.user
     if action == "edit":
         form = CommentEditForm(request.POST, prefix=f"edit{pk}")
-        if _attempt(form, lambda d: services.edit_comment(user, comment_id=pk, body=d["body"])):
+        if attempt(form, lambda d: services.edit_comment(user, comment_id=pk, body=d["body"])):
             messages.success(request, _("Your comment was saved."))
             return redirect(comment.get_absolute_url())
         # Show the page again with the edit open, the text as typed, and why it was refused.

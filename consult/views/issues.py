@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from consult import forms, permissions, services
+from consult.views.common import error_messages
 from consult import selectors_issues as selectors
 from consult.models import Community, Issue, IssueEvent, IssueFollow, Rating, Task
 from consult.forms_consultations import SendToConsultationForm
@@ -80,7 +81,7 @@ def issue_new(request):
                 on_behalf_of=data.get("on_behalf_of", ""), channel=data.get("channel") or "online",
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _messages(error))
+            form.add_error(None, error_messages(error))
         else:
             messages.success(request, _("Your issue was raised. The grid workers have been told."))
             return redirect(issue)
@@ -154,10 +155,6 @@ def task_update_form(task_id: int, *args) -> forms.TaskUpdateForm:
     return forms.TaskUpdateForm(*args, prefix=f"task{task_id}", initial={"status": "in_progress"})
 
 
-def _messages(error) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
-
-
 # Actions: each binds its form, calls one service, and either redirects back to the
 # issue or shows the issue again with the form still filled in and the reason why.
 def _triage(user, issue, data):
@@ -217,7 +214,7 @@ def issue_action(request, pk: int, action: str):
         try:
             call(request.user, issue, form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            for message in _messages(error):
+            for message in error_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, done)
@@ -251,7 +248,7 @@ def task_update(request, pk: int):
             services.post_task_update(request.user, task_id=task.pk, text=data["text"], progress=data["progress"],
                                       status=data["status"], photo=data["photo"])
         except (ValidationError, PermissionDenied) as error:
-            for message in _messages(error):
+            for message in error_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Your update was posted."))

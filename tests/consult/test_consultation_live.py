@@ -1,17 +1,14 @@
 """Live consultation pages through the real ASGI stack, and supports under concurrent clicks."""
 
-import threading
-
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.db import close_old_connections
 
 from config.asgi import application
 from consult import services
 from consult.models import Membership, Proposal, Support
 from tests.consult.conftest import new_consultation
-from tests.conftest import make_user
+from tests.conftest import make_user, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = [(b"origin", b"http://127.0.0.1:8000")]
@@ -69,37 +66,16 @@ async def test_a_socket_from_another_site_is_refused(consultation):
     assert not connected
 
 
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            outcomes[i] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what we check
-            outcomes[i] = error
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcomes
-
-
 def test_concurrent_clicks_make_one_support_and_many_people_count_exactly(grid, consultation, proposal,
                                                                            resident_of_other_grid):
-    outcomes = _race([lambda: services.support_proposal(resident_of_other_grid, proposal_id=proposal.pk)] * 4)
+    outcomes = race(*[lambda: services.support_proposal(resident_of_other_grid, proposal_id=proposal.pk)] * 4)
     assert sum(not isinstance(o, Exception) for o in outcomes) == 1, outcomes
     people = []
     for i in range(6):
         person = make_user(f"crowd{i}@test.org", f"Crowd {i}")
         Membership.objects.create(user=person, community=grid.community, role="resident", grid=grid)
         people.append(person)
-    outcomes = _race([lambda p=p: services.support_proposal(p, proposal_id=proposal.pk) for p in people])
+    outcomes = race(*[lambda p=p: services.support_proposal(p, proposal_id=proposal.pk) for p in people])
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     proposal.refresh_from_db()
     assert proposal.supports_count == 7 == Support.objects.filter(proposal=proposal).count()

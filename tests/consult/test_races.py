@@ -1,37 +1,13 @@
 """Concurrent writes on the real database: locks and constraints decide, exactly once."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections
 
 from consult import services
 from consult.models import Membership, MembershipRequest
+from tests.conftest import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls):
-    """Run the calls at the same moment in threads, each with its own connection."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            outcomes[i] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what we check
-            outcomes[i] = error
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcomes
 
 
 def test_two_people_deciding_one_request_at_once_decide_it_once(grid, newcomer, grid_worker, chair):
