@@ -1,6 +1,7 @@
 from django.urls import path
 
-from consult.views import community, consultations, issues, outcomes
+from consult.feeds import ConsultationsFeed, DecisionsFeed
+from consult.views import community, consultations, exports, issues, outcomes
 
 app_name = "consult"
 
@@ -27,6 +28,10 @@ urlpatterns = [
     path("search/", consultations.search, name="search"),
     path("c/<slug:slug>/moderation/", consultations.moderation, name="moderation"),
     path("outcomes/", outcomes.outcomes, name="outcomes"),
+    path("outcomes/feed.atom", DecisionsFeed(), name="decisions-feed"),
+    path("outcomes/decisions.csv", exports.decisions_csv, name="decisions-csv"),
+    path("issues/issues.csv", exports.issues_csv, name="issues-csv"),
+    path("consultations/feed.atom", ConsultationsFeed(), name="consultations-feed"),
     path("outcomes/<int:pk>/", outcomes.decision_detail, name="decision-detail"),
     path("notifications/", outcomes.notifications, name="notifications"),
     path("notifications/read", outcomes.notifications_read, name="notifications-read"),

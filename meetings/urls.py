@@ -1,12 +1,14 @@
 from django.urls import path
 
 from meetings import views
+from meetings.feeds import MeetingsFeed
 
 app_name = "meetings"
 
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting-list"),
     path("meetings/new", views.meeting_new, name="meeting-new"),
+    path("meetings/feed.atom", MeetingsFeed(), name="meetings-feed"),
     path("meetings/agenda-from-issue", views.issue_to_agenda, name="issue-to-agenda"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>.ics", views.meeting_ics, name="meeting-ics"),

@@ -7,6 +7,7 @@ app_name = "polls"
 urlpatterns = [
     path("polls/", views.poll_list, name="poll-list"),
     path("polls/new", views.poll_new, name="poll-new"),
+    path("polls/results.csv", views.results_csv, name="results-csv"),
     path("polls/for-meeting/<int:pk>", views.meeting_poll, name="meeting-poll"),
     path("polls/for-consultation/<int:pk>", views.consultation_poll, name="consultation-poll"),
     path("polls/<int:pk>/", views.poll_detail, name="poll-detail"),

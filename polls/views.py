@@ -291,3 +291,25 @@ def consultation_poll(request, pk: int):
         return redirect(consultation)
     messages.success(request, _("The proposals are on the ballot and the vote is open."))
     return redirect(poll)
+
+
+def results_csv(request):
+    """Every closed public poll's result: one row per option (or yes / no / abstain)."""
+    community = current_community(request)
+    polls = community.polls.filter(status=Poll.Status.CLOSED).prefetch_related("options").select_related("meeting")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["poll_id", "question", "method", "secret", "closed_at", "option", "count", "ballots",
+                     "eligible", "quorum_met", "adopted", "winner"])
+    for poll in polls.order_by("pk"):
+        if poll.meeting_id and not poll.meeting.is_public:
+            continue
+        result = poll.result or {}
+        names = {str(o.pk): o.text for o in poll.options.all()}
+        for key, value in result.get("counts", {}).items():
+            writer.writerow([poll.pk, poll.title, poll.method, poll.secret, poll.closed_at.isoformat(),
+                             names.get(key, key), value, result.get("ballots"), result.get("eligible"),
+                             result.get("quorum_met"), result.get("adopted"), key in result.get("winners", [])])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{community.slug}-poll-results.csv"'
+    return response
