@@ -1,7 +1,7 @@
 from django.urls import path
 
 from consult.feeds import ConsultationsFeed, DecisionsFeed
-from consult.views import community, consultations, exports, issues, outcomes
+from consult.views import community, consultations, exports, issues, outcomes, stats
 
 app_name = "consult"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("comments/<int:pk>/", consultations.comment_fragment, name="comment-fragment"),
     path("comments/<int:pk>/<str:action>", consultations.comment_action, name="comment-action"),
     path("search/", consultations.search, name="search"),
+    path("stats/", stats.scorecards, name="stats"),
     path("c/<slug:slug>/moderation/", consultations.moderation, name="moderation"),
     path("outcomes/", outcomes.outcomes, name="outcomes"),
     path("outcomes/feed.atom", DecisionsFeed(), name="decisions-feed"),

@@ -28,7 +28,7 @@ def pages() -> dict:
         None: ["/", "/c/willow-lane/grids/1/", "/accounts/login/", "/accounts/signup/",
                "/accounts/password/reset/", "/no-such-page/", "/issues/", "/outcomes/", decision, resolved,
                "/consultations/", concluded.get_absolute_url(), "/search/?q=canteen", "/meetings/", past,
-               live_now, "/polls/", ranked.get_absolute_url(), f"/polls/{ranked.pk}/recount/", score],
+               live_now, "/polls/", ranked.get_absolute_url(), f"/polls/{ranked.pk}/recount/", score, "/stats/"],
         "newcomer@example.org": ["/account/", "/c/willow-lane/join/", "/accounts/email/",
                                  "/accounts/password/change/"],
         "resident@example.org": ["/issues/new", new, "/notifications/", deliberating.get_absolute_url(), proposal,

@@ -1,0 +1,58 @@
+"""Scorecards: the community's figures over time and participation by age band (small groups merged)."""
+
+from collections import Counter
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consult.models import AgeBand, Comment, Community, Issue, Proposal, Support, User
+from consult.selectors_consultations import merge_small
+
+MONTHS = 12
+
+
+def months_back(today: date, count: int = MONTHS) -> list[date]:
+    """The first day of this month and the ``count - 1`` months before it, oldest first."""
+    first = today.replace(day=1)
+    out = []
+    for _ in range(count):
+        out.append(first)
+        first = (first.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    return list(reversed(out))
+
+
+def monthly(issues: QuerySet[Issue]) -> list[dict]:
+    """Per month of the last year: issues raised, and issues resolved (one query)."""
+    months = months_back(timezone.localdate())
+    raised, resolved = Counter(), Counter()
+    since = timezone.make_aware(timezone.datetime.combine(months[0], timezone.datetime.min.time()))
+    for created in issues.filter(created_at__gte=since).values_list("created_at", flat=True):
+        raised[timezone.localtime(created).date().replace(day=1)] += 1
+    for done in issues.filter(resolved_at__gte=since).values_list("resolved_at", flat=True):
+        resolved[timezone.localtime(done).date().replace(day=1)] += 1
+    top = max([*raised.values(), *resolved.values(), 1])
+    return [
+        {"month": m, "raised": raised[m], "resolved": resolved[m],
+         "raised_height": round(120 * raised[m] / top), "raised_y": 130 - round(120 * raised[m] / top),
+         "resolved_height": round(120 * resolved[m] / top), "resolved_y": 130 - round(120 * resolved[m] / top),
+         "x": 40 * n + 4, "x2": 40 * n + 20, "label_x": 40 * n + 6}
+        for n, m in enumerate(months)
+    ]
+
+
+def participation_by_age(community: Community) -> dict:
+    """People who raised an issue, proposed, commented or supported, by age band; groups under 5 merged."""
+    people = set(Issue.objects.filter(community=community).exclude(reporter=None).values_list("reporter_id", flat=True))
+    people |= set(Proposal.objects.filter(consultation__community=community).exclude(author=None)
+                  .values_list("author_id", flat=True))
+    people |= set(Comment.objects.filter(consultation__community=community, deleted_at=None).exclude(author=None)
+                  .values_list("author_id", flat=True))
+    people |= set(Support.objects.filter(proposal__consultation__community=community).values_list("user_id", flat=True))
+    labels = dict(AgeBand.choices)
+    bands = Counter(labels.get(band, _("Not given")) for band in User.objects.filter(pk__in=people)
+                    .values_list("age_band", flat=True))
+    return {"people": len(people), "too_few": len(people) < 5,
+            "rows": merge_small(dict(bands), other_label=_("Other ages (small groups merged)")) if len(people) >= 5
+            else []}
