@@ -113,10 +113,29 @@ def load(community: Community, rng: random.Random | None = None) -> int:
         made.append(issue)
         ages.append(AGES.get(outcome, (20, 180)))
     _date_back(made, ages, rng)
+    made += _spike(community, categories["Noise"], rng)
     services.sweep_issues()
     _date_sweeps(community)
     Notification.objects.filter(user__memberships__community=community).update(read_at=timezone.now())
     return len(made)
+
+
+def _spike(community, noise, rng) -> list:
+    """Four noise complaints in grid 3 this week, where a week usually brings none: the early warning's spike."""
+    grid = community.grids.get(number=3)
+    residents = list(User.objects.filter(memberships__grid=grid, memberships__role=Membership.Role.RESIDENT))
+    spike = []
+    for n, text in enumerate(["Trucks unloading at 4:30 again", "Generator running all night at the market",
+                              "Loud music from the canal bar after midnight", "Drilling before 7 am on Sunday"]):
+        issue = services.raise_issue(residents[n % len(residents)], grid_id=grid.pk, category_id=noise.pk,
+                                     title=text, body="It woke the whole building again.",
+                                     location="Canal market" if n < 3 else "Building 12")
+        created = timezone.now() - timedelta(days=n + 0.5)
+        Issue.objects.filter(pk=issue.pk).update(
+            created_at=created, response_due_at=created + timedelta(hours=community.response_deadline_hours))
+        IssueEvent.objects.filter(issue=issue).update(created_at=created)
+        spike.append(issue)
+    return spike
 
 
 def _play(issue, outcome, worker, org, reporter, made, rng) -> None:

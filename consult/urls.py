@@ -28,6 +28,7 @@ urlpatterns = [
     path("search/", consultations.search, name="search"),
     path("stats/", stats.scorecards, name="stats"),
     path("c/<slug:slug>/moderation/", consultations.moderation, name="moderation"),
+    path("c/<slug:slug>/warnings/", stats.warnings, name="warnings"),
     path("outcomes/", outcomes.outcomes, name="outcomes"),
     path("outcomes/feed.atom", DecisionsFeed(), name="decisions-feed"),
     path("outcomes/decisions.csv", exports.decisions_csv, name="decisions-csv"),

@@ -30,7 +30,7 @@ from consult.models.issues import (
     Rating,
 )
 from consult.models.ledger import Decision, Task, TaskUpdate
-from consult.models.notifications import Notification
+from consult.models.notifications import Notification, WarningSent
 
 __all__ = [
     "AgeBand",
@@ -63,4 +63,5 @@ __all__ = [
     "Task",
     "TaskUpdate",
     "User",
+    "WarningSent",
 ]

@@ -6,6 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class WarningSent(models.Model):
+    """An early warning the committee was told about, so each is sent once."""
+
+    key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
 class Notification(models.Model):
     """Something a person was told, with a link to it; unread until they open their notifications."""
 

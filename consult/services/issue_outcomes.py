@@ -13,6 +13,7 @@ from consult.models.issues import RATING_WINDOW
 from consult.realtime import publish_issue_changed_on_commit
 from consult.services.notify import notify, send_digests
 from consult.services.timeline import clean_text, committee_of, grid_workers, lock_issue, record, tell_followers
+from consult.services.warnings import send_early_warnings
 
 Status, Tier, Kind = Issue.Status, Issue.Tier, IssueEvent.Kind
 REOPEN_AT_OR_BELOW = 2
@@ -123,6 +124,7 @@ def sweep_issues_now_and_then() -> None:
     if cache.add("yishi:sweep-issues", 1, SWEEP_EVERY_SECONDS):
         sweep_issues()
         send_digests()
+        send_early_warnings()
 
 
 def sweep_issues(now=None) -> dict[str, int]:

@@ -1,8 +1,11 @@
 """``/stats/``: how the community's issues are handled, grid by grid, over time, and who takes part."""
 
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 
-from consult import selectors_issues, selectors_stats
+from consult import permissions, selectors_issues, selectors_stats, selectors_warning
+from consult.models import Community
 from consult.views.issues import current_community
 
 
@@ -19,3 +22,19 @@ def scorecards(request):
         "ages": selectors_stats.participation_by_age(community),
     }
     return render(request, "consult/stats.html", context)
+
+
+@login_required
+def warnings(request, slug: str):
+    """Early warning, for the committee: spikes, repeated places, tasks at risk."""
+    community = get_object_or_404(Community, slug=slug)
+    if not permissions.is_committee(request.user, community):
+        raise Http404
+    context = {
+        "community": community,
+        "spikes": selectors_warning.spikes(community),
+        "repeats": selectors_warning.repeats(community),
+        "tasks": selectors_warning.tasks_at_risk(community),
+        "method": selectors_warning,
+    }
+    return render(request, "consult/warnings.html", context)

@@ -328,7 +328,7 @@ def test_the_sweep_command_reports_what_it_did(issue, capsys):
 
     Issue.objects.filter(pk=issue.pk).update(response_due_at=timezone.now() - timedelta(hours=1))
     call_command("sweep_issues")
-    assert "1 escalated, 0 closed." in capsys.readouterr().out
+    assert "1 escalated, 0 closed" in capsys.readouterr().out
 
 
 def test_a_task_update_may_carry_a_cleaned_photo_and_a_fake_one_saves_nothing(issue, grid_worker, organisation, org_rep):

@@ -7,6 +7,7 @@ so escalations reach the committee even when nobody is looking.
 from django.core.management.base import BaseCommand
 
 from consult import services
+from consult.services.warnings import send_early_warnings
 
 
 class Command(BaseCommand):
@@ -14,4 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = services.sweep_issues()
-        self.stdout.write(f"{counts['escalated']} escalated, {counts['closed']} closed.")
+        warned = send_early_warnings()
+        self.stdout.write(f"{counts['escalated']} escalated, {counts['closed']} closed, {warned} early warnings.")
