@@ -8,6 +8,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from consult.realtime import consultation_group, issue_group, issue_list_group, user_group
+from consult.text import whole_number
 
 MAX_FRAME_BYTES = 4096
 REPLAY_AT_MOST = 50  # missed consultation events replayed one by one; more than that: one "resync"
@@ -91,7 +92,7 @@ class IssueConsumer(_PublicWatcher):
             return
         self.groups_to_join = [issue_group(issue_id)]
         await self.join()
-        since = _int(parse_qs(self.scope.get("query_string", b"").decode()).get("since", [""])[0])
+        since = whole_number(parse_qs(self.scope.get("query_string", b"").decode()).get("since", [""])[0])
         await self.send_json({"type": "welcome", "issue_id": issue_id, "last_event_id": latest})
         if since is not None and latest > since:  # missed while away: one catch-up frame
             await self.send_json({"type": "issue.changed", "issue_id": issue_id, "event_id": latest})
@@ -102,7 +103,7 @@ class IssueListConsumer(_PublicWatcher):
 
     async def connect(self) -> None:
         raw = parse_qs(self.scope.get("query_string", b"").decode()).get("grids", [""])[0]
-        ids = [i for i in (_int(part) for part in raw.split(",")[:50]) if i is not None]
+        ids = [i for i in (whole_number(part) for part in raw.split(",")[:50]) if i is not None]
         known = await _existing_grids(ids)
         if not ids or len(known) != len(set(ids)):
             await self.close(code=4404)
@@ -121,7 +122,7 @@ class ConsultationConsumer(_PublicWatcher):
 
     async def connect(self) -> None:
         consultation_id = self.scope["url_route"]["kwargs"]["consultation_id"]
-        since = _int(parse_qs(self.scope.get("query_string", b"").decode()).get("since", [""])[0])
+        since = whole_number(parse_qs(self.scope.get("query_string", b"").decode()).get("since", [""])[0])
         state = await _consultation_state(self.scope.get("user"), consultation_id, since)
         if state is None:
             await self.close(code=4404)
@@ -134,8 +135,6 @@ class ConsultationConsumer(_PublicWatcher):
             await self.send_json(frame)
 
 
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
 
 
 @database_sync_to_async

@@ -128,6 +128,14 @@ def merge_small(counts: dict, *, other_label) -> list[tuple[str, int]]:
     return kept + ([(str(other_label), other)] if other else [])
 
 
+def by_age_band(people: set[int]) -> list[tuple[str, int]]:
+    """The people's age bands, groups of fewer than five merged ("not given" counts as a band)."""
+    labels = dict(AgeBand.choices)
+    bands = Counter(labels.get(band, _("Not given")) for band in User.objects.filter(pk__in=people)
+                    .values_list("age_band", flat=True))
+    return merge_small(dict(bands), other_label=_("Other ages (small groups merged)"))
+
+
 def statistics(consultation: Consultation) -> dict:
     """The participation figures, computed at most once a minute per consultation state."""
     latest = consultation.events.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -147,14 +155,13 @@ def compute_statistics(consultation: Consultation) -> dict:
         consultation.comments.filter(deleted_at=None).exclude(author=None).values_list("author_id", flat=True)
     )
     people = authors | supporters | commenters
-    ages = Counter(User.objects.filter(pk__in=people).values_list("age_band", flat=True))
     grid_of = dict(
         Membership.objects.filter(user__in=people, community=consultation.community, role=Membership.Role.RESIDENT)
         .values_list("user_id", "grid__name")
     )
     grids = Counter(grid_of.get(pk, _("Organisations and community staff")) for pk in people)
-    age_labels = dict(AgeBand.choices)
     too_few = len(people) < SMALLEST_GROUP
+    ages = by_age_band(people)  # counted always: the same queries whatever the number of people
     return {
         "participants": len(people),
         "proposals": consultation.proposals.filter(withdrawn_at=None).count(),
@@ -162,10 +169,7 @@ def compute_statistics(consultation: Consultation) -> dict:
         "comments": consultation.comments.filter(deleted_at=None).count(),
         "too_few": too_few,
         "by_grid": [] if too_few else merge_small(dict(grids), other_label=_("Other grids (small groups merged)")),
-        "by_age": [] if too_few else merge_small(
-            {age_labels.get(band, _("Not given")): n for band, n in ages.items()},
-            other_label=_("Other ages (small groups merged)"),
-        ),
+        "by_age": [] if too_few else ages,
     }
 
 

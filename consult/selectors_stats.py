@@ -1,14 +1,13 @@
 """Scorecards: the community's figures over time and participation by age band (small groups merged)."""
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from consult.models import AgeBand, Comment, Community, Issue, Proposal, Support, User
-from consult.selectors_consultations import merge_small
+from consult.models import Comment, Community, Issue, Proposal, Support
+from consult.selectors_consultations import SMALLEST_GROUP, by_age_band
 
 MONTHS = 12
 
@@ -17,9 +16,9 @@ def months_back(today: date, count: int = MONTHS) -> list[date]:
     """The first day of this month and the ``count - 1`` months before it, oldest first."""
     first = today.replace(day=1)
     out = []
-    for _ in range(count):
+    for _step in range(count):
         out.append(first)
-        first = (first.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+        first = (first - timedelta(days=1)).replace(day=1)
     return list(reversed(out))
 
 
@@ -27,7 +26,7 @@ def monthly(issues: QuerySet[Issue]) -> list[dict]:
     """Per month of the last year: issues raised, and issues resolved (one query)."""
     months = months_back(timezone.localdate())
     raised, resolved = Counter(), Counter()
-    since = timezone.make_aware(timezone.datetime.combine(months[0], timezone.datetime.min.time()))
+    since = timezone.make_aware(datetime.combine(months[0], time.min))
     for created in issues.filter(created_at__gte=since).values_list("created_at", flat=True):
         raised[timezone.localtime(created).date().replace(day=1)] += 1
     for done in issues.filter(resolved_at__gte=since).values_list("resolved_at", flat=True):
@@ -50,9 +49,6 @@ def participation_by_age(community: Community) -> dict:
     people |= set(Comment.objects.filter(consultation__community=community, deleted_at=None).exclude(author=None)
                   .values_list("author_id", flat=True))
     people |= set(Support.objects.filter(proposal__consultation__community=community).values_list("user_id", flat=True))
-    labels = dict(AgeBand.choices)
-    bands = Counter(labels.get(band, _("Not given")) for band in User.objects.filter(pk__in=people)
-                    .values_list("age_band", flat=True))
-    return {"people": len(people), "too_few": len(people) < 5,
-            "rows": merge_small(dict(bands), other_label=_("Other ages (small groups merged)")) if len(people) >= 5
-            else []}
+    too_few = len(people) < SMALLEST_GROUP
+    ages = by_age_band(people)  # counted always: the same queries whatever the number of people
+    return {"people": len(people), "too_few": too_few, "rows": [] if too_few else ages}

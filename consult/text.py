@@ -21,6 +21,15 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "td": {"align"}, 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+def whole_number(value) -> int | None:
+    """A whole number from a form, a query string or a JSON frame; anything else ("x", "1.5", "²", true) is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
+
+
 def render_markdown(source: str) -> SafeString:
     """Render user Markdown to sanitised HTML."""
     html = _markdown.render(source or "")

@@ -7,20 +7,22 @@ commits first and broadcasts after, so what a client receives is always saved.
 import json
 import time
 from collections import deque
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.utils import timezone, translation
-
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from meetings.realtime import meeting_group
+from consult import permissions as consult_permissions
+from consult.text import whole_number
+from meetings import permissions, services
+from meetings.models import Meeting, Presence, RoomEvent
+from meetings.realtime import frame_for, meeting_group
 
 MAX_FRAME_BYTES = 4096
 REPLAY_AT_MOST = 1000
@@ -28,21 +30,12 @@ PRESENCE_SECONDS = 90
 FRAMES_PER_SECOND = 10  # any kind of frame, per socket; chat has its own limit of 5 in the service
 
 
-def _int(value) -> int | None:
-    """A whole number from a frame or a query string; anything else (¹, "1.5", true) is None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
-
-
 class MeetingConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.meeting_id = self.scope["url_route"]["kwargs"]["meeting_id"]
         self.user = self.scope.get("user")
         query = parse_qs(self.scope.get("query_string", b"").decode())
-        since = _int(query.get("since", [""])[0])
+        since = whole_number(query.get("since", [""])[0])
         self.recent: deque[float] = deque(maxlen=FRAMES_PER_SECOND)
         # Join first, read the state second: an event committed in between arrives twice at worst
         # (clients drop ids they have), never not at all.
@@ -112,8 +105,6 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
 
 
 def _chat(user, meeting_id, content):
-    from meetings import services
-
     body = content.get("body")
     if not isinstance(body, str):
         raise ValidationError(_("A chat message needs a text body."))
@@ -121,51 +112,38 @@ def _chat(user, meeting_id, content):
 
 
 def _with_id(name: str, call):
+    """A frame action that needs a whole-number field; a missing or malformed one is a message."""
     def run(user, meeting_id, content):
-        value = _int(content.get(name))
+        value = whole_number(content.get(name))
         if value is None:
             raise ValidationError(_("This frame needs a whole-number %(field)s.") % {"field": name})
         call(user, meeting_id, value)
     return run
 
 
-def _service(name):
-    def call(*args, **kwargs):
-        from meetings import services
-
-        return getattr(services, name)(*args, **kwargs)
-    return call
-
-
+# Each frame a client may send, and the one service it calls.
 ACTIONS = {
     "chat.send": _chat,
-    "chat.hide": _with_id("message_id", lambda u, m, v: _service("hide_message")(u, meeting_id=m, message_id=v)),
-    "hand.raise": lambda u, m, c: _service("raise_hand")(u, meeting_id=m),
-    "hand.lower": lambda u, m, c: _service("lower_hand")(u, meeting_id=m),
-    "speaker.next": lambda u, m, c: _service("call_next_speaker")(
-        u, meeting_id=m, seconds=_int(c.get("seconds")) or 120),
-    "speaker.remove": _with_id("request_id", lambda u, m, v: _service("remove_speaker")(u, meeting_id=m, request_id=v)),
-    "agenda.set": _with_id("item_id", lambda u, m, v: _service("set_current_item")(u, meeting_id=m, item_id=v)),
-    "check_in": lambda u, m, c: _service("check_in")(u, meeting_id=m),
+    "chat.hide": _with_id("message_id", lambda u, m, v: services.hide_message(u, meeting_id=m, message_id=v)),
+    "hand.raise": lambda u, m, c: services.raise_hand(u, meeting_id=m),
+    "hand.lower": lambda u, m, c: services.lower_hand(u, meeting_id=m),
+    "speaker.next": lambda u, m, c: services.call_next_speaker(
+        u, meeting_id=m, seconds=whole_number(c.get("seconds")) or 120),
+    "speaker.remove": _with_id("request_id", lambda u, m, v: services.remove_speaker(u, meeting_id=m, request_id=v)),
+    "agenda.set": _with_id("item_id", lambda u, m, v: services.set_current_item(u, meeting_id=m, item_id=v)),
+    "check_in": lambda u, m, c: services.check_in(u, meeting_id=m),
 }
 
 
 @database_sync_to_async
 def _act(kind, user, meeting_id, content) -> None:
-    from consult import permissions
-
-    permissions.forget(user)  # roles are read afresh for each action: a removed chair stops at once
+    consult_permissions.forget(user)  # roles are read afresh for each action: a removed chair stops at once
     ACTIONS[kind](user, meeting_id, content)
 
 
 @database_sync_to_async
 def _enter(user, meeting_id: int, channel_name: str, since: int | None):
     """Check who may enter, register presence, and gather the welcome and what was missed."""
-    from meetings import permissions
-    from meetings.models import Meeting, Presence, RoomEvent
-    from meetings.realtime import frame_for
-    from meetings.services import queue_state
-
     meeting = Meeting.objects.select_related("community", "current_item").filter(pk=meeting_id).first()
     if meeting is None or not permissions.can_watch(user, meeting):
         return None
@@ -184,7 +162,7 @@ def _enter(user, meeting_id: int, channel_name: str, since: int | None):
         "runs": permissions.runs(user, meeting),
         "you": {"id": user.pk, "name": user.public_name} if signed_in else None,
         "current_item": {"item_id": item.pk, "title": item.title} if item else None,
-        **queue_state(meeting),
+        **services.queue_state(meeting),
     }
     missed = []
     if since is not None:
@@ -194,23 +172,17 @@ def _enter(user, meeting_id: int, channel_name: str, since: int | None):
 
 @database_sync_to_async
 def _leave(meeting_id: int, channel_name: str) -> dict:
-    from meetings.models import Presence
-
     Presence.objects.filter(channel_name=channel_name).delete()
     return _presence(meeting_id)
 
 
 @database_sync_to_async
 def _seen(channel_name: str) -> None:
-    from meetings.models import Presence
-
     Presence.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
 
 
 def _presence(meeting_id: int) -> dict:
     """Who is in the room: sockets seen in the last 90 s (clients ping every 25 s)."""
-    from meetings.models import Presence
-
     fresh = timezone.now() - timedelta(seconds=PRESENCE_SECONDS)
     Presence.objects.filter(meeting_id=meeting_id, last_seen__lt=fresh).delete()  # left by a process that died
     rows = Presence.objects.filter(meeting_id=meeting_id).select_related("user")

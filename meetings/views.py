@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from consult.forms_consultations import task_fields
 from consult.models import Community, Membership
 from consult.selectors_issues import tasks_with_updates
+from consult.text import whole_number
 from consult.views.common import attempt, error_messages
 from consult.views.issues import current_community
 from meetings import permissions, services
@@ -24,11 +25,6 @@ from meetings.models import Invitation, Meeting, Minutes, RoomEvent
 from meetings.realtime import frame_for
 
 CHAT_SHOWN = 200
-
-
-def _id(value) -> int:
-    """A whole-number id from a form; anything else is 0, which matches nothing."""
-    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else 0
 
 
 def meeting_list(request):
@@ -213,7 +209,7 @@ def meeting_action(request, pk: int, action: str):
         return meeting_detail(request, pk, **{f"{action}_form": form})
     if action == "outcome":
         form = OutcomeForm(request.POST, prefix="outcome", community=meeting.community)
-        item_id = _id(request.POST.get("item", ""))
+        item_id = (whole_number(request.POST.get("item")) or 0)
         if attempt(form, lambda d: services.record_item_outcome(
             user, item_id=item_id, outcome=d["outcome"], text=d["text"],
             tasks=[task_fields(d)] if d.get("task_title") else [],
@@ -221,7 +217,7 @@ def meeting_action(request, pk: int, action: str):
             messages.success(request, _("The outcome is recorded."))
             return redirect(meeting)
         return meeting_detail(request, pk, outcome_form=form, outcome_item=item_id or None)
-    number = _id(request.POST.get("id", ""))
+    number = whole_number(request.POST.get("id")) or 0
     buttons = {
         "respond": lambda: services.respond_to_invitation(user, meeting_id=pk, response=request.POST.get("response", "")),
         "open": lambda: services.open_meeting(user, meeting_id=pk),
@@ -237,7 +233,7 @@ def meeting_action(request, pk: int, action: str):
         "hand": lambda: services.raise_hand(user, meeting_id=pk),
         "remove": lambda: services.remove_speaker(user, meeting_id=pk, request_id=number),
         "lower": lambda: services.lower_hand(user, meeting_id=pk),
-        "next": lambda: services.call_next_speaker(user, meeting_id=pk, seconds=_id(request.POST.get("seconds", "")) or 120),
+        "next": lambda: services.call_next_speaker(user, meeting_id=pk, seconds=whole_number(request.POST.get("seconds")) or 120),
         "current": lambda: services.set_current_item(user, meeting_id=pk, item_id=number),
         "chat": lambda: services.post_message(user, meeting_id=pk, body=request.POST.get("body", "")),
         "hide": lambda: services.hide_message(user, meeting_id=pk, message_id=number),

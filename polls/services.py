@@ -287,6 +287,24 @@ def close_due_polls(now=None, *, poll_id: int | None = None) -> int:
 
 
 @transaction.atomic
+def put_question_to_meeting(
+    actor: User, *, meeting_id: int, title: str, method: str, options: list[str], secret: bool,
+    agenda_item_id: int | None = None,
+) -> Poll:
+    """The chair of a live meeting puts a question to the attendees checked in, and the vote opens at once."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise ValidationError(_("Choose a meeting of this community."))
+    options = [o for o in options if o.strip()]
+    poll = create_poll(
+        actor, community_id=meeting.community_id, meeting_id=meeting.pk, audience=Audience.ATTENDEES, title=title,
+        method=method, options=options, secret=secret, agenda_item_id=agenda_item_id,
+        min_choices=1, max_choices=max(1, len(options)),
+    )
+    return open_poll(actor, poll_id=poll.pk)
+
+
+@transaction.atomic
 def put_proposals_to_vote(actor: User, *, consultation_id: int, method: str = Method.RANKED) -> Poll:
     """A consultation's voting phase: its shortlisted proposals (or, without a threshold, those accepted
     for the vote) become the options of a secret poll of the consultation's residents, opened at once."""

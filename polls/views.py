@@ -1,18 +1,18 @@
 """Poll pages: the list, set-up, voting with a receipt, results with charts, and the public recount."""
 
-import csv
-import io
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consult.text import whole_number
 from consult.views.common import error_messages
+from consult.views.exports import csv_response
 from consult.views.issues import current_community
 from polls import services
 from polls.forms import PollForm, ballot_form
@@ -235,12 +235,9 @@ def download(request, pk: int, what: str, fmt: str):
         response = JsonResponse({"poll": poll.pk, "method": poll.method, "options": {
             str(o.pk): o.text for o in poll.options.all()}, what: rows}, json_dumps_params={"ensure_ascii": False})
     elif fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([what[:-1]])
-        for row in rows:
-            writer.writerow([row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)])
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        return csv_response(
+            [[what[:-1]], *([row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)] for row in rows)],
+            name)
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -257,16 +254,12 @@ def meeting_poll(request, pk: int):
     from meetings.models import Meeting
 
     meeting = get_object_or_404(Meeting.objects.select_related("community"), pk=pk)
-    item = request.POST.get("item", "")
     try:
-        poll = services.create_poll(
-            request.user, community_id=meeting.community_id, meeting_id=meeting.pk, audience="attendees",
-            title=request.POST.get("title", ""), method=request.POST.get("method", "yes_no"),
-            options=request.POST.get("options", "").splitlines(), secret=request.POST.get("secret") == "on",
-            agenda_item_id=int(item) if item.isascii() and item.isdigit() else None,
-            min_choices=1, max_choices=max(1, len(request.POST.get("options", "").splitlines())),
+        services.put_question_to_meeting(
+            request.user, meeting_id=meeting.pk, title=request.POST.get("title", ""),
+            method=request.POST.get("method", "yes_no"), options=request.POST.get("options", "").splitlines(),
+            secret=request.POST.get("secret") == "on", agenda_item_id=whole_number(request.POST.get("item")),
         )
-        services.open_poll(request.user, poll_id=poll.pk)
     except (ValidationError, PermissionDenied) as error:
         for message in error_messages(error):
             messages.error(request, message)
@@ -297,19 +290,18 @@ def results_csv(request):
     """Every closed public poll's result: one row per option (or yes / no / abstain)."""
     community = current_community(request)
     polls = community.polls.filter(status=Poll.Status.CLOSED).prefetch_related("options").select_related("meeting")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["poll_id", "question", "method", "secret", "closed_at", "option", "count", "ballots",
-                     "eligible", "quorum_met", "adopted", "winner"])
+    header = ["poll_id", "question", "method", "secret", "closed_at", "option", "count", "ballots", "eligible",
+              "quorum_met", "adopted", "winner"]
+    return csv_response([header, *_result_rows(polls)], f"{community.slug}-poll-results.csv")
+
+
+def _result_rows(polls):
     for poll in polls.order_by("pk"):
         if poll.meeting_id and not poll.meeting.is_public:
             continue
         result = poll.result or {}
         names = {str(o.pk): o.text for o in poll.options.all()}
         for key, value in result.get("counts", {}).items():
-            writer.writerow([poll.pk, poll.title, poll.method, poll.secret, poll.closed_at.isoformat(),
-                             names.get(key, key), value, result.get("ballots"), result.get("eligible"),
-                             result.get("quorum_met"), result.get("adopted"), key in result.get("winners", [])])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{community.slug}-poll-results.csv"'
-    return response
+            yield [poll.pk, poll.title, poll.method, poll.secret, poll.closed_at.isoformat(), names.get(key, key),
+                   value, result.get("ballots"), result.get("eligible"), result.get("quorum_met"),
+                   result.get("adopted"), key in result.get("winners", [])]

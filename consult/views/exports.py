@@ -5,7 +5,7 @@ import csv
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from consult.models import Issue, Task
+from consult.models import Decision, Issue, Task
 from consult.views.issues import current_community
 
 
@@ -14,7 +14,8 @@ class _Echo:
         return value
 
 
-def _csv(rows, filename: str) -> StreamingHttpResponse:
+def csv_response(rows, filename: str) -> StreamingHttpResponse:
+    """Rows (an iterable of lists, header first) streamed as a CSV download."""
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -36,7 +37,7 @@ def issues_csv(request):
              _when(i.created_at), _when(i.response_due_at), _when(i.first_response_at), _when(i.resolved_at),
              _when(i.closed_at), i.reopened_count, request.build_absolute_uri(i.get_absolute_url())]
             for i in issues)
-    return _csv(_prepend(header, rows), f"{community.slug}-issues.csv")
+    return csv_response(_prepend(header, rows), f"{community.slug}-issues.csv")
 
 
 def decisions_csv(request):
@@ -44,8 +45,6 @@ def decisions_csv(request):
     community = current_community(request)
     tasks = (Task.objects.filter(decision__community=community, decision__is_public=True)
              .select_related("decision", "owner_user", "owner_organisation").order_by("decision_id", "pk"))
-    from consult.models import Decision
-
     lonely = Decision.objects.filter(community=community, is_public=True, tasks=None).order_by("pk")
     header = ["decision_id", "decision", "source", "decided_at", "issue_id", "task_id", "task", "owner",
               "due_date", "status", "progress", "overdue"]
@@ -56,7 +55,7 @@ def decisions_csv(request):
            t.decision.issue_id or "", t.pk, t.title, str(t.owner), t.due_date.isoformat(), t.status, t.progress,
            t.is_overdue] for t in tasks.iterator(chunk_size=500)),
     ]
-    return _csv(_prepend(header, iter(rows)), f"{community.slug}-decisions.csv")
+    return csv_response(_prepend(header, iter(rows)), f"{community.slug}-decisions.csv")
 
 
 def _prepend(header, rows):
