@@ -217,7 +217,9 @@ def _date_back(consultation: Consultation, *, collecting: int, deliberation: int
         voting_from=today - timedelta(days=voting),
         concludes_on=today - timedelta(days=concluded),
         created_at=now - timedelta(days=collecting + 5),
-        phase_changed_at=now - timedelta(days=max(min(collecting, deliberation, voting, concluded, 0), 0)),
+        phase_changed_at=now - timedelta(days={  # when the current phase opened
+            "collecting": collecting, "deliberation": deliberation, "voting": voting, "concluded": concluded,
+        }[Consultation.objects.get(pk=consultation.pk).phase]),
     )
     if consultation.phase == "concluded" or Consultation.objects.get(pk=consultation.pk).phase == "concluded":
         Consultation.objects.filter(pk=consultation.pk).update(concluded_at=now - timedelta(days=concluded))
