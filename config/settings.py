@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "consult",
     "meetings",
     "polls",
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-from consult.models.accounts import AgeBand, User
+from consult.models.accounts import AgeBand, ApiToken, User
 from consult.models.community import (
     Community,
     Grid,
@@ -34,6 +34,7 @@ from consult.models.notifications import Notification, WarningSent
 
 __all__ = [
     "AgeBand",
+    "ApiToken",
     "Attachment",
     "Category",
     "Comment",

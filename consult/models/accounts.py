@@ -94,3 +94,36 @@ class User(AbstractUser):
     def public_name(self) -> str:
         """The name others see: never the email address."""
         return self.display_name or _("Resident #%(id)s") % {"id": self.pk}
+
+
+class ApiToken(models.Model):
+    """A personal API token: the account page creates, lists and revokes it; only its hash is kept."""
+
+    class Scope(models.TextChoices):
+        ISSUES = "issues", _("Raise issues and rate how they were handled")
+        CONSULTATIONS = "consultations", _("Comment on and support proposals")
+        POLLS = "polls", _("Vote in polls")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=60, help_text=_("What the token is for, e.g. “My phone app”."))
+    prefix = models.CharField(_("first characters"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("what it may do"), default=list)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def scope_labels(self) -> list[str]:
+        return [str(label) for value, label in self.Scope.choices if value in self.scopes]

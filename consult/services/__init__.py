@@ -54,6 +54,7 @@ from consult.services.membership import (
     withdraw_membership_request,
 )
 from consult.services.notify import mark_notifications_read, send_digests
+from consult.services.tokens import authenticate_api_token, create_api_token, revoke_api_token
 from consult.services.proposals import (
     answer_proposal,
     edit_proposal,
@@ -71,8 +72,10 @@ __all__ = [
     "ask_for_information",
     "assign_task",
     "attach_file",
+    "authenticate_api_token",
     "comment_on_issue",
     "conclude_consultation",
+    "create_api_token",
     "create_consultation",
     "decline_issue",
     "delete_comment",
@@ -94,6 +97,7 @@ __all__ = [
     "report_on_site",
     "request_membership",
     "resolve_issue",
+    "revoke_api_token",
     "send_digests",
     "send_issue_to_consultation",
     "submit_proposal",
