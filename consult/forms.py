@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from consult import services
-from consult.models import Grid, Issue, MembershipRequest, Task, User
+from consult.models import ApiToken, Grid, Issue, MembershipRequest, Task, User
 from consult.models.accounts import AgeBand, Language
 
 
@@ -221,3 +221,12 @@ class TaskUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
     photo = forms.FileField(label=_("Photo"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60,
+                           help_text=_("What the token is for, so you recognise it later, e.g. “My phone app”."))
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"), choices=ApiToken.Scope.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Reading public data needs no token. Give a token only what the app needs."),
+    )

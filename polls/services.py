@@ -54,6 +54,15 @@ def can_manage(user, poll_or_community, meeting: Meeting | None = None) -> bool:
     return meeting is not None and meeting.status == Meeting.Status.LIVE and meeting_permissions.is_chair(user, meeting)
 
 
+def can_view(user, poll: Poll) -> bool:
+    """Drafts for those who manage them; a closed meeting's polls for its invitees; the rest for everyone."""
+    if poll.status == Status.DRAFT and not can_manage(user, poll, poll.meeting):
+        return False
+    if poll.meeting_id and not poll.meeting.is_public and not can_manage(user, poll, poll.meeting):
+        return meeting_permissions.is_invited(user, poll.meeting)
+    return True
+
+
 # Set-up --------------------------------------------------------------------------------------------
 
 

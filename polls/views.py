@@ -23,13 +23,8 @@ RECEIPT_SESSION_KEY = "yishi-receipts"
 
 def _visible(request, pk: int) -> Poll:
     poll = get_object_or_404(Poll.objects.select_related("community", "grid", "meeting", "decision"), pk=pk)
-    if poll.status == Poll.Status.DRAFT and not services.can_manage(request.user, poll, poll.meeting):
+    if not services.can_view(request.user, poll):
         raise Http404
-    if poll.meeting_id and not poll.meeting.is_public and not services.can_manage(request.user, poll, poll.meeting):
-        from meetings import permissions as meeting_permissions
-
-        if not meeting_permissions.is_invited(request.user, poll.meeting):
-            raise Http404
     return poll
 
 

@@ -54,7 +54,6 @@ from consult.services.membership import (
     withdraw_membership_request,
 )
 from consult.services.notify import mark_notifications_read, send_digests
-from consult.services.tokens import authenticate_api_token, create_api_token, revoke_api_token
 from consult.services.proposals import (
     answer_proposal,
     edit_proposal,
@@ -63,6 +62,7 @@ from consult.services.proposals import (
     withdraw_proposal,
     withdraw_support,
 )
+from consult.services.tokens import authenticate_api_token, create_api_token, revoke_api_token
 
 __all__ = [
     "add_decision_task",

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from consult import permissions, selectors, services
 from consult import selectors_issues as issue_selectors
-from consult.forms import MembershipRequestForm, ProfileForm, RejectForm
-from consult.models import Community, Grid, MembershipRequest
+from consult.forms import ApiTokenForm, MembershipRequestForm, ProfileForm, RejectForm
+from consult.models import ApiToken, Community, Grid, MembershipRequest
 
 
 def _show_errors(request, error: ValidationError | PermissionDenied) -> None:
@@ -112,6 +112,39 @@ def account(request):
         "communities": Community.objects.all(),
     }
     return render(request, "consult/account.html", context)
+
+
+@never_cache
+@login_required
+def api_tokens(request):
+    """Personal API tokens: create (the secret is shown on this one response only), list, revoke."""
+    form = ApiTokenForm(request.POST or None)
+    created = secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, secret = services.create_api_token(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = ApiTokenForm()
+    context = {
+        "form": form,
+        "created": created,
+        "secret": secret,
+        "tokens": ApiToken.objects.filter(user=request.user),
+    }
+    return render(request, "consult/api_tokens.html", context)
+
+
+@require_POST
+@login_required
+def revoke_api_token(request, pk: int):
+    try:
+        token = services.revoke_api_token(request.user, token_id=pk)
+    except ValidationError:
+        raise Http404 from None
+    messages.success(request, _("The token “%(name)s” was revoked: it no longer works.") % {"name": token.name})
+    return redirect("consult:api-tokens")
 
 
 @require_POST

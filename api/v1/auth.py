@@ -1,0 +1,51 @@
+"""Who is calling: a personal token (``Authorization: Bearer ...``) or the browser's session with CSRF.
+
+Reads need neither: they show what the public sees. Writes need one of them, and a token must
+carry the scope of the write; a session may do whatever its person may do on the pages.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja.security import APIKeyCookie, HttpBearer
+
+from consult import services
+
+
+class TokenAuth(HttpBearer):
+    """A personal API token created on the account page."""
+
+    def authenticate(self, request, token: str):
+        found = services.authenticate_api_token(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found
+        return found.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session; unsafe methods must send the CSRF token (``X-CSRFToken``)."""
+
+    param_name = "sessionid"
+
+    def __init__(self):
+        from django.conf import settings
+
+        self.param_name = settings.SESSION_COOKIE_NAME
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+WRITE_AUTH = [TokenAuth(), SessionAuth()]
+
+
+def require_scope(request, scope: str) -> None:
+    """A token may only do what its scopes say; the session is the person themselves."""
+    token = getattr(request, "api_token", None)
+    if token is not None and scope not in token.scopes:
+        raise PermissionDenied(_("This token may not do this: it lacks the “%(scope)s” scope.") % {"scope": scope})
