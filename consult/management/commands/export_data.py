@@ -1,0 +1,40 @@
+"""Write the whole platform, rows and uploaded files, as one JSON document: the backup.
+
+What is in it and what is not: see consult/backup.py. Restore it with `import_data`.
+"""
+
+import os
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from consult import backup
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("Export every row and uploaded file as one JSON document, a backup for import_data.")
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output", "-o", help=gettext_lazy("Write to this file instead of standard output.")
+        )
+
+    def handle(self, *args, output=None, **options):
+        document, missing = backup.export()
+        text = backup.dumps(document)
+        report = self.stdout if output else self.stderr  # standard output may be the backup itself
+        for name in missing:
+            report.write(self.style.WARNING(
+                _("Missing from the media folder, not exported: %(name)s") % {"name": name}
+            ))
+        if output:
+            # Written beside, then renamed: a backup cut short never looks like a whole one.
+            partial = f"{output}.partial"
+            with open(partial, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(partial, output)
+        else:
+            self.stdout.write(text)
+        report.write(_("Exported %(rows)d rows and %(files)d files.")
+                     % {"rows": len(document["objects"]), "files": len(document["files"])})
