@@ -31,7 +31,7 @@ def api():
 
 
 @pytest.fixture
-def world(chair, community, grid, category, issue, resident, voters, moderator, organisation):
+def world(chair, community, grid, category, issue, resident, voters, moderator, organisation):  # noqa: F811
     """One of everything the API reads, in the states the public may see."""
     consultation = new_consultation(chair, community, threshold=2)
     proposal = services.submit_proposal(voters[1], consultation_id=consultation.pk, title="Benches",

@@ -3,10 +3,10 @@
 import json
 
 import pytest
+from django.db import connection
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 
 from consult import services

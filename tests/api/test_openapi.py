@@ -6,10 +6,9 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.api.conftest import token_for
-
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 # Every built-in check but one: a well-formed request may still be refused by the rules (a second support,
 # a ballot for a closed poll), and that refusal is a documented 400/403, not a failure.

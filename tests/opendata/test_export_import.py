@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from consult import backup, services
 from consult.models import (
-    Attachment, Category, Consultation, Decision, Grid, Issue, IssuePhoto, TaskUpdate, User,
+    Attachment,
+    Category,
+    Consultation,
+    Decision,
+    Grid,
+    Issue,
+    IssuePhoto,
+    TaskUpdate,
+    User,
 )
 from meetings.models import Meeting
 from polls import services as poll_services
