@@ -31,7 +31,7 @@ def pages() -> dict:
                live_now, "/polls/", ranked.get_absolute_url(), f"/polls/{ranked.pk}/recount/", score, "/stats/"],
         "newcomer@example.org": ["/account/", "/c/willow-lane/join/", "/accounts/email/",
                                  "/accounts/password/change/"],
-        "resident@example.org": ["/issues/new", new, "/notifications/", deliberating.get_absolute_url(), proposal,
+        "resident@example.org": ["/issues/new", "/account/tokens/", new, "/notifications/", deliberating.get_absolute_url(), proposal,
                                  f"/consultations/{collecting.pk}/propose", live_now, upcoming, open_poll],
         "committee@example.org": [deliberating.get_absolute_url(), proposal, "/consultations/new",
                                   "/c/willow-lane/moderation/", live_now, upcoming, "/meetings/new", "/polls/new",
