@@ -11,6 +11,10 @@ the admin's log, content types and permissions (migrate creates them; rows name 
 natural key, so their ids may differ between databases).
 
 The models are found through the app registry: consult imports no other app.
+
+The document is built in memory, files included (base64 adds a third): plan for about three times
+the media folder's size in free memory. For a community with many gigabytes of photos, back the
+media folder up with the file system's tools and this document without it is the next step.
 """
 
 import base64

@@ -35,8 +35,11 @@ class SessionAuth(APIKeyCookie):
         super().__init__(csrf=True)
 
     def __call__(self, request):
-        if "Authorization" in request.headers:  # a caller that sends a token is judged by the token alone
-            return None
+        if request.headers.get("Authorization", "").lower().startswith("bearer"):
+            return None  # a caller that sends a token is judged by the token alone
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None  # no one signed in: "who are you?" (401), not a CSRF complaint
         return super().__call__(request)
 
     def authenticate(self, request, key):

@@ -15,6 +15,7 @@ from consult.models import ApiToken, Comment, Consultation, Issue, Proposal
 
 router = Router(tags=["consultations"])
 Phase = Consultation.Phase
+HIDDEN = [m for m in Proposal.Moderation.values if m != Proposal.Moderation.VISIBLE]
 
 
 def public_consultations():
@@ -28,7 +29,9 @@ def public_proposals():
 
 
 def public_comments():
-    return Comment.objects.exclude(consultation__phase=Phase.DRAFT).select_related("author", "consultation", "proposal")
+    """The discussion of a hidden proposal is hidden with it, as on its page and in search."""
+    return (Comment.objects.exclude(consultation__phase=Phase.DRAFT)
+            .exclude(proposal__moderation__in=HIDDEN).select_related("author", "consultation", "proposal"))
 
 
 @router.get("/consultations", response={200: list[ConsultationOut], 422: Error}, summary="Consultations")

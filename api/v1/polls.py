@@ -21,7 +21,11 @@ Status = Poll.Status
 
 
 def public_polls():
-    """Not drafts, and not the polls of a closed meeting: those belong to its invitees."""
+    """Not drafts, and not the polls of a closed meeting: those belong to its invitees.
+
+    A poll whose time is up is closed and counted first, as its page does.
+    """
+    services.close_due_polls()
     return (Poll.objects.exclude(status=Status.DRAFT).filter(Q(meeting=None) | Q(meeting__is_public=True))
             .select_related("community").prefetch_related("options"))
 

@@ -280,7 +280,7 @@ class CommentOut(Schema):
     depth: int
     author: str | None
     body: str | None = Field(description="Markdown; empty once deleted or while hidden.")
-    stance: str
+    stance: str | None
     upvotes: int
     hidden: bool
     deleted: bool
@@ -311,6 +311,10 @@ class CommentOut(Schema):
     @staticmethod
     def resolve_body(obj) -> str | None:
         return None if CommentOut._gone(obj) else obj.body
+
+    @staticmethod
+    def resolve_stance(obj) -> str | None:
+        return None if CommentOut._gone(obj) else obj.stance
 
     @staticmethod
     def resolve_upvotes(obj) -> int:

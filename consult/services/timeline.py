@@ -69,6 +69,8 @@ def actor_name(issue: Issue, actor: User | None):
 
 def clean_text(value: str, *, field: str, required: bool = True, limit: int = 5000) -> str:
     value = (value or "").strip()
+    if "\x00" in value:  # forms refuse it already; the API and Open311 reach here with raw text
+        raise ValidationError(_("%(field)s contains a character that is not allowed.") % {"field": field})
     if required and not value:
         raise ValidationError(_("%(field)s cannot be empty.") % {"field": field})
     if len(value) > limit:

@@ -74,3 +74,20 @@ def authenticate_api_token(raw: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def revoke_all_api_tokens(user: User) -> int:
+    """A new password ends every token: whoever took over the account cannot keep a way in."""
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+
+
+def _on_new_password(sender, request=None, user=None, **kwargs):
+    if user is not None:
+        revoke_all_api_tokens(user)
+
+
+def connect_signals() -> None:
+    from allauth.account.signals import password_changed, password_reset, password_set
+
+    for signal in (password_changed, password_reset, password_set):
+        signal.connect(_on_new_password, dispatch_uid=f"yishi-revoke-tokens-{id(signal)}")

@@ -1,5 +1,6 @@
 """Pages of the community structure: home, community, grid, account, membership queue."""
 
+from allauth.account.decorators import reauthentication_required
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib import messages
@@ -116,6 +117,7 @@ def account(request):
 
 @never_cache
 @login_required
+@reauthentication_required
 def api_tokens(request):
     """Personal API tokens: create (the secret is shown on this one response only), list, revoke."""
     form = ApiTokenForm(request.POST or None)

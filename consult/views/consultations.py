@@ -360,6 +360,9 @@ def _comment(request, pk: int) -> Comment:
 def comment_fragment(request, pk: int):
     """One comment as the page shows it, for live updates: the client fetches what it may see."""
     comment = _comment(request, pk)
+    if comment.proposal_id and comment.proposal.is_hidden and not permissions.can_moderate(
+            request.user, comment.consultation.community):
+        raise Http404  # a hidden proposal's discussion is hidden with it, as on its page
     comment.thread, comment.upvoted = [], bool(
         request.user.is_authenticated and comment.upvotes.filter(user=request.user).exists()
     )

@@ -53,3 +53,10 @@ def world(chair, community, grid, category, issue, resident, voters, moderator, 
                         due_date=timezone.localdate() + timedelta(days=7))
     return {"issue": issue, "consultation": consultation, "proposal": proposal, "comment": comment,
             "meeting": meeting, "closed_poll": closed, "open_poll": open_poll, "decision": decision}
+
+
+def sign_in(client, user) -> None:
+    """Sign in and confirm the password again, as the token page asks for."""
+    client.force_login(user)
+    answer = client.post("/accounts/reauthenticate/", {"password": "correct horse battery"})
+    assert answer.status_code == 302, answer.content.decode()[:500]

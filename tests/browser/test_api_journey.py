@@ -33,6 +33,8 @@ def test_a_token_from_the_account_page_works_until_revoked(live, open_page):
     sign_in(phone, base, "mei@test.org")
     phone.goto(base + "/account/")
     phone.get_by_role("link", name="API tokens for apps").click()
+    phone.get_by_label("Password").fill("correct horse battery")  # tokens ask for the password again
+    phone.get_by_role("button", name="Confirm").click()
     phone.get_by_label("Name").fill("Building app")
     phone.get_by_label("Raise issues and rate how they were handled").check()
     phone.get_by_role("button", name="Create the token").click()

@@ -30,8 +30,10 @@ class Command(BaseCommand):
             ))
         if output:
             # Written beside, then renamed: a backup cut short never looks like a whole one.
+            # Only its owner reads it: it holds password hashes, contacts and addresses.
             partial = f"{output}.partial"
-            with open(partial, "w", encoding="utf-8") as out:
+            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                           encoding="utf-8") as out:
                 out.write(text)
             os.replace(partial, output)
         else:
