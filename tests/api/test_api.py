@@ -95,8 +95,9 @@ def test_the_token_page_asks_for_the_password_again_after_a_while(client, reside
 def test_a_new_password_revokes_every_token(client, resident, api):
     secret = token_for(resident)
     sign_in(client, resident)
-    changed = client.post("/accounts/password/change/", {
-        "oldpassword": "correct horse battery", "password1": "a new long passphrase", "password2": "a new long passphrase"})
+    new = "a new long passphrase"
+    changed = client.post("/accounts/password/change/",
+                          {"oldpassword": "correct horse battery", "password1": new, "password2": new})
     assert changed.status_code == 302
     assert api.get("/api/v1/me", **bearer(secret)).status_code == 401
 
