@@ -6,6 +6,7 @@ and Redis. See the configuration table in README.md.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -146,22 +147,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer and cache: in memory for one process, Redis for many.
+# With Redis the layer is pub/sub: a group send is one PUBLISH that each subscribed process
+# receives once, and joining or leaving a group touches Redis only for a process's first or last
+# member, so a crowd connecting or leaving at once cannot exhaust a connection pool (the list-based
+# RedisChannelLayer opens a pooled connection per group_add/group_discard, and redis-py's pool
+# raises instead of waiting once its 100 are in use). Each process holds one subscriber
+# connection and publishes through one at a time, so a small pool suffices. The timeouts make
+# a dead or unreachable Redis fail fast; redis-py reconnects and re-subscribes by itself.
 REDIS_URL = env_str("REDIS_URL")
+REDIS_CONNECTION = {
+    "socket_connect_timeout": 5,
+    "socket_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,  # PING an idle connection before use, so a dead one is replaced
+}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 20, **REDIS_CONNECTION}]},
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"max_connections": 50, **REDIS_CONNECTION},
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One process: each room's broadcasts reach the process's fan-out hub (consult/fanout.py) through
+    # one channel, which must hold a burst of them.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
+                                  "CONFIG": {"channel_capacity": [(re.compile(r"fanout\."), 10_000)]}}}
     # A real cache (not DummyCache): allauth's rate limits count in it.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

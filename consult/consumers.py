@@ -4,9 +4,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from consult.fanout import FanoutConsumer
 from consult.realtime import consultation_group, issue_group, issue_list_group, user_group
 from consult.text import whole_number
 
@@ -14,7 +14,7 @@ MAX_FRAME_BYTES = 4096
 REPLAY_AT_MOST = 50  # missed consultation events replayed one by one; more than that: one "resync"
 
 
-class AccountConsumer(AsyncJsonWebsocketConsumer):
+class AccountConsumer(FanoutConsumer):
     """``/ws/me/``: events addressed to the signed-in user. Anonymous sockets are refused."""
 
     async def connect(self) -> None:
@@ -22,16 +22,15 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=4401)
             return
-        self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.fanout_join(user_group(user.pk))
         await self.accept()
         await self.send_json(
             {"type": "welcome", "user": {"id": user.pk, "display_name": user.public_name}}
         )
+        await self.fanout_ready()
 
     async def disconnect(self, code: int) -> None:
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.fanout_leave()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
@@ -49,11 +48,8 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.send_json({"type": "error", "message": _("Unknown frame type.")})
 
-    async def forward(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
 
-
-class _PublicWatcher(AsyncJsonWebsocketConsumer):
+class _PublicWatcher(FanoutConsumer):
     """A read-only socket on public pages: it only says *that* something changed.
 
     Clients then fetch what they may see over HTTP, so no private detail is
@@ -63,12 +59,11 @@ class _PublicWatcher(AsyncJsonWebsocketConsumer):
     groups_to_join: list[str]
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_to_join", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        await self.fanout_leave()
 
     async def join(self) -> None:
-        for group in self.groups_to_join:
-            await self.channel_layer.group_add(group, self.channel_name)
+        """Join, accept; the subclass then sends its welcome and calls ``fanout_ready``."""
+        await self.fanout_join(*self.groups_to_join)
         await self.accept()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -76,9 +71,6 @@ class _PublicWatcher(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
         else:
             await self.send_json({"type": "error", "message": _("This socket only listens; send ping or nothing.")})
-
-    async def forward(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
 
 
 class IssueConsumer(_PublicWatcher):
@@ -96,6 +88,7 @@ class IssueConsumer(_PublicWatcher):
         await self.send_json({"type": "welcome", "issue_id": issue_id, "last_event_id": latest})
         if since is not None and latest > since:  # missed while away: one catch-up frame
             await self.send_json({"type": "issue.changed", "issue_id": issue_id, "event_id": latest})
+        await self.fanout_ready()
 
 
 class IssueListConsumer(_PublicWatcher):
@@ -111,6 +104,7 @@ class IssueListConsumer(_PublicWatcher):
         self.groups_to_join = [issue_list_group(i) for i in sorted(known)]
         await self.join()
         await self.send_json({"type": "welcome", "grids": sorted(known)})
+        await self.fanout_ready()
 
 
 class ConsultationConsumer(_PublicWatcher):
@@ -133,6 +127,7 @@ class ConsultationConsumer(_PublicWatcher):
         await self.send_json({"type": "welcome", "consultation_id": consultation_id, "last_event_id": latest})
         for frame in missed:  # what happened while away, in order
             await self.send_json(frame)
+        await self.fanout_ready()
 
 
 

@@ -7,23 +7,43 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from consult.fanout import coalesce, group_message
+
+COALESCE_SECONDS = 0.5  # latest-state broadcasts: at most two a second per group
+
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
 def send_to_group(group: str, event: dict[str, Any]) -> None:
-    """Send one event to every socket of a group (now: callers schedule it after the commit)."""
+    """Send one event to every socket of a group, in every process (callers schedule it after the commit)."""
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "forward", "event": event}
+    _run(layer.group_send(group, group_message(group, event)))
+
+
+def send_latest_to_group(group: str, event: dict[str, Any], *, every: float = COALESCE_SECONDS) -> None:
+    """For "latest state" events (live counts): at most one per ``every`` seconds per group and process,
+    and the last one is never dropped."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    _run(coalesce(group, every, lambda: layer.group_send(group, group_message(group, event))))
+
+
+def _run(coroutine) -> None:
     try:
         loop = asyncio.get_running_loop()
-    except RuntimeError:  # the usual case: a worker thread without an event loop
-        async_to_sync(layer.group_send)(group, message)
-    else:  # called from a thread that runs an event loop: it cannot block, so schedule the send
-        loop.create_task(layer.group_send(group, message))
+    except RuntimeError:  # the usual case: a worker thread, run in the server's event loop
+        async_to_sync(_await)(coroutine)
+    else:  # called from a thread that runs an event loop: it cannot block, so schedule it
+        loop.create_task(coroutine)
+
+
+async def _await(coroutine) -> None:
+    await coroutine
 
 
 def publish_to_user_on_commit(user_id: int, event: dict[str, Any]) -> None:

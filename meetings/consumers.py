@@ -4,21 +4,25 @@ The consumer only translates frames: every write goes through ``meetings.service
 commits first and broadcasts after, so what a client receives is always saved.
 """
 
+import asyncio
 import json
 import time
+import uuid
 from collections import deque
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consult import permissions as consult_permissions
+from consult.fanout import FanoutConsumer, coalesce, group_message
+from consult.realtime import COALESCE_SECONDS
 from consult.text import whole_number
 from meetings import permissions, services
 from meetings.models import Meeting, Presence, RoomEvent
@@ -30,20 +34,21 @@ PRESENCE_SECONDS = 90
 FRAMES_PER_SECOND = 10  # any kind of frame, per socket; chat has its own limit of 5 in the service
 
 
-class MeetingConsumer(AsyncJsonWebsocketConsumer):
+class MeetingConsumer(FanoutConsumer):
     async def connect(self) -> None:
         self.meeting_id = self.scope["url_route"]["kwargs"]["meeting_id"]
         self.user = self.scope.get("user")
+        self.socket_id = f"socket.{uuid.uuid4().hex}"  # names this socket's presence row
         query = parse_qs(self.scope.get("query_string", b"").decode())
         since = whole_number(query.get("since", [""])[0])
         self.recent: deque[float] = deque(maxlen=FRAMES_PER_SECOND)
         # Join first, read the state second: an event committed in between arrives twice at worst
         # (clients drop ids they have), never not at all.
         self.group = meeting_group(self.meeting_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        state = await _enter(self.user, self.meeting_id, self.channel_name, since)
+        await self.fanout_join(self.group)
+        state = await _enter(self.user, self.meeting_id, self.socket_id, since)
         if state is None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.fanout_leave()
             del self.group
             await self.close(code=4403)
             return
@@ -52,13 +57,20 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(welcome)
         for frame in missed:
             await self.send_json(frame)
-        await self.channel_layer.group_send(self.group, {"type": "forward", "event": presence})
+        await self.send_json(self.frame_variant(presence)[1])  # who is here, at once, for the newcomer
+        await self.fanout_ready()
+        _in_background(_announce_presence(self.meeting_id))  # for the others, at most twice a second
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            presence = await _leave(self.meeting_id, self.channel_name)
-            await self.channel_layer.group_send(self.group, {"type": "forward", "event": presence})
+            await self.fanout_leave()
+            await _leave(self.socket_id)
+            _in_background(_announce_presence(self.meeting_id))
+
+    def frame_variant(self, event: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        if event.get("type") == "presence" and not (self.user and self.user.is_authenticated):
+            return "anonymous", {**event, "people": []}  # names of who is in the room are for those signed in
+        return "", event
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         with translation.override(getattr(self.user, "language", "") or settings.LANGUAGE_CODE):
@@ -82,7 +94,7 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(kind, str):
             kind = None
         if kind == "ping":
-            await _seen(self.channel_name)
+            await _seen(self.socket_id)
             await self.send_json({"type": "pong"})
             return
         if kind not in ACTIONS:
@@ -96,12 +108,6 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
         except (ValidationError, PermissionDenied) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             await self.send_json({"type": "error", "message": " ".join(messages), "for": kind})
-
-    async def forward(self, message: dict[str, Any]) -> None:
-        event = message["event"]
-        if event.get("type") == "presence" and not (self.user and self.user.is_authenticated):
-            event = {**event, "people": []}  # names of who is in the room are for those signed in
-        await self.send_json(event)
 
 
 def _chat(user, meeting_id, content):
@@ -142,13 +148,13 @@ def _act(kind, user, meeting_id, content) -> None:
 
 
 @database_sync_to_async
-def _enter(user, meeting_id: int, channel_name: str, since: int | None):
+def _enter(user, meeting_id: int, socket_id: str, since: int | None):
     """Check who may enter, register presence, and gather the welcome and what was missed."""
     meeting = Meeting.objects.select_related("community", "current_item").filter(pk=meeting_id).first()
     if meeting is None or not permissions.can_watch(user, meeting):
         return None
     signed_in = bool(user and user.is_authenticated)
-    Presence.objects.create(meeting=meeting, channel_name=channel_name, user=user if signed_in else None)
+    Presence.objects.create(meeting=meeting, channel_name=socket_id, user=user if signed_in else None)
     events = RoomEvent.objects.filter(meeting=meeting).select_related("author")
     latest = events.order_by("-pk").values_list("pk", flat=True).first() or 0
     item = meeting.current_item
@@ -171,14 +177,34 @@ def _enter(user, meeting_id: int, channel_name: str, since: int | None):
 
 
 @database_sync_to_async
-def _leave(meeting_id: int, channel_name: str) -> dict:
-    Presence.objects.filter(channel_name=channel_name).delete()
-    return _presence(meeting_id)
+def _leave(socket_id: str) -> None:
+    Presence.objects.filter(channel_name=socket_id).delete()
 
 
 @database_sync_to_async
-def _seen(channel_name: str) -> None:
-    Presence.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
+def _seen(socket_id: str) -> None:
+    Presence.objects.filter(channel_name=socket_id).update(last_seen=timezone.now())
+
+
+_background: set[asyncio.Task] = set()
+
+
+def _in_background(coroutine) -> None:
+    """Run without holding up the socket's next frame (a reference is kept until it ends)."""
+    task = asyncio.get_running_loop().create_task(coroutine)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _announce_presence(meeting_id: int) -> None:
+    """Tell the room who is here: a burst of arrivals or departures costs at most two broadcasts a second."""
+    group = meeting_group(meeting_id)
+
+    async def send() -> None:
+        presence = await database_sync_to_async(_presence)(meeting_id)
+        await get_channel_layer().group_send(group, group_message(group, presence))
+
+    await coalesce(f"presence.{meeting_id}", COALESCE_SECONDS, send)
 
 
 def _presence(meeting_id: int) -> dict:

@@ -16,20 +16,13 @@ class PollConsumer(_PublicWatcher):
         self.groups_to_join = [poll_group(poll_id)]
         await self.join()
         await self.send_json({"type": "welcome", "poll_id": poll_id, "status": status})
+        await self.fanout_ready()
 
 
 @database_sync_to_async
 def _visible_status(user, poll_id: int) -> str | None:
-    from meetings import permissions as meeting_permissions
     from polls import services
     from polls.models import Poll
 
     poll = Poll.objects.select_related("community", "meeting").filter(pk=poll_id).first()
-    if poll is None:
-        return None
-    manager = services.can_manage(user, poll, poll.meeting)
-    if poll.status == Poll.Status.DRAFT and not manager:
-        return None
-    if poll.meeting_id and not poll.meeting.is_public and not (manager or meeting_permissions.is_invited(user, poll.meeting)):
-        return None
-    return poll.status
+    return poll.status if poll is not None and services.can_view(user, poll) else None
