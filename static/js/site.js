@@ -6,10 +6,6 @@
   function connectAccountSocket() {
     var body = document.body;
     if (!body.dataset.liveUser || !("WebSocket" in window)) return;
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var url = scheme + window.location.host + "/ws/me/";
-    var delay = 1000;
-    var refused = 0; // closes that never opened: refused at the handshake (signed out)
 
     function notice(text) {
       var box = document.getElementById("live-notice");
@@ -20,54 +16,54 @@
       box.appendChild(p);
     }
 
-    function open() {
-      var socket = new WebSocket(url);
-      var opened = false;
-      socket.addEventListener("open", function () { delay = 1000; refused = 0; opened = true; });
-      socket.addEventListener("message", function (event) {
-        var frame;
-        try { frame = JSON.parse(event.data); } catch (e) { return; }
-        if (frame.type === "membership.request.decided" && frame.message) notice(frame.message);
-        if (frame.type === "notification.new") {
-          var count = document.getElementById("unread-count");
-          if (count) {
-            count.firstChild.nodeValue = String((parseInt(count.firstChild.nodeValue, 10) || 0) + 1);
-            count.hidden = false;
-          }
+    liveSocket(function () { return "/ws/me/"; }, function (frame) {
+      if (frame.type === "membership.request.decided" && frame.message) notice(frame.message);
+      if (frame.type === "notification.new") {
+        var count = document.getElementById("unread-count");
+        if (count) {
+          count.firstChild.nodeValue = String((parseInt(count.firstChild.nodeValue, 10) || 0) + 1);
+          count.hidden = false;
         }
-      });
-      socket.addEventListener("close", function () {
-        if (!opened && ++refused >= 5) return; // refused again and again: stop trying
-        window.setTimeout(open, delay + Math.random() * 500);
-        delay = Math.min(delay * 2, 30000);
-      });
-    }
-    open();
+      }
+    }, null, { quiet: true });
   }
 
-  // A socket that reconnects with backoff; `onFrame` gets each JSON frame.
-  function liveSocket(path, onFrame, onOpen) {
+  // A socket that reconnects by itself: after 1 s, then twice as long each time up to 30 s (with
+  // jitter, so a restarted server is not hit by everyone at once), and at once when the device comes
+  // back online. While it is away the page says "Reconnecting…". A socket refused from the start
+  // (not allowed) stops after five tries; one that was open keeps trying. `onFrame` gets each frame.
+  function liveSocket(path, onFrame, onOpen, options) {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var delay = 1000, refused = 0, current = null;
+    var quiet = options && options.quiet;
+    var delay = 1000, refused = 0, everOpened = false, current = null, timer = null;
+    function status(away) {
+      var box = document.getElementById("connection-status");
+      if (box && !quiet) box.hidden = !away;
+    }
     function open() {
+      timer = null;
       var socket = new WebSocket(scheme + window.location.host + path());
       current = socket;
       var opened = false;
       socket.addEventListener("open", function () {
-        opened = true; refused = 0; delay = 1000;
-        document.getElementById("connection-status").hidden = true;
+        opened = everOpened = true; refused = 0; delay = 1000;
+        status(false);
         if (onOpen) onOpen();
       });
       socket.addEventListener("message", function (event) {
         try { onFrame(JSON.parse(event.data)); } catch (e) { /* not ours */ }
       });
       socket.addEventListener("close", function () {
-        if (!opened && ++refused >= 5) return;
-        if (opened) document.getElementById("connection-status").hidden = false;
-        window.setTimeout(open, delay + Math.random() * 500);
+        if (current !== socket) return;
+        if (!opened && ++refused >= 5 && !everOpened) return; // refused again and again: not allowed
+        if (everOpened) status(true);
+        timer = window.setTimeout(open, delay + Math.random() * delay / 2);
         delay = Math.min(delay * 2, 30000);
       });
     }
+    window.addEventListener("online", function () {
+      if (timer !== null) { window.clearTimeout(timer); delay = 1000; open(); }
+    });
     open();
     return {
       send: function (frame) {

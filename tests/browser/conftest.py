@@ -70,11 +70,8 @@ def _fast_passwords():
     """Keep the default hashers: the server process must verify the passwords tests set."""
 
 
-@pytest.fixture(scope="session")
-def server(django_db_setup, tmp_path_factory, django_db_blocker):
-    """Run ``daphne config.asgi:application`` as `make run` does, on the test database."""
-    mail_dir = tmp_path_factory.mktemp("mail")
-    port = _free_port()
+def start_daphne(port: int, mail_dir: Path, log_path: Path) -> subprocess.Popen:
+    """``daphne config.asgi:application`` as `make run` runs it, on the test database; waits until it answers."""
     db_name = settings.DATABASES["default"]["NAME"]
     env = {
         **os.environ,
@@ -84,25 +81,33 @@ def server(django_db_setup, tmp_path_factory, django_db_blocker):
         "YISHI_EMAIL_DIR": str(mail_dir),
         "YISHI_BASE_URL": f"http://127.0.0.1:{port}",
     }
-    log = open(tmp_path_factory.mktemp("daphne") / "daphne.log", "w")
+    log = open(log_path, "a")
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    log.close()
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Daphne did not start; see {log.name}") from None
+                raise RuntimeError(f"Daphne did not start; see {log_path}") from None
             time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, tmp_path_factory, django_db_blocker):
+    """The server every journey uses."""
+    mail_dir = tmp_path_factory.mktemp("mail")
+    port = _free_port()
+    process = start_daphne(port, mail_dir, tmp_path_factory.mktemp("daphne") / "daphne.log")
+    base = f"http://127.0.0.1:{port}"
     yield {"url": base, "inbox": Inbox(mail_dir)}
     process.terminate()
     process.wait(timeout=10)
-    log.close()
 
 
 @pytest.fixture(scope="session")
