@@ -92,20 +92,26 @@ def consultation_edit(request, pk: int):
 
 def consultation_detail(request, pk: int, **bound):
     consultation = _visible(request, pk)
-    return render(request, "consult/consultation_detail.html", consultation_context(request.user, consultation, **bound))
+    context = consultation_context(request.user, consultation, page=request.GET.get("page"),
+                                   comments_page=request.GET.get("comments"), **bound)
+    return render(request, "consult/consultation_detail.html", context)
 
 
-def consultation_context(user, consultation: Consultation, **bound) -> dict:
+def consultation_context(user, consultation: Consultation, *, page=None, comments_page=None, **bound) -> dict:
     community = consultation.community
-    proposals = selectors.proposals_of(consultation)
+    proposal_page = selectors.proposals_page(consultation, page)
+    proposals = proposal_page.object_list
+    comment_page, comments = selectors.comment_page(consultation.comments.filter(proposal=None), user, comments_page)
     manage = permissions.can_manage_consultations(user, community)
     context = {
         "consultation": consultation,
         "community": community,
         "proposals": proposals,
+        "proposal_page": proposal_page,
+        "comment_page": comment_page,
         "supported": selectors.supported_by(user, proposals),
         "can_support": {p.pk for p in proposals if permissions.can_support(user, p)},
-        "comments": selectors.comment_threads(consultation.comments.filter(proposal=None), user),
+        "comments": comments,
         "attachments": list(consultation.attachments.all()),
         "issues": list(consultation.issues.select_related("grid__community", "category")),
         "decisions": selectors.decisions_of(consultation),
@@ -120,7 +126,7 @@ def consultation_context(user, consultation: Consultation, **bound) -> dict:
         "can_moderate": permissions.can_moderate(user, community),
         "can_see_history": permissions.can_view_moderation_log(user, community),
         "can_report": permissions.is_member_of(user, community),
-        "unanswered": sum(1 for p in proposals if not p.answer and not p.is_withdrawn and p.moderation != "hidden"),
+        "unanswered": selectors.unanswered_count(consultation) if manage else 0,
         "comment_form": bound.get("comment_form") or CommentForm(prefix="comment"),
         "comment_edit": bound.get("comment_edit"),
         "report_form": ContentReportForm(prefix="report"),
@@ -247,11 +253,13 @@ def _proposal(request, pk: int) -> Proposal:
 def proposal_detail(request, pk: int, **bound):
     proposal = _proposal(request, pk)
     consultation, user = proposal.consultation, request.user
+    comment_page, comments = selectors.comment_page(proposal.comments.all(), user, request.GET.get("comments"))
     context = {
         "proposal": proposal,
         "consultation": consultation,
         "community": consultation.community,
-        "comments": selectors.comment_threads(proposal.comments.all(), user),
+        "comments": comments,
+        "comment_page": comment_page,
         "supported": selectors.supported_by(user, [proposal]),
         "can_support": {proposal.pk} if permissions.can_support(user, proposal) else set(),
         "can_edit": permissions.can_edit_proposal(user, proposal),

@@ -175,7 +175,8 @@
           }
           var list = li.dataset.parent ? document.getElementById("replies-" + li.dataset.parent)
                                        : document.getElementById("comments-root");
-          if (!list) return;
+          if (!list || (!li.dataset.parent && "olderPage" in list.dataset)) return; // new ones go on the newest page
+
           var empty = document.getElementById("no-comments");
           if (empty) empty.remove();
           list.appendChild(document.importNode(li, true));

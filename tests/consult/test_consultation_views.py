@@ -262,3 +262,22 @@ def test_consultation_and_proposal_pages_cost_the_same_with_more_content(request
     for i, person in enumerate(people[1:], start=1):
         add(i, person)
     assert [queries(client, url) for url in urls] == small
+
+
+def test_a_big_consultation_is_read_in_pages_newest_discussion_first(client, consultation, resident, chair):
+    """A thousand proposals and thousands of comments must not make one page of megabytes."""
+    Proposal.objects.bulk_create([Proposal(consultation=consultation, author=resident, title=f"Idea {n:03}",
+                                           body="b", supports_count=n) for n in range(60)])
+    comments = Comment.objects.bulk_create([Comment(consultation=consultation, author=resident, body=f"Say {n:03}")
+                                            for n in range(120)])
+    Comment.objects.create(consultation=consultation, author=chair, body="A reply to the first", parent=comments[0],
+                           depth=1)
+    page = client.get(f"/consultations/{consultation.pk}/").content.decode()
+    assert "60 proposals" in page and "Idea 059" in page and "Idea 009" not in page  # most supported first, 50
+    assert "Say 119" in page and "Say 070" in page and "Say 069" not in page  # the newest 50 threads
+    assert "Page 1 of 3" in page and "Earlier comments" in page
+    oldest = client.get(f"/consultations/{consultation.pk}/?comments=3").content.decode()
+    assert "Say 000" in oldest and "A reply to the first" in oldest and "Say 020" not in oldest
+    assert oldest.index("Say 000") < oldest.index("Say 019")  # each page reads in order
+    second = client.get(f"/consultations/{consultation.pk}/?page=2").content.decode()
+    assert "Idea 009" in second and "Idea 059" not in second
