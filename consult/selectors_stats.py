@@ -3,7 +3,6 @@
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from consult.models import Comment, Community, Issue, Proposal, Support
@@ -22,15 +21,16 @@ def months_back(today: date, count: int = MONTHS) -> list[date]:
     return list(reversed(out))
 
 
-def monthly(issues: QuerySet[Issue]) -> list[dict]:
-    """Per month of the last year: issues raised, and issues resolved (one query)."""
+def monthly(rows: list[dict]) -> list[dict]:
+    """Per month of the last year: issues raised and issues resolved, from the issues' rows (see scorecard)."""
     months = months_back(timezone.localdate())
     raised, resolved = Counter(), Counter()
     since = timezone.make_aware(datetime.combine(months[0], time.min))
-    for created in issues.filter(created_at__gte=since).values_list("created_at", flat=True):
-        raised[timezone.localtime(created).date().replace(day=1)] += 1
-    for done in issues.filter(resolved_at__gte=since).values_list("resolved_at", flat=True):
-        resolved[timezone.localtime(done).date().replace(day=1)] += 1
+    for row in rows:
+        if row["created_at"] >= since:
+            raised[timezone.localtime(row["created_at"]).date().replace(day=1)] += 1
+        if row["resolved_at"] and row["resolved_at"] >= since:
+            resolved[timezone.localtime(row["resolved_at"]).date().replace(day=1)] += 1
     top = max([*raised.values(), *resolved.values(), 1])
     return [
         {"month": m, "raised": raised[m], "resolved": resolved[m],

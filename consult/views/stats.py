@@ -1,6 +1,8 @@
 """``/stats/``: how the community's issues are handled, grid by grid, over time, and who takes part."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.utils import timezone
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -9,19 +11,27 @@ from consult.models import Community
 from consult.views.issues import current_community
 
 
+SCORECARD_SECONDS = 60  # the figures are at most a minute old; the page says so
+
+
 def scorecards(request):
     community = current_community(request)
-    issues = community.issues.all()
-    context = {
-        "community": community,
-        "figures": selectors_issues.figures(issues),
-        "by_grid": selectors_issues.figures(issues, by="grid"),
-        "by_category": selectors_issues.figures(issues, by="category"),
-        "by_organisation": selectors_issues.figures(issues, by="organisation"),
-        "months": selectors_stats.monthly(issues),
+    figures = cache.get_or_set(f"yishi:scorecard:{community.pk}", lambda: _scorecard(community), SCORECARD_SECONDS)
+    return render(request, "consult/stats.html", {"community": community, **figures})
+
+
+def _scorecard(community) -> dict:
+    """Everything /stats/ shows, read in one pass (about a dozen queries whatever the data)."""
+    card = selectors_issues.scorecard(community.issues.all(), ["grid", "category", "organisation"])
+    return {
+        "figures": card["all"],
+        "by_grid": card["grid"],
+        "by_category": card["category"],
+        "by_organisation": card["organisation"],
+        "months": selectors_stats.monthly(card["rows"]),
         "ages": selectors_stats.participation_by_age(community),
+        "computed_at": timezone.now(),
     }
-    return render(request, "consult/stats.html", context)
 
 
 @login_required
