@@ -6,7 +6,18 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from consult import permissions
-from consult.models import Category, Community, Grid, Issue, Membership, Organisation, Rating, Task, TaskUpdate
+from consult.models import (
+    Category,
+    Community,
+    Grid,
+    Issue,
+    IssueFollow,
+    Membership,
+    Organisation,
+    Rating,
+    Task,
+    TaskUpdate,
+)
 
 Status = Issue.Status
 
@@ -16,11 +27,11 @@ def issue_queryset() -> QuerySet[Issue]:
 
 
 def issue_list(community: Community, *, grid=None, category=None, status="", tier="", sort="") -> QuerySet[Issue]:
-    issues = (
-        Issue.objects.filter(community=community)
-        .select_related("grid__community", "category", "reporter")
-        .annotate(followers=Count("follows", distinct=True))
-    )
+    """The filtered list. Followers are counted in the query only to sort by them; otherwise a page's
+    issues get their counts from ``with_followers`` (counting for every issue would cost a pass over all)."""
+    issues = Issue.objects.filter(community=community).select_related("grid__community", "category", "reporter")
+    if sort == "-followers":
+        issues = issues.annotate(followers=Count("follows", distinct=True))
     if grid:
         issues = issues.filter(grid=grid)
     if category:
@@ -32,6 +43,19 @@ def issue_list(community: Community, *, grid=None, category=None, status="", tie
     if tier:
         issues = issues.filter(tier=tier)
     return issues.order_by(sort or "-created_at", "-pk")
+
+
+def with_followers(issues) -> list[Issue]:
+    """The issues (a page of them) with ``followers`` set: one query."""
+    issues = list(issues)
+    missing = [i.pk for i in issues if not hasattr(i, "followers")]
+    if missing:
+        counts = dict(IssueFollow.objects.filter(issue_id__in=missing).values("issue_id")
+                      .annotate(n=Count("pk")).values_list("issue_id", "n"))
+        for issue in issues:
+            if not hasattr(issue, "followers"):
+                issue.followers = counts.get(issue.pk, 0)
+    return issues
 
 
 def grids_for_raising(user, community: Community) -> QuerySet[Grid]:

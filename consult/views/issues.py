@@ -37,6 +37,7 @@ def issue_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     issues = selectors.issue_list(community, **filters)
     page = Paginator(issues, 20).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_followers(page.object_list)
     context = {
         "community": community,
         "form": form,
