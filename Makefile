@@ -39,9 +39,26 @@ run: migrate
 	@echo "Yishi on http://127.0.0.1:$(PORT)/ (HTTP and WebSockets, Daphne). Ctrl-C stops it."
 	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
 
+# The whole suite on SQLite; then again on PostgreSQL when YISHI_TEST_POSTGRES_URL is set (pytest-django
+# creates and drops test_<name> there); then, when YISHI_TEST_REDIS_URL is set, the multi-process tests
+# (tests/scaleout/, marker `scaleout`, deselected in the other runs) on PostgreSQL if set, else SQLite.
+SCALEOUT_DB = $(if $(YISHI_TEST_POSTGRES_URL),PostgreSQL,SQLite)
+NOT_RUN = $(strip $(if $(YISHI_TEST_POSTGRES_URL),,the suite on PostgreSQL (set YISHI_TEST_POSTGRES_URL=postgres://user:pw@127.0.0.1:5432/db, a role that may CREATE DATABASE);) \
+  $(if $(YISHI_TEST_REDIS_URL),,the multi-process tests (set YISHI_TEST_REDIS_URL=redis://127.0.0.1:6379/0, with redis-server on PATH);))
+
 test: $(DEV_STAMP)
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations." >&2; exit 1; }
+	@echo "== make test: the whole suite on SQLite"
 	$(BIN)/pytest
+ifdef YISHI_TEST_POSTGRES_URL
+	@echo "== make test: the whole suite on PostgreSQL (YISHI_TEST_POSTGRES_URL)"
+	DATABASE_URL="$$YISHI_TEST_POSTGRES_URL" $(BIN)/pytest
+endif
+ifdef YISHI_TEST_REDIS_URL
+	@echo "== make test: two Daphne processes on Redis (YISHI_TEST_REDIS_URL) and $(SCALEOUT_DB)"
+	DATABASE_URL="$$YISHI_TEST_POSTGRES_URL" $(BIN)/pytest -m scaleout tests/scaleout
+endif
+	@$(if $(NOT_RUN),echo "make test did NOT run: $(NOT_RUN) CI (.ci/run) runs everything.",echo "make test ran everything: SQLite, PostgreSQL, and two Daphne processes on Redis.")
 
 # Recompile the translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: $(DEV_STAMP)
@@ -54,3 +71,13 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Benchmarks: the live room, pages and votes against bare baselines, ~10 minutes (bench/README.md).
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP) bench/requirements.txt
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	@touch $(BENCH_STAMP)
+
+.PHONY: bench
+bench: $(BENCH_STAMP)
+	$(PY) -m bench.run_bench

@@ -153,7 +153,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # RedisChannelLayer opens a pooled connection per group_add/group_discard, and redis-py's pool
 # raises instead of waiting once its 100 are in use). Each process holds one subscriber
 # connection and publishes through one at a time, so a small pool suffices. The timeouts make
-# a dead or unreachable Redis fail fast; redis-py reconnects and re-subscribes by itself.
+# a dead or unreachable Redis fail fast; the retries let a command on a pooled connection that
+# a restarted Redis closed reconnect and go through (redis-py's pools retry nothing by default);
+# the subscriber reconnects and re-subscribes by itself.
 REDIS_URL = env_str("REDIS_URL")
 REDIS_CONNECTION = {
     "socket_connect_timeout": 5,
@@ -162,17 +164,25 @@ REDIS_CONNECTION = {
     "health_check_interval": 10,  # PING an idle connection before use, so a dead one is replaced
 }
 if REDIS_URL:
+    from redis.asyncio.retry import Retry as AsyncRetry
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 20, **REDIS_CONNECTION}]},
+            # channels_redis's RedisPubSubChannelLayer, plus a message on every local channel when the
+            # subscription comes back after Redis was unreachable (what was published meanwhile is lost here).
+            "BACKEND": "config.channel_layer.ReconnectAwarePubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 20, **REDIS_CONNECTION,
+                                  "retry": AsyncRetry(ExponentialBackoff(cap=0.5, base=0.05), 3)}]},
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"max_connections": 50, **REDIS_CONNECTION},
+            "OPTIONS": {"max_connections": 50, **REDIS_CONNECTION,
+                        "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 3)},
         }
     }
 else:

@@ -32,6 +32,8 @@ from channels.layers import get_channel_layer
 log = logging.getLogger(__name__)
 
 HUB_PREFIX = "fanout"
+RESUME_CODE = 4012  # close code that asks a client to reconnect with ``since`` at once
+RECONNECTED = "layer.reconnected"  # put on every channel by config.channel_layer after a Redis reconnection
 RETRY_SECONDS = 1.0
 
 
@@ -84,6 +86,9 @@ class Hub:
                 log.warning("fan-out: receiving failed; retrying", exc_info=True)
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
+            if message.get("type") == RECONNECTED:  # the layer lost messages meanwhile: sockets resume from the db
+                await self._resume_everyone()
+                continue
             sockets = self.members.get(message.get("group"))
             if not sockets:
                 continue
@@ -95,6 +100,18 @@ class Hub:
                     raise
                 except Exception:  # a socket closing under us must not stop the others
                     log.debug("fan-out: a socket refused a frame", exc_info=True)
+
+
+    async def _resume_everyone(self) -> None:
+        """Close every local socket with 4012 (our "resume"; the protocol server allows 1000 or 3000–4999): clients reconnect with ``since`` and
+        are sent what they missed from the database, which the layer could not give them."""
+        everyone = {consumer for sockets in self.members.values() for consumer in sockets}
+        log.warning("fan-out: the channel layer reconnected; %d socket(s) told to resume", len(everyone))
+        for consumer in everyone:
+            try:
+                await consumer.close(code=RESUME_CODE)
+            except Exception:
+                log.debug("fan-out: a socket could not be closed", exc_info=True)
 
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()

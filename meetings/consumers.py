@@ -53,13 +53,14 @@ class MeetingConsumer(FanoutConsumer):
             await self.close(code=4403)
             return
         await self.accept()
-        welcome, missed, presence = state
+        welcome, missed = state
         await self.send_json(welcome)
         for frame in missed:
             await self.send_json(frame)
-        await self.send_json(self.frame_variant(presence)[1])  # who is here, at once, for the newcomer
         await self.fanout_ready()
-        _in_background(_announce_presence(self.meeting_id))  # for the others, at most twice a second
+        # Who is here, for everyone and the newcomer: at most twice a second, so a crowd arriving at once
+        # costs a few counts, not one per arrival.
+        _in_background(_announce_presence(self.meeting_id))
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
@@ -173,7 +174,7 @@ def _enter(user, meeting_id: int, socket_id: str, since: int | None):
     missed = []
     if since is not None:
         missed = [frame_for(e) for e in events.filter(pk__gt=since).order_by("pk")[:REPLAY_AT_MOST]]
-    return welcome, missed, _presence(meeting.pk)
+    return welcome, missed
 
 
 @database_sync_to_async

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -195,6 +196,7 @@ def cast_ballot(actor: User, *, poll_id: int, choices) -> str | None:
     if not poll.secret:
         OpenVote.objects.update_or_create(poll=poll, user=actor,
                                           defaults={"choices": clean, "updated_at": timezone.now()})
+        transaction.on_commit(lambda: forget_live_count(poll.pk), robust=True)  # before viewers are told
         publish_counts_on_commit(poll)
         return None
     try:
@@ -223,6 +225,23 @@ def ballots_of(poll: Poll) -> list:
     return list(model.objects.filter(poll=poll).values_list("choices", flat=True))
 
 
+LIVE_COUNT_SECONDS = 2
+
+
+def _live_key(poll_id: int) -> str:
+    return f"yishi:poll-live-count:{poll_id}"
+
+
+def live_count(poll: Poll) -> dict:
+    """The running count of an open poll, counted once per change, not once per viewer: hundreds of
+    pages refetching after each ``poll.changed`` share one count (a ballot drops the stored one)."""
+    return cache.get_or_set(_live_key(poll.pk), lambda: count(poll), LIVE_COUNT_SECONDS)
+
+
+def forget_live_count(poll_id: int) -> None:
+    cache.delete(_live_key(poll_id))
+
+
 def count(poll: Poll, *, eligible: int | None = None) -> dict:
     """The result as stored and shown: counts, winners, rounds, turnout, quorum, adoption."""
     options = list(poll.options.values_list("pk", flat=True))
@@ -242,6 +261,18 @@ def count(poll: Poll, *, eligible: int | None = None) -> dict:
         "quorum_met": met,
         "adopted": met and adopted(result, threshold=poll.threshold, base=poll.threshold_base, eligible=eligible),
     }
+
+
+def counts_in_ballot_order(poll: Poll, counts: dict, options=None) -> list[tuple[str, int]]:
+    """A result's counts in the order the ballot lists them: yes, no, abstain, or the options.
+
+    A stored result comes back from PostgreSQL's jsonb with its keys in jsonb's own order.
+    """
+    if poll.method == Poll.Method.YES_NO:
+        keys = ["yes", "no", "abstain"]
+    else:
+        keys = [str(o.pk) for o in (options if options is not None else poll.options.all())]
+    return [(k, counts[k]) for k in keys if k in counts] + [(k, v) for k, v in counts.items() if k not in keys]
 
 
 @transaction.atomic

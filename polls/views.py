@@ -125,10 +125,11 @@ def _results(poll: Poll, options: list) -> dict | None:
     """What the results section shows: from the frozen result once closed, or counted live if allowed."""
     if not poll.shows_counts:
         return None
-    result = poll.result if poll.status == Poll.Status.CLOSED else services.count(poll)
+    result = poll.result if poll.status == Poll.Status.CLOSED else services.live_count(poll)
     names = {str(o.pk): o.text for o in options}
     labels = {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}
-    rows = [(labels.get(key) or names.get(key, key), value) for key, value in result["counts"].items()]
+    rows = [(labels.get(key) or names.get(key, key), value)
+            for key, value in services.counts_in_ballot_order(poll, result["counts"], options)]
     top = max((v for _k, v in rows), default=0) or 1
     bars = [{"label": label, "value": value, "width": round(190 * value / top), "y": 8 + 34 * n,
              "text_x": 156 + round(190 * value / top), "label_y": 26 + 34 * n}
@@ -295,8 +296,9 @@ def _result_rows(polls):
         if poll.meeting_id and not poll.meeting.is_public:
             continue
         result = poll.result or {}
-        names = {str(o.pk): o.text for o in poll.options.all()}
-        for key, value in result.get("counts", {}).items():
+        options = list(poll.options.all())
+        names = {str(o.pk): o.text for o in options}
+        for key, value in services.counts_in_ballot_order(poll, result.get("counts", {}), options):
             yield [poll.pk, poll.title, poll.method, poll.secret, poll.closed_at.isoformat(), names.get(key, key),
                    value, result.get("ballots"), result.get("eligible"), result.get("quorum_met"),
                    result.get("adopted"), key in result.get("winners", [])]

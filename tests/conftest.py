@@ -4,10 +4,12 @@ Text fields carry a <script> canary so page tests also check escaping.
 """
 
 import threading
+from urllib.parse import quote
 
 import pytest
 from allauth.account.models import EmailAddress
 
+from django.conf import settings
 from django.db import close_old_connections
 
 from consult.models import Community, Grid, Membership, Organisation, User
@@ -174,3 +176,13 @@ def race(*calls):
     for t in threads:
         t.join(timeout=30)
     return outcomes
+
+
+def database_url() -> str:
+    """The test database as a URL, for a server process started by a test (it must share it)."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"] or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

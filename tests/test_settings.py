@@ -84,9 +84,17 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis(tmp_path):
     db = s["DATABASES"]["default"]
     assert (db["ENGINE"], db["HOST"], db["NAME"]) == ("django.db.backends.postgresql", "db.internal", "yishi")
     layer = s["CHANNEL_LAYERS"]["default"]
-    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
-    assert layer["CONFIG"]["hosts"] == ["redis://cache.internal:6379/0"]
-    assert s["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert layer["BACKEND"] == "config.channel_layer.ReconnectAwarePubSubChannelLayer"
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    from config.channel_layer import ReconnectAwarePubSubChannelLayer
+    assert issubclass(ReconnectAwarePubSubChannelLayer, RedisPubSubChannelLayer)
+    [host] = layer["CONFIG"]["hosts"]
+    assert host["address"] == "redis://cache.internal:6379/0" and host["max_connections"] >= 10
+    assert host["socket_connect_timeout"] and host["health_check_interval"]
+    cache = s["CACHES"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://cache.internal:6379/0"
 
 
 def test_email_goes_to_the_console_unless_an_smtp_host_is_set(tmp_path):

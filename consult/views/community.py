@@ -1,5 +1,8 @@
 """Pages of the community structure: home, community, grid, account, membership queue."""
 
+import asyncio
+import contextlib
+
 from allauth.account.decorators import reauthentication_required
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -44,7 +47,7 @@ def community_detail(request, slug: str, template: str = "consult/community_deta
         "can_view_queue": permissions.can_view_membership_queue(request.user, community),
         "figures": issue_selectors.figures(community.issues.all()),
         "by_grid": issue_selectors.figures(community.issues.all(), by="grid"),
-        "recent_issues": issue_selectors.issue_list(community)[:5],
+        "recent_issues": issue_selectors.with_followers(issue_selectors.issue_list(community)[:5]),
         "open_consultations": community.consultations.filter(
             phase__in=["collecting", "deliberation", "voting"]
         ).order_by("-phase_changed_at")[:3],
@@ -69,7 +72,7 @@ def grid_detail(request, slug: str, number: int):
         "figures": issue_selectors.figures(grid.issues.all()),
         "by_category": issue_selectors.figures(grid.issues.all(), by="category"),
         "by_organisation": issue_selectors.figures(grid.issues.all(), by="organisation"),
-        "recent_issues": issue_selectors.issue_list(grid.community, grid=grid)[:5],
+        "recent_issues": issue_selectors.with_followers(issue_selectors.issue_list(grid.community, grid=grid)[:5]),
     }
     return render(request, "consult/grid_detail.html", context)
 
@@ -221,14 +224,22 @@ def healthz(request):
     except Exception as error:  # noqa: BLE001 - report any failure, do not raise
         status["database"] = f"error: {error.__class__.__name__}"
     try:
-        layer = get_channel_layer()
-        channel = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.send)(channel, {"type": "healthz"})
-        async_to_sync(layer.receive)(channel)
+        async_to_sync(_layer_round_trip)(get_channel_layer())
     except Exception as error:  # noqa: BLE001
         status["channel_layer"] = f"error: {error.__class__.__name__}"
     healthy = all(value == "ok" for value in status.values())
     return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
+
+
+async def _layer_round_trip(layer) -> None:
+    """A message to a fresh channel and back, within a few seconds; then the channel is let go."""
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "healthz"})
+    await asyncio.wait_for(layer.receive(channel), timeout=5)
+    # The pub/sub layer unsubscribes a channel only when a receive on it is cancelled: without this,
+    # every probe would leave a subscription behind in Redis and in the process.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(layer.receive(channel), timeout=0.01)
 
 
 def media(request, path: str):

@@ -17,7 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.conftest import database_url
 
 CHROMIUM = os.environ.get("YISHI_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,12 +73,10 @@ def _fast_passwords():
 
 def start_daphne(port: int, mail_dir: Path, log_path: Path) -> subprocess.Popen:
     """``daphne config.asgi:application`` as `make run` runs it, on the test database; waits until it answers."""
-    db_name = settings.DATABASES["default"]["NAME"]
     env = {
         **os.environ,
         "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{db_name}" if "sqlite" in settings.DATABASES["default"]["ENGINE"]
-        else os.environ.get("DATABASE_URL", ""),
+        "DATABASE_URL": database_url(),  # the test database, on SQLite or PostgreSQL
         "YISHI_EMAIL_DIR": str(mail_dir),
         "YISHI_BASE_URL": f"http://127.0.0.1:{port}",
     }
@@ -150,11 +149,17 @@ def open_page(browser, request):
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
         page.set_default_timeout(10_000)
-        page.on("console", lambda m: problems.append(f"{m.text} ({m.location.get('url')})") if m.type == "error" else None)
+
+        def console(message):
+            if message.type == "error" and not any(re.search(p, message.text) for p in open_.expected):
+                problems.append(f"{message.text} ({message.location.get('url')})")
+
+        page.on("console", console)
         page.on("pageerror", lambda e: problems.append(str(e)))
         contexts.append(context)
         return page
 
+    open_.expected = []  # console errors a test provokes on purpose (regular expressions)
     yield open_
     for i, context in enumerate(contexts):
         if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:

@@ -25,6 +25,7 @@ def test_a_page_reconnects_after_the_server_is_killed_and_misses_nothing(live, o
     services.open_meeting(chen, meeting_id=meeting.pk)
     services.post_message(chen, meeting_id=meeting.pk, body="Welcome, everyone")
 
+    open_page.expected.append(r"WebSocket connection to .* failed")  # the browser says so while the server is down
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     process = start_daphne(port, tmp_path, tmp_path / "daphne.log")
@@ -37,7 +38,7 @@ def test_a_page_reconnects_after_the_server_is_killed_and_misses_nothing(live, o
 
         os.kill(process.pid, signal.SIGKILL)  # the process dies at once, sockets and all
         process.wait(timeout=10)
-        expect(phone.get_by_text("Reconnecting…")).to_be_visible()
+        expect(phone.get_by_text("Reconnecting…")).to_be_visible(timeout=15_000)
         services.post_message(chen, meeting_id=meeting.pk, body="Said while the server was down")
 
         process = start_daphne(port, tmp_path, tmp_path / "daphne.log")

@@ -163,7 +163,7 @@ async def presence_until(communicator, count, timeout=3):
 
 async def test_presence_counts_who_is_in_the_room(live_meeting, resident, chair):
     mei, _ = await enter(live_meeting, resident)
-    assert (await next_of(mei, "presence"))["count"] == 1  # the newcomer hears at once
+    assert (await next_of(mei, "presence"))["count"] == 1  # the newcomer hears who is here
     chen, _ = await enter(live_meeting, chair)
     presence = await presence_until(mei, 2)
     assert set(presence["people"]) == {resident.public_name, chair.public_name}

@@ -110,7 +110,7 @@ def test_fifty_voters_clicking_several_times_at_once_make_fifty_ballots(chair, c
     poll = make_poll(chair, community)
     calls = [p for p in people for _ in range(3)]
     barrier = threading.Barrier(len(calls))
-    errors = []
+    errors, failures = [], []
 
     def vote(person):
         barrier.wait()
@@ -118,6 +118,8 @@ def test_fifty_voters_clicking_several_times_at_once_make_fifty_ballots(chair, c
             services.cast_ballot(person, poll_id=poll.pk, choices="yes")
         except ValidationError:
             errors.append(person.pk)
+        except Exception as error:  # noqa: BLE001 - e.g. a database refusing the 151st connection
+            failures.append(error)
         finally:
             close_old_connections()
 
@@ -126,6 +128,7 @@ def test_fifty_voters_clicking_several_times_at_once_make_fifty_ballots(chair, c
         t.start()
     for t in threads:
         t.join(timeout=60)
+    assert not failures, f"{len(calls)} connections at once (PostgreSQL: max_connections?): {failures[:1]}"
     assert (Ballot.objects.count(), Participation.objects.count(), Receipt.objects.count()) == (50, 50, 50)
     assert len(errors) == 100
 
