@@ -37,7 +37,7 @@ migrate: install
 run: migrate
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Yishi on http://127.0.0.1:$(PORT)/ (HTTP and WebSockets, Daphne). Ctrl-C stops it."
-	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
+	$(BIN)/daphne -e tcp:port=$(PORT):interface=127.0.0.1:backlog=1024 config.asgi:application
 
 # The whole suite on SQLite; then again on PostgreSQL when YISHI_TEST_POSTGRES_URL is set (pytest-django
 # creates and drops test_<name> there); then, when YISHI_TEST_REDIS_URL is set, the multi-process tests
