@@ -132,6 +132,12 @@ SQLITE_OPTIONS = {
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A pool per process (psycopg_pool): under ASGI every request and socket handler would
+        # otherwise open a new connection, and a crowd connecting at once would wait on that.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2, "max_size": env_int("YISHI_DB_POOL_SIZE", 40), "timeout": 30,
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

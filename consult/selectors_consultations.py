@@ -50,15 +50,15 @@ COMMENTS_PER_PAGE = 50  # top-level comments, each with its replies
 
 def proposals_page(consultation: Consultation, number) -> Page:
     """A page of proposals, most supported first, each pointing at the (already loaded) consultation."""
-    proposals = (
-        consultation.proposals.select_related("author", "organisation", "merged_into")
-        .annotate(comment_count=Count("comments", filter=Q(comments__deleted_at=None)))
-        .order_by("-supports_count", "created_at", "pk")
-    )
+    proposals = (consultation.proposals.select_related("author", "organisation", "merged_into")
+                 .order_by("-supports_count", "created_at", "pk"))
     page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(number)
     page.object_list = list(page.object_list)
+    counts = dict(Comment.objects.filter(proposal__in=page.object_list, deleted_at=None).values("proposal_id")
+                  .annotate(n=Count("pk")).values_list("proposal_id", "n"))  # for this page only, not all of them
     for proposal in page.object_list:
         proposal.consultation = consultation
+        proposal.comment_count = counts.get(proposal.pk, 0)
     return page
 
 

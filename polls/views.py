@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -70,6 +71,9 @@ def poll_new(request):
     return render(request, "polls/poll_form.html", {"form": form, "community": community})
 
 
+OPEN_VOTES_PER_PAGE = 100
+
+
 def poll_detail(request, pk: int, ballot=None):
     poll = _visible(request, pk)
     if poll.status == Poll.Status.OPEN and poll.closes_at and not poll.is_open and services.close_due_polls(
@@ -92,10 +96,12 @@ def poll_detail(request, pk: int, ballot=None):
                              if poll.is_open and eligible and (not voted or not poll.secret) else None),
         "receipt": request.session.get(RECEIPT_SESSION_KEY, {}).get(str(poll.pk)),
         "results": _results(poll, options),
-        "open_votes": [(v.user.public_name, describe(poll, v.choices, options))
-                       for v in poll.open_votes.select_related("user").order_by("user__display_name", "pk")]
-        if not poll.secret and poll.shows_counts else [],
     }
+    if not poll.secret and poll.shows_counts:  # who voted what, a hundred names a page
+        votes = poll.open_votes.select_related("user").order_by("user__display_name", "pk")
+        page = Paginator(votes, OPEN_VOTES_PER_PAGE).get_page(request.GET.get("votes"))
+        context["votes_page"] = page
+        context["open_votes"] = [(v.user.public_name, describe(poll, v.choices, options)) for v in page.object_list]
     return render(request, "polls/poll_detail.html", context)
 
 
