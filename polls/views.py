@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,22 @@ from polls import services
 from polls.forms import PollForm, ballot_form
 from polls.models import Ballot, OpenVote, Poll, Receipt
 
-RECEIPT_SESSION_KEY = "yishi-receipts"
+RECEIPT_DAYS = 30
+
+
+def _receipt_cookie(poll_id: int) -> str:
+    return f"yishi-receipt-{poll_id}"
+
+
+def _receipt_of(request, poll: Poll) -> str | None:
+    """The receipt this browser was given for this poll, in a cookie signed for this person.
+
+    A cookie, not the session: casting a ballot then writes to the database once, so a busy vote
+    cannot count a ballot and then fail to say so."""
+    if not request.user.is_authenticated:
+        return None
+    return request.get_signed_cookie(_receipt_cookie(poll.pk), default=None, salt=f"receipt:{request.user.pk}",
+                                      max_age=RECEIPT_DAYS * 86400)
 
 
 def _visible(request, pk: int) -> Poll:
@@ -94,7 +110,7 @@ def poll_detail(request, pk: int, ballot=None):
         "voted": voted,
         "ballot": ballot or (ballot_form(poll, options, initial=_current(poll, user))
                              if poll.is_open and eligible and (not voted or not poll.secret) else None),
-        "receipt": request.session.get(RECEIPT_SESSION_KEY, {}).get(str(poll.pk)),
+        "receipt": _receipt_of(request, poll),
         "results": _results(poll, options),
     }
     if not poll.secret and poll.shows_counts:  # who voted what, a hundred names a page
@@ -164,12 +180,14 @@ def vote(request, pk: int):
             for message in error_messages(error):
                 form.add_error(None, message)
         else:
-            if code:
-                receipts = request.session.get(RECEIPT_SESSION_KEY, {})
-                receipts[str(poll.pk)] = code
-                request.session[RECEIPT_SESSION_KEY] = receipts
             messages.success(request, _("Your vote is counted."))
-            return redirect(poll)
+            response = redirect(poll)
+            if code:
+                response.set_signed_cookie(
+                    _receipt_cookie(poll.pk), code, salt=f"receipt:{request.user.pk}", max_age=RECEIPT_DAYS * 86400,
+                    path=poll.get_absolute_url(), secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+                    samesite="Lax")
+            return response
     return poll_detail(request, pk, ballot=form)
 
 
