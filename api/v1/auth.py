@@ -6,7 +6,8 @@ carry the scope of the write; a session may do whatever its person may do on the
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from consult import services
 
@@ -23,30 +24,17 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-class SessionAuth(APIKeyCookie):
-    """The signed-in browser session; unsafe methods must send the CSRF token (``X-CSRFToken``)."""
-
-    param_name = "sessionid"
-
-    def __init__(self):
-        from django.conf import settings
-
-        self.param_name = settings.SESSION_COOKIE_NAME
-        super().__init__(csrf=True)
+class SessionAuth(NinjaSessionAuth):
+    """The signed-in browser session (Ninja's own, which checks the CSRF token on unsafe methods), used
+    only when no token is sent and someone is signed in: "who are you?" (401), not a CSRF complaint."""
 
     def __call__(self, request):
         if request.headers.get("Authorization", "").lower().startswith("bearer"):
             return None  # a caller that sends a token is judged by the token alone
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None  # no one signed in: "who are you?" (401), not a CSRF complaint
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
         return super().__call__(request)
-
-    def authenticate(self, request, key):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
-            return user
-        return None
 
 
 WRITE_AUTH = [TokenAuth(), SessionAuth()]

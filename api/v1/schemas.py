@@ -28,6 +28,47 @@ def public_name(user) -> str | None:
     return user.public_name if user is not None else None
 
 
+class Public(Schema):
+    """What every schema read from a model resolves the same way: its community's slug, its page's
+    absolute address, and the ids of the rows it points at."""
+
+    @staticmethod
+    def resolve_community(obj) -> str:
+        return obj.community.slug
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return _url(context, obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_issue(obj) -> int | None:
+        return obj.issue_id
+
+    @staticmethod
+    def resolve_consultation(obj) -> int | None:
+        return obj.consultation_id
+
+    @staticmethod
+    def resolve_proposal(obj) -> int | None:
+        return obj.proposal_id
+
+    @staticmethod
+    def resolve_parent(obj) -> int | None:
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_meeting(obj) -> int | None:
+        return obj.meeting_id
+
+    @staticmethod
+    def resolve_decision(obj) -> int | None:
+        return obj.decision_id
+
+    @staticmethod
+    def resolve_merged_into(obj) -> int | None:
+        return obj.merged_into_id
+
+
 class Error(Schema):
     message: str = Field(description="What went wrong, in the caller's language (Accept-Language).")
     errors: list[dict[str, Any]] = Field(default_factory=list, description="Each invalid field, when there are any.")
@@ -36,7 +77,7 @@ class Error(Schema):
 # Places and people -----------------------------------------------------------------------------------
 
 
-class CommunityOut(Schema):
+class CommunityOut(Public):
     slug: str
     name: str
     description: str = Field(description="Markdown.")
@@ -44,12 +85,9 @@ class CommunityOut(Schema):
     response_deadline_hours: int
     url: str
 
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return _url(context, obj.get_absolute_url())
 
 
-class GridOut(Schema):
+class GridOut(Public):
     id: int
     community: str = Field(description="The community's slug.")
     number: int
@@ -57,12 +95,9 @@ class GridOut(Schema):
     description: str = Field(description="Markdown.")
     households: int | None
 
-    @staticmethod
-    def resolve_community(obj) -> str:
-        return obj.community.slug
 
 
-class OrganisationOut(Schema):
+class OrganisationOut(Public):
     id: int
     community: str
     name: str
@@ -70,19 +105,13 @@ class OrganisationOut(Schema):
     description: str
     public_contact: str
 
-    @staticmethod
-    def resolve_community(obj) -> str:
-        return obj.community.slug
 
 
-class CategoryOut(Schema):
+class CategoryOut(Public):
     id: int
     community: str
     name: str
 
-    @staticmethod
-    def resolve_community(obj) -> str:
-        return obj.community.slug
 
 
 class Named(Schema):
@@ -98,7 +127,7 @@ class Satisfaction(Schema):
     average: float | None = Field(description="1 to 5, for the latest resolution.")
 
 
-class IssueOut(Schema):
+class IssueOut(Public):
     id: int
     community: str
     grid: Named
@@ -122,10 +151,6 @@ class IssueOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_community(obj) -> str:
-        return obj.community.slug
-
-    @staticmethod
     def resolve_grid(obj) -> dict:
         return {"id": obj.grid_id, "name": obj.grid.name}
 
@@ -138,10 +163,6 @@ class IssueOut(Schema):
         return obj.reporter.public_name if obj.name_public and obj.reporter_id else None
 
     @staticmethod
-    def resolve_merged_into(obj) -> int | None:
-        return obj.merged_into_id
-
-    @staticmethod
     def resolve_satisfaction(obj) -> dict:
         average = getattr(obj, "rating_average", None)
         return {"ratings": getattr(obj, "rating_count", 0), "average": round(average, 1) if average else None}
@@ -150,9 +171,6 @@ class IssueOut(Schema):
     def resolve_photos(obj, context) -> list[str]:
         return [_url(context, photo.image.url) for photo in obj.photos.all()]
 
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return _url(context, obj.get_absolute_url())
 
 
 class IssueIn(Schema):
@@ -181,7 +199,7 @@ class RatingOut(Schema):
 # Consultations -----------------------------------------------------------------------------------------
 
 
-class ConsultationOut(Schema):
+class ConsultationOut(Public):
     id: int
     community: str
     grid: Named | None
@@ -200,10 +218,6 @@ class ConsultationOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_community(obj) -> str:
-        return obj.community.slug
-
-    @staticmethod
     def resolve_grid(obj) -> dict | None:
         return {"id": obj.grid_id, "name": obj.grid.name} if obj.grid_id else None
 
@@ -211,12 +225,9 @@ class ConsultationOut(Schema):
     def resolve_issues(obj) -> list[int]:
         return [issue.pk for issue in obj.issues.all()]
 
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return _url(context, obj.get_absolute_url())
 
 
-class ProposalOut(Schema):
+class ProposalOut(Public):
     id: int
     consultation: int
     title: str | None = Field(description="Empty while hidden by moderation.")
@@ -232,10 +243,6 @@ class ProposalOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     url: str
-
-    @staticmethod
-    def resolve_consultation(obj) -> int:
-        return obj.consultation_id
 
     @staticmethod
     def resolve_title(obj) -> str | None:
@@ -263,16 +270,10 @@ class ProposalOut(Schema):
     def resolve_supports(obj) -> int:
         return obj.supports_count
 
-    @staticmethod
-    def resolve_merged_into(obj) -> int | None:
-        return obj.merged_into_id
-
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return _url(context, obj.get_absolute_url())
 
 
-class CommentOut(Schema):
+
+class CommentOut(Public):
     id: int
     consultation: int
     proposal: int | None
@@ -287,18 +288,6 @@ class CommentOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     url: str
-
-    @staticmethod
-    def resolve_consultation(obj) -> int:
-        return obj.consultation_id
-
-    @staticmethod
-    def resolve_proposal(obj) -> int | None:
-        return obj.proposal_id
-
-    @staticmethod
-    def resolve_parent(obj) -> int | None:
-        return obj.parent_id
 
     @staticmethod
     def _gone(obj) -> bool:
@@ -328,9 +317,6 @@ class CommentOut(Schema):
     def resolve_deleted(obj) -> bool:
         return obj.deleted_at is not None
 
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return _url(context, obj.get_absolute_url())
 
 
 class CommentIn(Schema):
@@ -349,7 +335,7 @@ class SupportOut(Schema):
 # Meetings --------------------------------------------------------------------------------------------
 
 
-class AgendaItemOut(Schema):
+class AgendaItemOut(Public):
     id: int
     position: int
     title: str
@@ -362,21 +348,9 @@ class AgendaItemOut(Schema):
     outcome_text: str
     decision: int | None
 
-    @staticmethod
-    def resolve_issue(obj) -> int | None:
-        return obj.issue_id
 
-    @staticmethod
-    def resolve_consultation(obj) -> int | None:
-        return obj.consultation_id
 
-    @staticmethod
-    def resolve_proposal(obj) -> int | None:
-        return obj.proposal_id
 
-    @staticmethod
-    def resolve_decision(obj) -> int | None:
-        return obj.decision_id
 
 
 class MinutesOut(Schema):
@@ -385,7 +359,7 @@ class MinutesOut(Schema):
     approved_at: datetime | None
 
 
-class MeetingOut(Schema):
+class MeetingOut(Public):
     id: int
     community: str
     kind: str
@@ -405,10 +379,6 @@ class MeetingOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_community(obj) -> str:
-        return obj.community.slug
-
-    @staticmethod
     def resolve_grid(obj) -> dict | None:
         return {"id": obj.grid_id, "name": obj.grid.name} if obj.grid_id else None
 
@@ -421,22 +391,16 @@ class MeetingOut(Schema):
         minutes = getattr(obj, "minutes", None)
         return minutes if minutes is not None and minutes.status == minutes.Status.PUBLISHED else None
 
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return _url(context, obj.get_absolute_url())
 
 
 # Polls -------------------------------------------------------------------------------------------------
 
 
-class OptionOut(Schema):
+class OptionOut(Public):
     id: int
     text: str
     proposal: int | None
 
-    @staticmethod
-    def resolve_proposal(obj) -> int | None:
-        return obj.proposal_id
 
 
 class ResultOut(Schema):
@@ -449,7 +413,7 @@ class ResultOut(Schema):
     adopted: bool
 
 
-class PollOut(Schema):
+class PollOut(Public):
     id: int
     community: str
     title: str
@@ -477,24 +441,8 @@ class PollOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_community(obj) -> str:
-        return obj.community.slug
-
-    @staticmethod
     def resolve_grid(obj) -> int | None:
         return obj.grid_id
-
-    @staticmethod
-    def resolve_meeting(obj) -> int | None:
-        return obj.meeting_id
-
-    @staticmethod
-    def resolve_consultation(obj) -> int | None:
-        return obj.consultation_id
-
-    @staticmethod
-    def resolve_decision(obj) -> int | None:
-        return obj.decision_id
 
     @staticmethod
     def resolve_options(obj) -> list:
@@ -504,9 +452,6 @@ class PollOut(Schema):
     def resolve_result(obj):
         return obj.result if obj.status == obj.Status.CLOSED else None
 
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return _url(context, obj.get_absolute_url())
 
 
 class BallotList(Schema):
@@ -563,7 +508,7 @@ class TaskOut(Schema):
         return list(obj.updates.all())
 
 
-class DecisionOut(Schema):
+class DecisionOut(Public):
     id: int
     community: str
     title: str
@@ -576,24 +521,9 @@ class DecisionOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_community(obj) -> str:
-        return obj.community.slug
-
-    @staticmethod
-    def resolve_issue(obj) -> int | None:
-        return obj.issue_id
-
-    @staticmethod
-    def resolve_consultation(obj) -> int | None:
-        return obj.consultation_id
-
-    @staticmethod
     def resolve_tasks(obj) -> list:
         return list(obj.tasks.all())
 
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return _url(context, obj.get_absolute_url())
 
 
 class MeOut(Schema):
