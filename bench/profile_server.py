@@ -1,6 +1,7 @@
 """Where one Daphne process of the real app spends its time under room fan-out (cProfile).
 
     .venv/bin/python -m bench.profile_server [--clients 500] [--messages 40] [--redis] [--out prof.txt]
+    .venv/bin/python -m bench.profile_server --vote [--clients 1000]    # the concurrent vote instead
 
 Seeds a fresh room-only database under /tmp, serves bench.profiled_asgi (the app with cProfile
 on) with Daphne on CPU 0, runs the fan-out load client on CPU 1, asks
@@ -31,6 +32,7 @@ def main() -> int:
     p.add_argument("--clients", type=int, default=500)
     p.add_argument("--messages", type=int, default=40)
     p.add_argument("--redis", action="store_true", help="Redis channel layer (local redis-server) instead of in-memory")
+    p.add_argument("--vote", action="store_true", help="profile the concurrent vote over HTTP instead of fan-out")
     p.add_argument("--out")
     a = p.parse_args()
     work = Path(tempfile.mkdtemp(prefix="yishi-profile-", dir="/tmp"))
@@ -48,6 +50,7 @@ def main() -> int:
                    check=True, capture_output=True, timeout=300)
     seed = json.loads((work / "seed.json").read_text())
     (work / "room.json").write_text(json.dumps(seed["room_sessions"]))
+    (work / "voters.json").write_text(json.dumps(seed["voter_sessions"]))
     port = S.free_port()
     server = subprocess.Popen([str(S.BIN / "daphne"), "-v", "0", "-e", f"tcp:port={port}:interface={S.HOST}:backlog=1024",
                                "bench.profiled_asgi:application"], cwd=S.ROOT, env=env, preexec_fn=S.pin(S.SERVER_CPU),
@@ -55,11 +58,15 @@ def main() -> int:
     try:
         if not S.wait_port(port, 40):
             raise SystemExit("Daphne did not start")
-        run = subprocess.run([S.PY, "-m", "bench.loadclient", "fanout",
-                              "--url", f"ws://{S.HOST}:{port}/ws/meetings/{seed['meetings']['fanout']}/",
-                              "--sessions", str(work / "room.json"), "--steps", str(a.clients),
-                              "--messages", str(a.messages), "--server-pids", str(server.pid)],
-                             cwd=S.ROOT, env=env, capture_output=True, text=True, timeout=400,
+        load = ["bench.loadclient", "fanout", "--url", f"ws://{S.HOST}:{port}/ws/meetings/{seed['meetings']['fanout']}/",
+                "--sessions", str(work / "room.json"), "--steps", str(a.clients), "--messages", str(a.messages),
+                "--server-pids", str(server.pid)]
+        if a.vote:
+            poll = seed["vote_poll"]
+            load = ["bench.http_client", "vote", "--base", f"http://{S.HOST}:{port}", "--poll", str(poll["id"]),
+                    "--options", ",".join(map(str, poll["options"])), "--sessions", str(work / "voters.json"),
+                    "--voters", str(min(a.clients, 1000))]
+        run = subprocess.run([S.PY, "-m", *load], cwd=S.ROOT, env=env, capture_output=True, text=True, timeout=400,
                              preexec_fn=S.pin(S.CLIENT_CPU))
         print(run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-500:])
     finally:

@@ -123,7 +123,8 @@ TEMPLATES = [
 # Database: SQLite under var/ unless DATABASE_URL says otherwise. IMMEDIATE
 # transactions take the write lock up front, so select_for_update() being a
 # no-op on SQLite does not let two writers interleave; the busy timeout makes
-# the second writer wait instead of failing.
+# the second writer wait instead of failing. Our backend (config/sqlite) lets the
+# writers of one process queue for that lock in the process (see its docstring).
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
@@ -142,13 +143,14 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "config.sqlite",
             "NAME": VAR_DIR / "yishi.sqlite3",
             # A file, not memory, so a Daphne process started by the browser tests shares it.
             "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
         }
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", "config.sqlite"):
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -44,8 +44,8 @@ def consultation_list(user, community: Community) -> QuerySet[Consultation]:
     return consultations.order_by("-phase_changed_at", "-pk")
 
 
-PROPOSALS_PER_PAGE = 50
-COMMENTS_PER_PAGE = 50  # top-level comments, each with its replies
+PROPOSALS_PER_PAGE = 20  # a phone's screenful a few times over, and a page that stays light
+COMMENTS_PER_PAGE = 20  # top-level comments, each with its replies
 
 
 def proposals_page(consultation: Consultation, number) -> Page:

@@ -25,9 +25,9 @@ Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
 _random = secrets.SystemRandom()
 
 
-def lock_poll(poll_id: int) -> Poll:
-    poll = (Poll.objects.select_for_update(of=("self",)).select_related("community", "grid", "meeting")
-            .filter(pk=poll_id).first())
+def lock_poll(poll_id: int, *, related: bool = True) -> Poll:
+    polls = Poll.objects.select_for_update(of=("self",))
+    poll = (polls.select_related("community", "grid", "meeting") if related else polls).filter(pk=poll_id).first()
     if poll is None:
         raise ValidationError(_("There is no poll #%(id)s.") % {"id": poll_id})
     return poll
@@ -182,7 +182,7 @@ def cast_ballot(actor: User, *, poll_id: int, choices) -> str | None:
     no time) and the receipt's hash in one transaction; nothing links them. The unique constraint on
     (poll, voter) decides concurrent submissions: exactly one counts, the others are told.
     """
-    poll = lock_poll(poll_id)
+    poll = lock_poll(poll_id, related=False)
     if not poll.is_open:
         raise ValidationError(_("This poll is not open for voting."))
     if not Voter.objects.filter(poll=poll, user=actor).exists():

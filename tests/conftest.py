@@ -181,7 +181,7 @@ def race(*calls):
 def database_url() -> str:
     """The test database as a URL, for a server process started by a test (it must share it)."""
     db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
+    if db["ENGINE"] in ("config.sqlite", "django.db.backends.sqlite3"):
         return f"sqlite:///{db['NAME']}"
     user = quote(db["USER"] or "", safe="")
     password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""

@@ -67,7 +67,7 @@ def test_in_development_a_secret_key_is_generated_once_into_var(tmp_path):
 def test_the_embedded_default_is_sqlite_immediate_and_the_in_memory_layer(tmp_path):
     s = read_settings("DATABASES", "CHANNEL_LAYERS", "CACHES", DJANGO_DEBUG="1", YISHI_VAR_DIR=str(tmp_path))
     db = s["DATABASES"]["default"]
-    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["ENGINE"] == "config.sqlite"
     assert db["NAME"] == str(tmp_path / "yishi.sqlite3")
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE" and db["OPTIONS"]["timeout"] >= 5
     assert s["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"

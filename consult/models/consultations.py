@@ -187,6 +187,7 @@ class Proposal(models.Model):
                 name="proposal_answer_has_reason", condition=Q(answer="") | ~Q(answer_text=""),
             ),
         ]
+        indexes = [models.Index(name="proposal_moderation", fields=["consultation", "moderation"])]
 
     def __str__(self) -> str:
         return self.title
@@ -268,6 +269,11 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(name="comment_depth_at_most_2", condition=Q(depth__lte=2)),
+        ]
+        indexes = [
+            # A discussion's page of newest threads, and the moderation counts shown with it.
+            models.Index(name="comment_threads", fields=["consultation", "proposal", "parent", "-created_at"]),
+            models.Index(name="comment_moderation", fields=["consultation", "moderation"]),
         ]
 
     def __str__(self) -> str:

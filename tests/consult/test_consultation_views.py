@@ -273,11 +273,11 @@ def test_a_big_consultation_is_read_in_pages_newest_discussion_first(client, con
     Comment.objects.create(consultation=consultation, author=chair, body="A reply to the first", parent=comments[0],
                            depth=1)
     page = client.get(f"/consultations/{consultation.pk}/").content.decode()
-    assert "60 proposals" in page and "Idea 059" in page and "Idea 009" not in page  # most supported first, 50
-    assert "Say 119" in page and "Say 070" in page and "Say 069" not in page  # the newest 50 threads
+    assert "60 proposals" in page and "Idea 059" in page and "Idea 040" in page and "Idea 039" not in page  # 20
+    assert "Say 119" in page and "Say 100" in page and "Say 099" not in page  # the newest 20 threads
     assert "Page 1 of 3" in page and "Earlier comments" in page
-    oldest = client.get(f"/consultations/{consultation.pk}/?comments=3").content.decode()
+    oldest = client.get(f"/consultations/{consultation.pk}/?comments=6").content.decode()
     assert "Say 000" in oldest and "A reply to the first" in oldest and "Say 020" not in oldest
     assert oldest.index("Say 000") < oldest.index("Say 019")  # each page reads in order
     second = client.get(f"/consultations/{consultation.pk}/?page=2").content.decode()
-    assert "Idea 009" in second and "Idea 059" not in second
+    assert "Idea 039" in second and "Idea 020" in second and "Idea 059" not in second and "Idea 019" not in second

@@ -157,10 +157,11 @@ def test_a_truncated_or_corrupted_backup_is_refused_and_the_database_stays_empty
 def test_a_backup_from_other_migrations_is_refused(issue, tmp_path):
     path = export(tmp_path)
     document = json.loads(path.read_text())
+    current = document["migrations"]["consult"]
     document["migrations"]["consult"] = "0099_future"
     path.write_text(json.dumps(document))
     wipe()
-    with pytest.raises(CommandError, match="consult: backup 0099_future, database 0008"):
+    with pytest.raises(CommandError, match=f"consult: backup 0099_future, database {current}"):
         call_command("import_data", str(path))
 
 
