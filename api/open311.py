@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from consult import permissions, services
+from consult.limits import RateLimited
 from consult.models import ApiToken, Category, Community, Issue
 from consult.services.timeline import clean_text
 from consult.views.issues import current_community
@@ -56,6 +57,10 @@ def _open311(view):
             return _refusal(request, 400, error.messages)
         except PermissionDenied as error:
             return _refusal(request, 403, [str(error) or _("You are not allowed to do this.")])
+        except RateLimited as error:
+            response = _refusal(request, 429, [str(error)])
+            response["Retry-After"] = str(error.retry_after)
+            return response
         except Http404 as error:
             return _refusal(request, 404, [str(error) or _("There is nothing here.")])
 

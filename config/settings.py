@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "consult",
     "meetings",
     "polls",
+    "audit",
     "api",
     "ninja",
 ]
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "consult.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "consult.middleware.RequestSizeMiddleware",  # 413 before anything reads the body
+    "consult.middleware.RateLimitMiddleware",  # a service's RateLimited becomes a 429 page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -239,6 +242,15 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Yishi] "
+
+# Abuse limits (docs/limits.md). Per person and action: consult/limits.py (YISHI_RATE_LIMITS replaces an
+# action's windows). Uploads: each photo 5 MB and 4 an issue, a PDF 10 MB, checked by content; the whole
+# request at most YISHI_MAX_REQUEST_BYTES (413 otherwise); form fields at most 2.5 MB; at most 10 files.
+YISHI_RATE_LIMITS: dict = {}
+YISHI_MAX_REQUEST_BYTES = env_int("YISHI_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file, not held in memory
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SIGNUP_FORM_CLASS = "consult.forms.SignupExtraForm"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
@@ -333,5 +345,7 @@ YISHI_SITE_NAME = _("Yishi")
 YISHI_DEMO_LOADERS = ["meetings.demo.load", "polls.demo.load"]
 # Sections other apps add to a meeting's minutes draft on adjournment (meetings imports no later app).
 YISHI_MINUTES_SECTIONS = ["polls.minutes.votes_section"]
+# What the other apps refuse and erase when someone deletes their account (consult imports no other app).
+YISHI_ACCOUNT_DELETION_HOOKS = ["meetings.privacy"]
 # Where links in emails point; the address people open the site at.
 YISHI_BASE_URL = env_str("YISHI_BASE_URL", "http://127.0.0.1:8000")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("consult.urls")),
     path("", include("meetings.urls")),
     path("", include("polls.urls")),
+    path("", include("audit.urls")),
     path("", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", consult_views.set_language, name="set_language"),

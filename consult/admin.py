@@ -1,10 +1,14 @@
 """Staff set-up of communities, grids, organisations and roles."""
 
 from allauth.account.models import EmailAddress
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+import audit
+from consult import services
+from consult.admin_login import LimitedAdminLoginForm
 from consult.models import (
     Category,
     Community,
@@ -51,6 +55,32 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name"]
     autocomplete_fields = ["user", "organisation"]
 
+    # Roles change here only: each change goes to the audit log, in the admin's transaction.
+    def save_model(self, request, obj, form, change):
+        before = _role_of(Membership.objects.filter(pk=obj.pk).first()) if change else None
+        super().save_model(request, obj, form, change)
+        if before != _role_of(obj):
+            audit.record(request.user, "role.changed", community=obj.community_id, target=obj.user, before=before,
+                         after=_role_of(obj))
+
+    def delete_model(self, request, obj):
+        audit.record(request.user, "role.changed", community=obj.community_id, target=obj.user,
+                     before=_role_of(obj), after=None)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            self.delete_model(request, membership)
+
+
+def _role_of(membership) -> dict | None:
+    if membership is None:
+        return None
+    where = [str(membership.grid or membership.organisation or membership.community)]
+    if membership.position:
+        where.append(str(membership.get_position_display()))
+    return {"role": membership.role, "where": ", ".join(where)}
+
 
 @admin.register(MembershipRequest)
 class MembershipRequestAdmin(admin.ModelAdmin):
@@ -82,6 +112,22 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     inlines = [EmailAddressInline]
+    actions = ["delete_accounts"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A plain delete would take others' replies, votes and counts with it: the action anonymises instead.
+        return False
+
+    @admin.action(description=_("Delete the accounts: erase personal data, keep contributions anonymised"))
+    def delete_accounts(self, request, queryset):
+        for user in queryset:
+            try:
+                services.delete_account(request.user, user_id=user.pk)
+            except (ValidationError, PermissionDenied) as error:
+                for message in getattr(error, "messages", None) or [str(error)]:
+                    self.message_user(request, f"{user.pk}: {message}", level=messages.ERROR)
+            else:
+                self.message_user(request, _("Account %(id)s deleted.") % {"id": user.pk}, level=messages.SUCCESS)
 
 
 @admin.register(Category)
@@ -123,3 +169,6 @@ class DecisionAdmin(ReadOnlyAdmin):
 class TaskAdmin(ReadOnlyAdmin):
     list_display = ["title", "owner", "due_date", "status", "progress"]
     list_filter = ["status"]
+
+
+admin.site.login_form = LimitedAdminLoginForm  # failed sign-ins are limited as on the account pages

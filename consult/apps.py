@@ -7,6 +7,8 @@ class ConsultConfig(AppConfig):
     verbose_name = _("Community and consultation")
 
     def ready(self):
+        from consult import signout
         from consult.services.tokens import connect_signals
 
         connect_signals()
+        signout.connect_signals()

@@ -1,6 +1,6 @@
 """The whole platform as one JSON document, and back: the logic of `export_data` and `import_data`.
 
-In it: every row of consult, meetings and polls — notifications and the "early warning sent"
+In it: every row of consult, meetings, polls and the audit log — notifications and the "early warning sent"
 bookkeeping included, so a restore neither loses nor repeats them; users with their password
 hashes (API tokens are hashes too); allauth's email addresses and confirmations; auth groups; the
 site. And every uploaded file a FileField of those rows names, base64-encoded, keyed by its
@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 FORMAT, VERSION = "yishi-backup", 1
-APPS = ["consult", "meetings", "polls", "account"]
+APPS = ["consult", "meetings", "polls", "audit", "account"]
 EXTRA_MODELS = ["auth.Group", "sites.Site"]
 # Migrate creates the default site, so a fresh database already holds it: the import overwrites it.
 PRESENT_WHEN_EMPTY = {"sites.Site"}

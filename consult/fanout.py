@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 HUB_PREFIX = "fanout"
 RESUME_CODE = 4012  # close code that asks a client to reconnect with ``since`` at once
+SIGNED_OUT_CODE = 4401  # close code of the sockets of a person who signed out or was suspended
+CONTROL_GROUP = "fanout-control"  # every hub is in it: orders for this process's sockets, e.g. "close X's"
+CLOSE_SOCKETS = "sockets.close"  # {"type": CLOSE_SOCKETS, "user_id": int}, sent to CONTROL_GROUP
 RECONNECTED = "layer.reconnected"  # put on every channel by config.channel_layer after a Redis reconnection
 RETRY_SECONDS = 1.0
 
@@ -43,6 +46,7 @@ class Hub:
     def __init__(self, layer) -> None:
         self.layer = layer
         self.members: dict[str, set] = {}
+        self.people: dict[int, set] = {}  # signed-in sockets by user id, to close them on sign-out
         self.channel: str | None = None
         self.reader: asyncio.Task | None = None
         self.lock = asyncio.Lock()
@@ -52,11 +56,23 @@ class Hub:
             if self.channel is None:
                 self.channel = await self.layer.new_channel(HUB_PREFIX)
                 self.reader = asyncio.create_task(self._read(self.channel), name="yishi-fanout")
+                # One group per process, not one per person: a crowd connecting costs no extra layer calls.
+                await self.layer.group_add(CONTROL_GROUP, self.channel)
             sockets = self.members.get(group)
             if sockets is None:
                 await self.layer.group_add(group, self.channel)
                 sockets = self.members[group] = set()
             sockets.add(consumer)
+            if consumer.fanout_user_id is not None:
+                self.people.setdefault(consumer.fanout_user_id, set()).add(consumer)
+
+    def forget(self, consumer) -> None:
+        """The socket left its groups: it is no longer closed with its person's sockets."""
+        sockets = self.people.get(consumer.fanout_user_id)
+        if sockets is not None:
+            sockets.discard(consumer)
+            if not sockets:
+                del self.people[consumer.fanout_user_id]
 
     async def leave(self, group: str, consumer) -> None:
         async with self.lock:
@@ -73,6 +89,8 @@ class Hub:
                 self.channel = self.reader = None
             try:
                 await self.layer.group_discard(group, channel)
+                if self.channel is None:
+                    await self.layer.group_discard(CONTROL_GROUP, channel)
             except Exception:  # the layer is down: the group expires there by itself
                 log.warning("fan-out: could not leave %s", group, exc_info=True)
 
@@ -89,6 +107,9 @@ class Hub:
             if message.get("type") == RECONNECTED:  # the layer lost messages meanwhile: sockets resume from the db
                 await self._resume_everyone()
                 continue
+            if message.get("group") == CONTROL_GROUP:
+                await self._control(message.get("event") or {})
+                continue
             sockets = self.members.get(message.get("group"))
             if not sockets:
                 continue
@@ -101,6 +122,15 @@ class Hub:
                 except Exception:  # a socket closing under us must not stop the others
                     log.debug("fan-out: a socket refused a frame", exc_info=True)
 
+
+    async def _control(self, event: dict[str, Any]) -> None:
+        if event.get("type") != CLOSE_SOCKETS:
+            return
+        for consumer in list(self.people.get(event.get("user_id"), ())):
+            try:
+                await consumer.close(code=SIGNED_OUT_CODE)
+            except Exception:
+                log.debug("fan-out: a socket could not be closed", exc_info=True)
 
     async def _resume_everyone(self) -> None:
         """Close every local socket with 4012 (our "resume"; the protocol server allows 1000 or 3000–4999): clients reconnect with ``since`` and
@@ -140,6 +170,11 @@ class FanoutConsumer(AsyncJsonWebsocketConsumer):
 
     channel_layer_alias = "-- no per-socket channel --"  # Channels then gives the socket none
 
+    @property
+    def fanout_user_id(self) -> int | None:
+        user = self.scope.get("user")
+        return user.pk if user is not None and user.is_authenticated else None
+
     async def fanout_join(self, *groups: str) -> None:
         if not hasattr(self, "_held"):
             self._held: list[str] | None = []
@@ -156,6 +191,7 @@ class FanoutConsumer(AsyncJsonWebsocketConsumer):
         for group in getattr(self, "_fanout_groups", []):
             await hub().leave(group, self)
         self._fanout_groups = []
+        hub().forget(self)
 
     def frame_variant(self, event: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Which version of ``event`` this socket gets, and a key shared by the sockets that get it."""

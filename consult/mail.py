@@ -20,7 +20,8 @@ def send_to_user_on_commit(user, template: str, context: dict) -> None:
     def send() -> None:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             ctx = {"user": user, **context}
-            subject = render_to_string(f"{template}_subject.txt", ctx).strip()
+            # One line: a title with a line break in it must not make the subject an invalid header.
+            subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
             body = render_to_string(f"{template}_body.txt", ctx)
         send_mail(
             settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,

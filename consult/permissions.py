@@ -137,6 +137,11 @@ def can_use_admin(user) -> bool:
     return is_active(user) and user.is_staff
 
 
+def can_delete_account(user, person) -> bool:
+    """One's own account; or, for staff allowed to delete users in the admin, anyone's."""
+    return is_active(user) and (user.pk == person.pk or (user.is_staff and user.has_perm("consult.delete_user")))
+
+
 # Issues and the follow-up ledger --------------------------------------------------
 
 
@@ -325,6 +330,11 @@ def can_moderate(user, community: Community) -> bool:
 
 def can_view_moderation_log(user, community: Community) -> bool:
     return is_moderator(user, community) or is_committee(user, community)
+
+
+def can_view_audit_log(user, community: Community) -> bool:
+    """Who did which privileged action: the committee, and staff."""
+    return is_committee(user, community) or can_use_admin(user)
 
 
 def can_follow_consultation(user, consultation) -> bool:

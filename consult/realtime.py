@@ -7,7 +7,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from consult.fanout import coalesce, group_message
+from consult.fanout import CLOSE_SOCKETS, CONTROL_GROUP, coalesce, group_message
 
 COALESCE_SECONDS = 0.5  # latest-state broadcasts: at most two a second per group
 
@@ -49,6 +49,12 @@ async def _await(coroutine) -> None:
 def publish_to_user_on_commit(user_id: int, event: dict[str, Any]) -> None:
     """Send ``event`` to every open socket of the user once the write is committed."""
     transaction.on_commit(lambda: send_to_group(user_group(user_id), event), robust=True)
+
+
+def close_sockets_on_commit(user_id: int) -> None:
+    """Close every open socket of the user, in every process, once the change is committed (close code 4401)."""
+    event = {"type": CLOSE_SOCKETS, "user_id": user_id}
+    transaction.on_commit(lambda: send_to_group(CONTROL_GROUP, event), robust=True)
 
 
 def issue_group(issue_id: int) -> str:

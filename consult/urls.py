@@ -1,7 +1,7 @@
 from django.urls import path
 
 from consult.feeds import ConsultationsFeed, DecisionsFeed
-from consult.views import community, consultations, exports, issues, outcomes, stats
+from consult.views import community, consultations, exports, issues, outcomes, privacy, stats
 
 app_name = "consult"
 
@@ -39,6 +39,8 @@ urlpatterns = [
     path("notifications/read", outcomes.notifications_read, name="notifications-read"),
     path("", community.home, name="home"),
     path("account/", community.account, name="account"),
+    path("account/data.json", privacy.download_data, name="account-data"),
+    path("account/delete/", privacy.delete_account, name="account-delete"),
     path("account/tokens/", community.api_tokens, name="api-tokens"),
     path("account/tokens/<int:pk>/revoke", community.revoke_api_token, name="api-token-revoke"),
     path("account/requests/<int:pk>/withdraw", community.withdraw_request, name="request-withdraw"),

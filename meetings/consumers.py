@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from consult import permissions as consult_permissions
 from consult.fanout import FanoutConsumer, coalesce, group_message
+from consult.limits import RateLimited
 from consult.realtime import COALESCE_SECONDS
 from consult.text import whole_number
 from meetings import permissions, services
@@ -106,7 +107,7 @@ class MeetingConsumer(FanoutConsumer):
             return
         try:
             await _act(kind, self.user, self.meeting_id, content)
-        except (ValidationError, PermissionDenied) as error:
+        except (ValidationError, PermissionDenied, RateLimited) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             await self.send_json({"type": "error", "message": " ".join(messages), "for": kind})
 

@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import audit
 from consult.models import Community, Consultation, Decision, Grid, Issue, Organisation, Proposal, User
 from consult.services.ledger import create_task
 from consult.services.notify import notify
@@ -101,6 +102,7 @@ def schedule_meeting(
         + [Invitation(meeting=meeting, organisation=o) for o in organisations]
     )
     Minutes.objects.create(meeting=meeting)
+    audit.record(actor, "meeting.scheduled", community=community, target=meeting)
     invitees = [people[pk] for pk in set(invite_user_ids)] + list(
         User.objects.filter(memberships__organisation__in=organisations, memberships__role="org_rep")
     )
@@ -209,6 +211,8 @@ def decide_suggestion(actor: User, *, item_id: int, accept: bool, reason: str = 
         item.status = AgendaItem.Status.DECLINED
         item.decline_reason = clean_text(reason, field=_("The reason"), limit=300)
     item.save(update_fields=["status", "position", "decline_reason"])
+    audit.record(actor, "agenda.accepted" if accept else "agenda.declined", community=meeting.community_id,
+                 target=meeting, item=item.title, reason=item.decline_reason)
     if item.suggested_by_id:
         notify([item.suggested_by],
                message=gettext_lazy("Your agenda suggestion “%(title)s” was accepted.") if accept
@@ -231,6 +235,7 @@ def open_meeting(actor: User, *, meeting_id: int) -> Meeting:
     first = meeting.agenda_items.filter(status=AgendaItem.Status.ACCEPTED).first()
     meeting.current_item = first
     meeting.save(update_fields=["status", "started_at", "current_item"])
+    audit.record(actor, "meeting.opened", community=meeting.community_id, target=meeting)
     record(meeting, "meeting.status", actor, status=meeting.status)
     if first:
         record(meeting, "agenda.current", actor, item_id=first.pk, title=first.title)
@@ -259,6 +264,9 @@ def check_in(actor: User, *, meeting_id: int, user_id: int | None = None) -> Att
                                                    checked_in_by=actor)
     except IntegrityError:
         raise ValidationError(_("%(name)s is already checked in.") % {"name": person.public_name}) from None
+    if person.pk != actor.pk:
+        audit.record(actor, "meeting.checked_in", community=meeting.community_id, target=meeting,
+                     person=person.public_name)
     present = meeting.attendances.count()
     record(meeting, "attendance", actor, user_id=person.pk, name=person.public_name, present=present,
            quorum=meeting.quorum, quorum_met=present >= meeting.quorum)
@@ -292,6 +300,7 @@ def hide_message(actor: User, *, meeting_id: int, message_id: int) -> RoomEvent:
         raise ValidationError(_("There is no such message in this room."))
     message.hidden = True
     message.save(update_fields=["hidden"])
+    audit.record(actor, "meeting.message_hidden", community=meeting.community_id, target=meeting, message_id=message.pk)
     return record(meeting, "chat.hidden", actor, message_id=message.pk)
 
 
@@ -368,6 +377,9 @@ def remove_speaker(actor: User, *, meeting_id: int, request_id: int) -> None:
         status="removed", ended_at=timezone.now())
     if not updated:
         raise ValidationError(_("That person is not in the queue."))
+    removed = SpeakerRequest.objects.select_related("user").get(pk=request_id).user
+    audit.record(actor, "meeting.speaker_removed", community=meeting.community_id, target=meeting,
+                 person=removed.public_name)
     _queue_changed(meeting, actor, "removed")
 
 
@@ -462,6 +474,8 @@ def record_item_outcome(
             create_task(actor, decision=decision, issue=item.issue, **task)
         item.decision = decision
     item.save(update_fields=["outcome", "outcome_text", "decision"])
+    audit.record(actor, "agenda.outcome", community=meeting.community_id, target=item.decision or meeting,
+                 item=item.title, outcome=outcome)
     record(meeting, "agenda.outcome", actor, item_id=item.pk, outcome=outcome)
     return item
 
@@ -476,6 +490,7 @@ def adjourn_meeting(actor: User, *, meeting_id: int) -> Meeting:
     meeting.speakers.filter(status__in=["waiting", "speaking"]).update(status="done", ended_at=now)
     meeting.status, meeting.adjourned_at = Status.ADJOURNED, now
     meeting.save(update_fields=["status", "adjourned_at"])
+    audit.record(actor, "meeting.adjourned", community=meeting.community_id, target=meeting)
     minutes = Minutes.objects.select_for_update().get(meeting=meeting)
     minutes.body = (minutes.body.rstrip() + "\n\n" + draft_summary(meeting)).strip()
     minutes.version += 1
@@ -487,13 +502,13 @@ def adjourn_meeting(actor: User, *, meeting_id: int) -> Meeting:
 
 def draft_summary(meeting: Meeting) -> str:
     """Attendance, the agenda with outcomes, and decisions with their tasks, as Markdown."""
-    lines = [f"## {_('Attendance')}", ""]
+    lines = ["## " + _("Attendance"), ""]
     for attendance in meeting.attendances.select_related("user", "organisation").order_by("checked_in_at"):
         who = attendance.user.public_name or _("A resident")
         lines.append(f"- {who}" + (f" ({attendance.organisation})" if attendance.organisation else ""))
     present = meeting.attendances.count()
     lines += ["", _("%(present)s present; quorum %(quorum)s.") % {"present": present, "quorum": meeting.quorum}, ""]
-    lines += [f"## {_('Agenda and outcomes')}", ""]
+    lines += ["## " + _("Agenda and outcomes"), ""]
     for n, item in enumerate(meeting.agenda_items.filter(status="accepted").select_related("decision"), start=1):
         outcome = item.get_outcome_display() if item.outcome else _("Not discussed")
         lines.append(f"{n}. **{item.title}** — {outcome}")
@@ -501,7 +516,7 @@ def draft_summary(meeting: Meeting) -> str:
             lines.append(f"   {item.outcome_text}")
         if item.decision_id:
             for task in item.decision.tasks.select_related("owner_user", "owner_organisation"):
-                lines.append(f"   - {_('Task')}: {task.title} — {task.owner}, {task.due_date.isoformat()}")
+                lines.append("   - " + _("Task") + f": {task.title} — {task.owner}, {task.due_date.isoformat()}")
     for path in settings.YISHI_MINUTES_SECTIONS:
         section = import_string(path)(meeting)
         if section:
@@ -533,6 +548,8 @@ def approve_minutes(actor: User, *, meeting_id: int, at_meeting_id: int | None =
     minutes.status, minutes.approved_by, minutes.approved_at = Minutes.Status.PUBLISHED, actor, timezone.now()
     minutes.approved_at_meeting = later
     minutes.save(update_fields=["status", "approved_by", "approved_at", "approved_at_meeting"])
+    audit.record(actor, "minutes.approved", community=meeting.community_id, target=meeting, version=minutes.version,
+                 at_meeting=later.pk if later else None)
     if later is not None:
         record(later, "agenda.changed", actor)
     # The outcomes of a closed meeting become public with its approved minutes (the public reads every outcome).

@@ -17,4 +17,4 @@ def votes_section(meeting) -> str:
                            for k, v in counts_in_ballot_order(poll, result.get("counts", {}), options))
         outcome = _("adopted") if result.get("adopted") else _("not adopted")
         lines.append(f"- **{poll.title}** — {counts}; {result.get('ballots', 0)}/{result.get('eligible', 0)}; {outcome}")
-    return "\n".join([f"## {_('Votes')}", "", *lines]) if lines else ""
+    return "\n".join(["## " + _("Votes"), "", *lines]) if lines else ""

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit
+from consult import limits
 from consult import permissions as consult_permissions
 from consult.models import Community, Consultation, Decision, Grid, Membership, User
 from consult.services.timeline import clean_text
@@ -132,6 +134,7 @@ def create_poll(
         quorum_kind=quorum_kind, quorum_value=quorum_value, threshold=threshold, threshold_base=threshold_base,
         live_results=live_results and not secret, created_by=actor,
     )
+    audit.record(actor, "poll.created", community=community, target=poll)
     proposals = list(proposal_ids or [])
     Option.objects.bulk_create([
         Option(poll=poll, position=n, text=text, proposal_id=proposals[n] if n < len(proposals) else None)
@@ -151,6 +154,7 @@ def open_poll(actor: User, *, poll_id: int) -> Poll:
     Voter.objects.bulk_create([Voter(poll=poll, user_id=pk) for pk in roll])
     poll.status, poll.opened_at, poll.eligible_count = Status.OPEN, timezone.now(), len(roll)
     poll.save(update_fields=["status", "opened_at", "eligible_count"])
+    audit.record(actor, "poll.opened", community=poll.community_id, target=poll, eligible=len(roll))
     _announce(poll, actor)
     return poll
 
@@ -182,6 +186,7 @@ def cast_ballot(actor: User, *, poll_id: int, choices) -> str | None:
     no time) and the receipt's hash in one transaction; nothing links them. The unique constraint on
     (poll, voter) decides concurrent submissions: exactly one counts, the others are told.
     """
+    limits.hit(actor, "ballot")
     poll = lock_poll(poll_id, related=False)
     if not poll.is_open:
         raise ValidationError(_("This poll is not open for voting."))
@@ -298,6 +303,7 @@ def close_poll(actor: User | None, *, poll_id: int) -> Poll:
             is_public=poll.meeting.is_public if poll.meeting else True,
         )
     poll.save(update_fields=["status", "closed_at", "result", "decision"])
+    audit.record(actor, "poll.closed", community=poll.community_id, target=poll, adopted=poll.result["adopted"])
     _announce(poll, actor)
     return poll
 

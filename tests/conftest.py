@@ -19,8 +19,15 @@ Role = Membership.Role
 
 
 def pytest_collection_modifyitems(items):
-    """Browser journeys last: Playwright holds an event loop that async tests must not meet."""
-    items.sort(key=lambda item: "/browser/" in str(item.path))
+    """Browser journeys last: Playwright holds an event loop that async tests must not meet. Tests with a
+    Chromium of their own (the ``chromium`` fixture, closed after its module) go just before the journeys,
+    whose Chromium lives until the session ends: two at once cannot run in one thread."""
+    def order(item) -> int:
+        if "/browser/" in str(item.path):
+            return 2
+        return 1 if "chromium" in getattr(item, "fixturenames", ()) else 0
+
+    items.sort(key=order)
 
 
 @pytest.fixture(autouse=True)

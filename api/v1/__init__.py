@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as InputError
 from ninja.renderers import JSONRenderer
 
 from api.v1 import community, consultations, decisions, issues, meetings, polls
+from consult.limits import RateLimited
 from consult.views.common import error_messages
 
 
@@ -43,6 +44,13 @@ def _error(request, status: int, message: str, errors: list | None = None):
 @api.exception_handler(ValidationError)
 def _invalid(request, error):
     return _error(request, 400, " ".join(error_messages(error)))
+
+
+@api.exception_handler(RateLimited)
+def _too_many(request, error):
+    response = _error(request, 429, str(error))
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(PermissionDenied)

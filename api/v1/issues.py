@@ -16,7 +16,7 @@ from consult.models import ApiToken, Community, Grid, Issue, IssuePhoto
 from consult.services.issue_outcomes import REOPEN_AT_OR_BELOW
 
 router = Router(tags=["issues"])
-WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}  # 429: too many, too fast
 
 
 def issues_for_reading():

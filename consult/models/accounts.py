@@ -77,6 +77,13 @@ class User(AbstractUser):
         _("email me"), max_length=12, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATELY
     )
     digest_sent_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
+    deleted_at = models.DateTimeField(
+        _("account deleted"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the person deleted their account: their personal data is gone, their contributions stay "
+                    "under a neutral label."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -92,7 +99,9 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        """The name others see: never the email address."""
+        """The name others see: never the email address, and never the old name of a deleted account."""
+        if self.deleted_at is not None:
+            return str(_("Former member"))
         return self.display_name or _("Resident #%(id)s") % {"id": self.pk}
 
 

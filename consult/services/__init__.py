@@ -6,6 +6,7 @@ message a person understands, writes, and schedules mail and real-time events
 for after the commit.
 """
 
+from consult.services.accounts import delete_account
 from consult.services.comments import (
     delete_comment,
     edit_comment,
@@ -78,6 +79,7 @@ __all__ = [
     "create_api_token",
     "create_consultation",
     "decline_issue",
+    "delete_account",
     "delete_comment",
     "edit_comment",
     "edit_proposal",

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from consult import permissions
+import audit
+from consult import limits, permissions
 from consult.models import (
     Comment,
     CommentRevision,
@@ -43,6 +44,7 @@ def post_comment(
     actor: User, *, consultation_id: int, body: str, stance: str = "neutral", proposal_id=None, parent_id=None
 ) -> Comment:
     """Comment on a consultation or a proposal, or reply to a comment (two reply levels at most)."""
+    limits.hit(actor, "comment")
     consultation = lock_consultation(consultation_id)
     permissions.require(permissions.can_view_consultation(actor, consultation))
     if not permissions.phase_allows(consultation, "comment"):
@@ -120,6 +122,7 @@ def delete_comment(actor: User, *, comment_id: int) -> Comment:
 
 @transaction.atomic
 def upvote_comment(actor: User, *, comment_id: int) -> Comment:
+    limits.hit(actor, "upvote")
     comment = lock_comment(comment_id)
     permissions.require(permissions.can_upvote(actor, comment), _("You cannot upvote this comment."))
     try:
@@ -156,6 +159,7 @@ def _field(target) -> dict:
 @transaction.atomic
 def report_content(actor: User, *, reason: str, detail: str = "", comment_id=None, proposal_id=None) -> Report:
     """Report a comment or proposal. At three open reports it is hidden until a moderator looks."""
+    limits.hit(actor, "report")
     target = _target(comment_id, proposal_id)
     consultation = target.consultation
     permissions.require(
@@ -211,6 +215,8 @@ def moderate(actor: User, *, action: str, reason: str, explanation: str, comment
         ModerationAction.objects.create(consultation=consultation, moderator=actor, action=action,
                                         explanation=clean_text(explanation, field=_("The explanation"),
                                                                required=False, limit=300), **_field(target))
+        audit.record(actor, "content.dismissed", community=consultation.community_id, target=target,
+                     target_label=f"#{target.pk}", kind=type(target).__name__.lower())
         return target
     if (action == "restore" and isinstance(target, Proposal) and consultation.phase == "concluded"
             and not target.answer and not target.is_withdrawn):
@@ -228,6 +234,9 @@ def moderate(actor: User, *, action: str, reason: str, explanation: str, comment
         consultation=consultation, moderator=actor, action=action, reason=reason if action == "hide" else "",
         explanation=explanation, **_field(target),
     )
+    audit.record(actor, "content.hidden" if action == "hide" else "content.restored",
+                 community=consultation.community_id, target=target, target_label=f"#{target.pk}", kind=type(target).__name__.lower(),
+                 reason_code=reason if action == "hide" else "", explanation=explanation)
     kind = "comment" if isinstance(target, Comment) else "proposal"
     log_event(consultation, f"{kind}.changed", **_field(target))
     if target.author_id:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+import audit
 from consult import permissions
 from consult.models import (
     Attachment,
@@ -123,6 +124,7 @@ def create_consultation(actor: User, *, community_id: int, **fields) -> Consulta
         permissions.can_manage_consultations(actor, community), _("Only the committee runs consultations.")
     )
     consultation = Consultation.objects.create(community=community, created_by=actor, **_fields(community, **fields))
+    audit.record(actor, "consultation.created", community=community, target=consultation)
     auto_follow(consultation, actor)
     return consultation
 
@@ -156,6 +158,8 @@ def advance_phase(actor: User, *, consultation_id: int, to: str) -> Consultation
     consultation.phase, consultation.phase_changed_at = to, timezone.now()
     consultation.save(update_fields=["phase", "phase_changed_at"])
     log_event(consultation, "phase.changed", phase=to)
+    audit.record(actor, "consultation.phase_changed", community=consultation.community_id, target=consultation,
+                 phase=to)
     tell_consultation_followers(
         consultation, actor, gettext_lazy("“%(title)s” moved on to a new phase: %(phase)s"),
         phase=Phase(to).label,
@@ -188,6 +192,7 @@ def conclude_consultation(actor: User, *, consultation_id: int, conclusion: str)
     consultation.concluded_at = consultation.phase_changed_at = timezone.now()
     consultation.save(update_fields=["conclusion", "phase", "concluded_at", "phase_changed_at"])
     log_event(consultation, "phase.changed", phase=Phase.CONCLUDED)
+    audit.record(actor, "consultation.concluded", community=consultation.community_id, target=consultation)
     _tell_linked_issues(consultation, actor, gettext_lazy("The consultation on “%(title)s” is concluded."))
     tell_consultation_followers(
         consultation, actor, gettext_lazy("“%(title)s” is concluded. Read the conclusion and what happens next.")
@@ -218,6 +223,8 @@ def record_consultation_decision(
     decision.save()
     for task in tasks or []:
         create_task(actor, decision=decision, **task)
+    audit.record(actor, "decision.recorded", community=consultation.community_id, target=decision,
+                 tasks=len(tasks or []))
     log_event(consultation, "decision.recorded")
     tell_consultation_followers(
         consultation, actor, gettext_lazy("A decision was recorded in “%(title)s”: %(decision)s"),
@@ -233,7 +240,9 @@ def add_decision_task(actor: User, *, decision_id: int, **task) -> Task:
     if decision is None:
         raise ValidationError(_("There is no such decision."))
     permissions.require(permissions.can_manage_consultations(actor, decision.community))
-    return create_task(actor, decision=decision, issue=decision.issue, **task)
+    created = create_task(actor, decision=decision, issue=decision.issue, **task)
+    audit.record(actor, "decision.task_added", community=decision.community_id, target=decision, task=created.title)
+    return created
 
 
 # Attachments ---------------------------------------------------------------------------
@@ -324,6 +333,8 @@ def send_issue_to_consultation(actor: User, *, issue_id: int, consultation_id: i
     issue.save(update_fields=["updated_at"])
     record(issue, IssueEvent.Kind.CONSULTATION, actor, consultation=consultation.pk,
            consultation_title=consultation.title, phase=consultation.phase)
+    audit.record(actor, "issue.sent_to_consultation", community=issue.community_id, target=issue,
+                 consultation=consultation.title)
     tell_followers(issue, actor, gettext_lazy("“%(title)s” will be worked out in a consultation: %(consultation)s"),
                    consultation=consultation.title)
     log_event(consultation, "consultation.edited")

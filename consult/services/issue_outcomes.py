@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import audit
 from consult import permissions
 from consult.models import Issue, IssueEvent, IssueFollow, Rating, Task, User
 from consult.models.issues import RATING_WINDOW
@@ -39,6 +40,7 @@ def resolve_issue(actor: User, *, issue_id: int, note: str = "") -> Issue:
     issue.resolution_round += 1
     issue.save(update_fields=["status", "resolved_at", "resolution_round", "updated_at"])
     record(issue, Kind.RESOLVED, actor, clean_text(note, field=_("The note"), required=False), round=issue.resolution_round)
+    audit.record(actor, "issue.resolved", community=issue.community_id, target=issue)
     tell_followers(issue, actor, gettext_lazy("“%(title)s” is resolved. Was it done well? Rate it within 14 days."))
     return issue
 
@@ -145,6 +147,7 @@ def sweep_issues(now=None) -> dict[str, int]:
             issue.escalated_at = now
             issue.save(update_fields=["escalated_at", "updated_at"])
             record(issue, Kind.ESCALATED, None)
+            audit.record(None, "issue.escalated", community=issue.community_id, target=issue)
             tell_followers(issue, None, gettext_lazy("“%(title)s” got no answer in time; the committee now sees it."),
                            email=False)
             notify(

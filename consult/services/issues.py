@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consult import permissions
+import audit
+from consult import limits, permissions
 from consult.models import (
     Category,
     Decision,
@@ -49,6 +50,7 @@ Status, Tier, Kind = Issue.Status, Issue.Tier, IssueEvent.Kind
 
 def raise_issue(actor: User, **fields) -> Issue:
     """A verified resident raises an issue in their grid, or a grid worker enters one on their behalf."""
+    limits.hit(actor, "issue")
     written: list = []
     with _files_removed_on_error(written), transaction.atomic():
         return _raise_issue(actor, written=written, **fields)
@@ -117,6 +119,8 @@ def _raise_issue(
         photo.image.save(content.name, content, save=True)
         written.append(photo.image)
     record(issue, Kind.RAISED, actor, channel=channel, entered=entered)
+    if entered:
+        audit.record(actor, "issue.entered", community=grid.community_id, target=issue, channel=channel)
     if not entered:
         IssueFollow.objects.create(issue=issue, user=actor)
     notify(
@@ -174,6 +178,8 @@ def _task_for(issue: Issue, actor: User, *, title: str, owner_user_id, owner_org
     )
     record(issue, Kind.TASK_ASSIGNED, actor, task.title, task_id=task.pk, owner=str(task.owner),
            due=due_date.isoformat())
+    audit.record(actor, "issue.assigned", community=issue.community_id, target=issue, task=task.title,
+                 owner=str(task.owner), due=due_date.isoformat())
     return task
 
 
@@ -207,6 +213,7 @@ def triage_issue(
     first_response(issue)
     issue.save(update_fields=["status", "tier", "first_response_at", "updated_at"])
     record(issue, Kind.TRIAGED, actor, note, tier=tier)
+    audit.record(actor, "issue.triaged", community=issue.community_id, target=issue, tier=tier)
     if tier == Tier.ROUTINE:
         _task_for(
             issue, actor, title=task_title or issue.title, owner_user_id=owner_user_id,
@@ -267,6 +274,7 @@ def decline_issue(actor: User, *, issue_id: int, reason: str) -> Issue:
     first_response(issue)
     issue.save(update_fields=["status", "closed_at", "first_response_at", "updated_at"])
     record(issue, Kind.DECLINED, actor, reason)
+    audit.record(actor, "issue.declined", community=issue.community_id, target=issue, reason=reason)
     tell_followers(issue, actor, gettext_lazy("“%(title)s” was declined. The reason is on the issue page."))
     return issue
 
@@ -293,6 +301,7 @@ def merge_issue(actor: User, *, issue_id: int, into_id: int) -> Issue:
     for user in followers(issue):
         IssueFollow.objects.get_or_create(issue=target, user=user)
     record(issue, Kind.MERGED, actor, into=target.pk, into_title=target.title)
+    audit.record(actor, "issue.merged", community=issue.community_id, target=issue, into=target.pk)
     record(target, Kind.MERGED, actor, merged=issue.pk, merged_title=issue.title)
     tell_followers(issue, actor, gettext_lazy("“%(title)s” was merged into an issue about the same matter"))
     return issue
@@ -304,6 +313,7 @@ def merge_issue(actor: User, *, issue_id: int, into_id: int) -> Issue:
 @transaction.atomic
 def comment_on_issue(actor: User, *, issue_id: int, text: str) -> IssueEvent:
     """Comment on the timeline. A reporter's answer puts an issue waiting for information back to triage."""
+    limits.hit(actor, "comment")
     issue = lock_issue(issue_id)
     permissions.require(permissions.can_comment(actor, issue), _("Only members of this community can comment."))
     text = clean_text(text, field=_("The comment"))

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+import audit
 from consult import permissions
 from consult.mail import send_to_user_on_commit, site_url
 from consult.models import Grid, Membership, MembershipRequest, User
@@ -145,6 +146,7 @@ def approve_membership_request(actor: User, *, request_id: int) -> Membership:
     )
     request.status, request.decided_by, request.decided_at = Status.APPROVED, actor, timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(actor, "membership.approved", community=grid.community_id, target=request.user, grid=str(grid))
     permissions.forget(request.user)
     _tell_requester(request)
     return membership
@@ -164,6 +166,8 @@ def reject_membership_request(actor: User, *, request_id: int, reason: str) -> M
     request.status, request.reason = Status.REJECTED, reason
     request.decided_by, request.decided_at = actor, timezone.now()
     request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit.record(actor, "membership.declined", community=request.grid.community_id, target=request.user,
+                 grid=str(request.grid), reason=reason)
     _tell_requester(request)
     return request
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consult import permissions
+import audit
+from consult import limits, permissions
 from consult.models import Consultation, Proposal, Support, User
 from consult.realtime import publish_consultation_on_commit
 from consult.services.consultations import auto_follow, lock_consultation, log_event, tell_consultation_followers
@@ -30,6 +31,7 @@ def lock_proposal(proposal_id: int) -> Proposal:
 @transaction.atomic
 def submit_proposal(actor: User, *, consultation_id: int, title: str, body: str) -> Proposal:
     """A verified resident, or an organisation's representative, proposes while proposals are collected."""
+    limits.hit(actor, "proposal")
     consultation = lock_consultation(consultation_id)
     permissions.require(permissions.can_view_consultation(actor, consultation))
     if not permissions.phase_allows(consultation, "propose"):
@@ -114,6 +116,8 @@ def answer_proposal(actor: User, *, proposal_id: int, answer: str, reason: str, 
     proposal.merged_into = merged_into
     proposal.answered_by, proposal.answered_at = actor, timezone.now()
     proposal.save(update_fields=["answer", "answer_text", "merged_into", "answered_by", "answered_at"])
+    audit.record(actor, "proposal.answered", community=proposal.consultation.community_id, target=proposal,
+                 answer=answer)
     log_event(proposal.consultation, "proposal.changed", proposal=proposal)
     notify(
         [proposal.author, *User.objects.filter(supports__proposal=proposal)],
@@ -140,6 +144,7 @@ def _publish_count(proposal: Proposal) -> None:
 @transaction.atomic
 def support_proposal(actor: User, *, proposal_id: int) -> Proposal:
     """One support per resident; a second click, even at the same moment, changes nothing."""
+    limits.hit(actor, "support")
     proposal = lock_proposal(proposal_id)
     permissions.require(
         permissions.can_support(actor, proposal),
@@ -158,6 +163,7 @@ def support_proposal(actor: User, *, proposal_id: int) -> Proposal:
 
 @transaction.atomic
 def withdraw_support(actor: User, *, proposal_id: int) -> Proposal:
+    limits.hit(actor, "support")
     proposal = lock_proposal(proposal_id)
     if not permissions.phase_allows(proposal.consultation, "support"):
         raise ValidationError(_("Supports can no longer change in this phase."))

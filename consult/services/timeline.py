@@ -1,5 +1,7 @@
 """What every issue step shares: locking, the timeline entry, and who is told."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,9 +69,14 @@ def actor_name(issue: Issue, actor: User | None):
     return actor.public_name
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def clean_text(value: str, *, field: str, required: bool = True, limit: int = 5000) -> str:
     value = (value or "").strip()
-    if "\x00" in value:  # forms refuse it already; the API and Open311 reach here with raw text
+    # Forms refuse NUL already; the API and Open311 reach here with raw text. Control characters other than
+    # tab and line breaks are not text, and XML cannot carry them: one in a title took the Atom feeds down.
+    if _CONTROL.search(value):
         raise ValidationError(_("%(field)s contains a character that is not allowed.") % {"field": field})
     if required and not value:
         raise ValidationError(_("%(field)s cannot be empty.") % {"field": field})

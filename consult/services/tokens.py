@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit
+from consult import limits
 from consult.models import ApiToken, User
 from consult.services.timeline import clean_text
 
@@ -28,6 +30,7 @@ def _hash(raw: str) -> str:
 @transaction.atomic
 def create_api_token(actor: User, *, name: str, scopes: list[str]) -> tuple[ApiToken, str]:
     """A new token for the actor. Returns the token and its secret, which is never shown again."""
+    limits.hit(actor, "token")
     if not actor.is_active:
         raise ValidationError(_("This account is not active."))
     name = clean_text(name, field=_("The name"), limit=60)
@@ -47,6 +50,7 @@ def create_api_token(actor: User, *, name: str, scopes: list[str]) -> tuple[ApiT
         key_hash=_hash(raw),
         scopes=[scope for scope in ApiToken.Scope.values if scope in scopes],
     )
+    audit.record(actor, "token.created", community=None, target=token, scopes=token.scopes)
     return token, raw
 
 
@@ -58,6 +62,7 @@ def revoke_api_token(actor: User, *, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(actor, "token.revoked", community=None, target=token)
     return token
 
 

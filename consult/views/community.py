@@ -45,6 +45,7 @@ def community_detail(request, slug: str, template: str = "consult/community_deta
         "counts": selectors.community_counts(community),
         "home_grid": permissions.home_grid(request.user, community),
         "can_view_queue": permissions.can_view_membership_queue(request.user, community),
+        "can_view_audit": permissions.can_view_audit_log(request.user, community),
         "figures": issue_selectors.figures(community.issues.all()),
         "by_grid": issue_selectors.figures(community.issues.all(), by="grid"),
         "recent_issues": issue_selectors.with_followers(issue_selectors.issue_list(community)[:5]),

@@ -5,6 +5,7 @@ import csv
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+import audit
 from consult.models import Decision, Issue, Task
 from consult.views.issues import current_community
 
@@ -37,6 +38,7 @@ def issues_csv(request):
              _when(i.created_at), _when(i.response_due_at), _when(i.first_response_at), _when(i.resolved_at),
              _when(i.closed_at), i.reopened_count, request.build_absolute_uri(i.get_absolute_url())]
             for i in issues)
+    audit.record_export(request.user, community=community, export=f"{community.slug}-issues.csv")
     return csv_response(_prepend(header, rows), f"{community.slug}-issues.csv")
 
 
@@ -55,6 +57,7 @@ def decisions_csv(request):
            t.decision.issue_id or "", t.pk, t.title, str(t.owner), t.due_date.isoformat(), t.status, t.progress,
            t.is_overdue] for t in tasks.iterator(chunk_size=500)),
     ]
+    audit.record_export(request.user, community=community, export=f"{community.slug}-decisions.csv")
     return csv_response(_prepend(header, iter(rows)), f"{community.slug}-decisions.csv")
 
 

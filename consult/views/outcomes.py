@@ -15,6 +15,9 @@ from consult.models import Decision, Task
 
 
 def outcomes(request):
+    from consult.views.issues import current_community  # the issue views import this module
+
+    community = current_community(request)
     tasks = Task.objects.select_related("owner_user", "owner_organisation").order_by("due_date", "pk")
     decisions = (
         Decision.objects.select_related("community", "issue", "decided_by")
@@ -23,11 +26,11 @@ def outcomes(request):
             done_count=Count("tasks", filter=Q(tasks__status="done"), distinct=True),
         )
         .prefetch_related(Prefetch("tasks", queryset=tasks))
-        .filter(is_public=True)
+        .filter(is_public=True, community=community)  # one community's ledger, as every other list
         .order_by("-decided_at", "-pk")
     )
     page = Paginator(decisions, 20).get_page(request.GET.get("page"))
-    return render(request, "consult/outcomes.html", {"page": page})
+    return render(request, "consult/outcomes.html", {"page": page, "community": community})
 
 
 def decision_detail(request, pk: int, task_forms=None):

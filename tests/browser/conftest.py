@@ -71,14 +71,18 @@ def _fast_passwords():
     """Keep the default hashers: the server process must verify the passwords tests set."""
 
 
-def start_daphne(port: int, mail_dir: Path, log_path: Path) -> subprocess.Popen:
-    """``daphne config.asgi:application`` as `make run` runs it, on the test database; waits until it answers."""
+def start_daphne(port: int, mail_dir: Path, log_path: Path, *, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``daphne config.asgi:application`` as `make run` runs it, on the test database; waits until it answers.
+
+    ``env`` adds to the server's environment (e.g. ``DJANGO_SETTINGS_MODULE`` for a tests-only settings module).
+    """
     env = {
         **os.environ,
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": database_url(),  # the test database, on SQLite or PostgreSQL
         "YISHI_EMAIL_DIR": str(mail_dir),
         "YISHI_BASE_URL": f"http://127.0.0.1:{port}",
+        **(env or {}),
     }
     log = open(log_path, "a")
     process = subprocess.Popen(
@@ -142,11 +146,11 @@ def live(server, transactional_db):
 
 @pytest.fixture
 def open_page(browser, request):
-    """New browser contexts at a given width; fails the test on any console error or CSP report."""
+    """New browser contexts at a given width (and browser locale); fails the test on any console error or CSP report."""
     contexts, problems = [], []
 
-    def open_(width: int = 390):
-        context = browser.new_context(viewport={"width": width, "height": 900})
+    def open_(width: int = 390, locale: str | None = None):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
         page = context.new_page()
         page.set_default_timeout(10_000)
 

@@ -36,7 +36,7 @@ def pages() -> dict:
                                  f"/consultations/{collecting.pk}/propose", live_now, upcoming, open_poll],
         "committee@example.org": [deliberating.get_absolute_url(), proposal, "/consultations/new",
                                   "/c/willow-lane/moderation/", live_now, upcoming, "/meetings/new", "/polls/new",
-                                  "/c/willow-lane/warnings/"],
+                                  "/c/willow-lane/warnings/", "/c/willow-lane/audit/"],
         "secretary@example.org": [live_now],
         "moderator@example.org": [collecting.get_absolute_url()],
         "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/", "/issues/queue/", new,

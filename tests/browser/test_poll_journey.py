@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 from consult.models import Community, Grid, Membership
 from polls import services
 from tests.browser.test_issue_journey import sign_in
+from tests.browser.test_keyboard import tab_to
 from tests.conftest import make_user
 
 
@@ -31,7 +32,7 @@ def test_vote_by_keyboard_see_the_receipt_and_watch_results_live(live, open_page
     phone = open_page(390)
     sign_in(phone, base, "mei@test.org")
     phone.goto(base + secret.get_absolute_url())
-    phone.get_by_role("radio", name="Yes").focus()
+    tab_to(phone, phone.get_by_role("radio", name="Yes"))  # Tab, Tab…: each control shows its focus
     phone.keyboard.press("Space")
     phone.keyboard.press("Tab")
     expect(phone.get_by_role("button", name="Cast my vote")).to_be_focused()
@@ -42,8 +43,9 @@ def test_vote_by_keyboard_see_the_receipt_and_watch_results_live(live, open_page
     assert len(code) == 27
 
     phone.goto(base + live_poll.get_absolute_url())
-    phone.get_by_role("radio", name="Sunday").focus()
-    phone.keyboard.press("Space")
+    tab_to(phone, phone.get_by_role("radio", name="Saturday"))
+    phone.keyboard.press("ArrowDown")  # moves to Sunday and chooses it
+    expect(phone.get_by_role("radio", name="Sunday")).to_be_checked()
     phone.keyboard.press("Tab")
     phone.keyboard.press("Enter")
     expect(phone.get_by_text("Your vote is counted.")).to_be_visible()

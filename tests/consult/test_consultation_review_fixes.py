@@ -123,7 +123,8 @@ def test_merging_cannot_make_a_loop(chair, consultation, proposal, resident):
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_a_page_away_for_long_gets_one_resync_frame(consultation, resident):
+async def test_a_page_away_for_long_gets_one_resync_frame(consultation, resident, settings):
+    settings.YISHI_RATE_LIMITS = {"comment": [(100, 60)]}  # one person writing 55 comments: above the usual limit
     for i in range(55):
         await sync_to_async(services.post_comment)(resident, consultation_id=consultation.pk, body=f"C{i}")
     communicator = WebsocketCommunicator(application, f"/ws/consultations/{consultation.pk}/?since=0",

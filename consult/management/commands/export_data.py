@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import audit
 from consult import backup
 
 
@@ -38,5 +39,6 @@ class Command(BaseCommand):
             os.replace(partial, output)
         else:
             self.stdout.write(text)
+        audit.record(None, "export.backup", community=None, rows=len(document["objects"]), files=len(document["files"]))
         report.write(_("Exported %(rows)d rows and %(files)d files.")
                      % {"rows": len(document["objects"]), "files": len(document["files"])})

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import audit
 from consult import backup
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 % {"file": file, "error": error}
             ) from error
         rows, files = backup.restore(document)
+        audit.record(None, "export.restored", community=None, rows=rows, files=files)
         self.stdout.write(self.style.SUCCESS(
             _("Imported %(rows)d rows and %(files)d files.") % {"rows": rows, "files": files}
         ))

@@ -1,0 +1,56 @@
+"""The audit log of privileged actions. ``record`` is called inside the services' transactions.
+
+``record`` and ``audit.models`` import no other app of ours, so every app's services may call it
+(``record_export`` reads consult's memberships when it is called). A refused or rolled-back
+action leaves no entry: the entry is written in the same transaction as the action.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+from audit.actions import Action
+
+
+def record(actor, action: str, *, community, target=None, target_label: str | None = None, **details):
+    """Write one entry: ``actor`` (None for the system) did ``action`` on ``target`` in ``community``.
+
+    ``community`` is a community, its id, or None (an action on the whole platform or one's own
+    account). ``target_label`` replaces the target's own name where that name should not be kept
+    forever (the text of a comment hidden for carrying someone's private details).
+    """
+    from audit.models import AuditEntry
+
+    if action not in Action.values:
+        raise ValueError(f"Unknown audit action: {action!r}")
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    community_id = getattr(community, "pk", community)
+    entry = AuditEntry(actor=actor, community_id=community_id, action=action, details=details)
+    with translation.override(settings.LANGUAGE_CODE):  # a snapshot, the same whoever's page did it
+        if actor is not None:
+            entry.actor_name = str(actor.public_name)[:80]
+        if target is not None:
+            entry.target_type, entry.target_id = target._meta.label_lower, target.pk
+            entry.target_label = (str(target) if target_label is None else target_label)[:200]
+            url = getattr(target, "get_absolute_url", None)
+            entry.target_url = url()[:300] if url else ""
+    entry.save()
+    return entry
+
+
+def record_export(user, *, community, export: str):
+    """A CSV download by someone who looks after the community (committee, grid worker, moderator, staff).
+
+    The exports hold public rows only: the public's and residents' downloads are reading, not a
+    privileged action, and are not recorded (the log is no record of who reads what).
+    """
+    from consult import permissions
+
+    looks_after = getattr(user, "is_staff", False) or any(
+        m.community_id == community.pk and m.role in ("committee", "grid_worker", "moderator")
+        for m in permissions.memberships(user)
+    )
+    if permissions.is_active(user) and looks_after:
+        record(user, Action.EXPORT_CSV, community=community, export=export)
+
+
+__all__ = ["Action", "record", "record_export"]

@@ -1,0 +1,103 @@
+"""``/c/<slug>/audit/``: the community's audit log, for its committee and for staff."""
+
+from django import forms
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.actions import KINDS, PLATFORM_WIDE, SENTENCES, actions_of_kind
+from audit.models import AuditEntry
+from consult import permissions
+from consult.models import Community, ModerationReason
+
+PER_PAGE = 50
+# Details holding a choice's code are shown with the choice's label, in the reader's language.
+CHOICES = {
+    "tier": lambda: apps.get_model("consult.Issue").Tier,
+    "channel": lambda: apps.get_model("consult.Issue").Channel,
+    "phase": lambda: apps.get_model("consult.Consultation").Phase,
+    "answer": lambda: apps.get_model("consult.Proposal").Answer,
+    "reason_code": lambda: ModerationReason,
+    "outcome": lambda: apps.get_model("meetings.AgendaItem").Outcome,
+    "role": lambda: apps.get_model("consult.Membership").Role,
+}
+KIND_WORDS = {"comment": gettext_lazy("comment"), "proposal": gettext_lazy("proposal")}
+
+
+class FilterForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What"), required=False)
+    person = forms.TypedChoiceField(label=gettext_lazy("Who"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Everything")), *((k, label) for k, (label, _p) in KINDS.items())]
+        self.fields["person"].choices = [("", _("Everyone")), *((p.pk, p.public_name) for p in people)]
+
+
+def _label(key: str, code):
+    if key not in CHOICES or not isinstance(code, str):
+        return code
+    values = CHOICES[key]()
+    return values(code).label if code in values.values else code
+
+
+def _role(value) -> str:
+    if not value:
+        return _("none")
+    role = _label("role", value.get("role"))
+    return f"{role} ({value['where']})" if value.get("where") else str(role)
+
+
+def sentence(entry: AuditEntry) -> str:
+    """The entry as a sentence in the reader's language; user text stays text (the template escapes it)."""
+    details = dict(entry.details or {})
+    for key, value in details.items():
+        details[key] = _label(key, value)
+    if entry.action == AuditEntry.Action.ROLE_CHANGED:
+        details = {"before": _role(details.get("before")), "after": _role(details.get("after"))}
+    if "kind" in details:
+        details["kind"] = KIND_WORDS.get(details["kind"], details["kind"])
+    if "reason_code" in details:
+        details["reason"] = details.pop("reason_code")
+    template = SENTENCES.get(entry.action)
+    if template is None:
+        return entry.get_action_display()
+    return str(template) % _Details(details)
+
+
+class _Details(dict):
+    """A detail an older entry lacks reads as empty, so the sentence still reads."""
+
+    def __missing__(self, key):
+        return ""
+
+
+def entries_of(community: Community):
+    return AuditEntry.objects.filter(Q(community=community) | Q(community=None, action__in=PLATFORM_WIDE))
+
+
+@login_required
+def audit_log(request, slug: str):
+    """Newest first, 50 a page, filtered by kind and by person."""
+    community = get_object_or_404(Community, slug=slug)
+    if not permissions.can_view_audit_log(request.user, community):
+        raise Http404
+    entries = entries_of(community)
+    people = get_user_model().objects.filter(pk__in=entries.exclude(actor=None).values("actor")).order_by(
+        "display_name", "pk")
+    form = FilterForm(request.GET or None, people=people)
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            entries = entries.filter(action__in=actions_of_kind(form.cleaned_data["kind"]))
+        if form.cleaned_data["person"]:
+            entries = entries.filter(actor_id=form.cleaned_data["person"])
+    page = Paginator(entries.order_by("-when", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(entry, sentence(entry)) for entry in page]
+    return render(request, "audit/auditentry_list.html",
+                  {"community": community, "form": form, "page": page, "rows": rows})

@@ -1,0 +1,158 @@
+"""Deleting an account: personal data gone, contributions kept under "Former member", every count unchanged."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from consult import services
+from consult.models import (
+    ApiToken,
+    Comment,
+    ConsultationFollow,
+    IssueCase,
+    IssueFollow,
+    Membership,
+    Notification,
+    Proposal,
+    User,
+)
+from meetings import services as meeting_services
+from meetings.models import RoomEvent, SpeakerRequest
+from polls import services as poll_services
+from polls.models import Ballot, OpenVote, Participation
+from tests.conftest import make_user
+from tests.meetings.conftest import schedule
+from tests.privacy.conftest import PRIVATE_ADDRESS, PRIVATE_CONTACT
+
+PASSWORD = "correct horse battery"
+
+
+def delete_in_the_browser(client, *, password=PASSWORD, confirm=True):
+    data = {"password": password, **({"confirm": "on"} if confirm else {})}
+    return client.post("/account/delete/", data)
+
+
+def test_personal_data_is_erased_and_the_person_can_no_longer_sign_in(busy):
+    rita = busy["user"]
+    services.delete_account(rita, user_id=rita.pk)
+    rita.refresh_from_db()
+    assert rita.deleted_at and not rita.is_active and not rita.has_usable_password()
+    assert "test.org" not in rita.email and (rita.display_name, rita.language, rita.age_band) == ("", "", "")
+    assert str(rita.public_name) == "Former member"
+    assert authenticate(email="resident@test.org", password=PASSWORD) is None
+    for model in (EmailAddress, Membership, IssueFollow, ConsultationFollow, Notification, ApiToken):
+        assert not model.objects.filter(user=rita).exists(), model
+    case = IssueCase.objects.get(issue=busy["issue"])
+    assert (case.contact, case.address, case.reporter_name) == ("", "", "")
+    assert IssueCase.objects.get(issue=busy["entered"]).contact == "+86 138 0000 2222"  # Mr Li's, not hers
+
+
+def test_contributions_stay_and_every_count_is_unchanged(busy):
+    rita = busy["user"]
+    before = (Comment.objects.count(), Proposal.objects.get(pk=busy["other_proposal"].pk).supports_count,
+              Comment.objects.get(pk=busy["other_comment"].pk).upvotes_count)
+    services.delete_account(rita, user_id=rita.pk)
+    after = (Comment.objects.count(), Proposal.objects.get(pk=busy["other_proposal"].pk).supports_count,
+             Comment.objects.get(pk=busy["other_comment"].pk).upvotes_count)
+    assert before == after == (2, 1, 1)
+    assert Comment.objects.get(pk=busy["comment"].pk).body == "Second thoughts on the hall"
+    assert busy["issue"].__class__.objects.get(pk=busy["issue"].pk).reporter_id == rita.pk
+
+
+def test_poll_results_are_identical_before_and_after_and_secret_ballots_stay_unlinked(busy, chair):
+    secret, open_poll = busy["secret_poll"], busy["open_poll"]
+    before = [poll_services.count(secret), poll_services.count(open_poll)]
+    def rows():
+        return Participation.objects.filter(poll=secret).count(), Ballot.objects.filter(poll=secret).count()
+
+    rows_before = rows()
+    services.delete_account(busy["user"], user_id=busy["user"].pk)
+    assert [poll_services.count(secret), poll_services.count(open_poll)] == before
+    assert rows() == rows_before == (2, 2)
+    closed = [poll_services.close_poll(chair, poll_id=p.pk).result for p in (secret, open_poll)]
+    assert [(r["counts"], r["ballots"], r["winners"]) for r in closed] == [
+        (b["counts"], b["ballots"], b["winners"]) for b in before]
+    assert OpenVote.objects.filter(poll=open_poll).count() == 2  # an open vote still counts, under the label
+
+
+def test_her_name_is_gone_from_pages_the_api_and_the_meeting_room(client, busy, chair):
+    rita = busy["user"]
+    services.delete_account(rita, user_id=rita.pk)
+    poll_services.close_poll(chair, poll_id=busy["open_poll"].pk)
+    proposal_page = client.get(busy["proposal"].get_absolute_url()).content.decode()
+    comments = client.get(f"/api/v1/comments?consultation={busy['consultation'].pk}").json()["items"]
+    ballots = client.get(f"/api/v1/polls/{busy['open_poll'].pk}/ballots").json()["ballots"]
+    assert "Former member" in proposal_page and "Rita" not in proposal_page
+    assert [c["author"] for c in comments if c["id"] == busy["comment"].pk] == ["Former member"]
+    assert sorted(b["voter"] for b in ballots) == ["Former member", "Nora"]
+    for url in [busy["consultation"].get_absolute_url(), busy["meeting"].get_absolute_url(), "/search/?q=hall",
+                f"/api/v1/proposals/{busy['proposal'].pk}", "/api/v1/comments", f"/polls/{busy['open_poll'].pk}/"]:
+        assert "Rita" not in client.get(url).content.decode(), url
+    logged = RoomEvent.objects.filter(meeting=busy["meeting"]).exclude(kind="chat.message")
+    assert "Rita" not in str(list(logged.values_list("data", flat=True)))
+    assert "Former member" in str(list(logged.values_list("data", flat=True)))
+    assert SpeakerRequest.objects.get(user=rita).status == "withdrawn"  # her raised hand is lowered
+
+
+def test_the_page_asks_for_the_password_and_a_confirmation_and_bad_input_changes_nothing(client, busy):
+    client.force_login(busy["user"])
+    page = client.get("/account/delete/").content.decode()
+    assert 'name="password"' in page and 'name="confirm"' in page
+    wrong = delete_in_the_browser(client, password="not my password")
+    unticked = delete_in_the_browser(client, confirm=False)
+    assert wrong.status_code == unticked.status_code == 200
+    assert "Tick the box" in unticked.content.decode() and 'class="errorlist' in wrong.content.decode()
+    rita = User.objects.get(pk=busy["user"].pk)
+    assert rita.deleted_at is None and rita.email == "resident@test.org" and Membership.objects.filter(user=rita)
+
+
+def test_deleting_signs_the_person_out_everywhere(client, busy):
+    elsewhere = Client()
+    elsewhere.force_login(busy["user"])
+    client.force_login(busy["user"])
+    response = delete_in_the_browser(client)
+    assert response.status_code == 302 and response["Location"] == "/"
+    for browser in (client, elsewhere):
+        answer = browser.get("/account/")
+        assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
+    bearer = {"HTTP_AUTHORIZATION": "Bearer yishi_whatever"}
+    assert Client().get("/api/v1/me", **bearer).status_code == 401
+
+
+def test_the_chair_of_a_meeting_that_is_not_over_is_told_to_hand_over_first(client, chair, community):
+    meeting = schedule(chair, community)
+    with pytest.raises(ValidationError, match="chair or the secretary"):
+        services.delete_account(chair, user_id=chair.pk)
+    client.force_login(chair)
+    page = client.get("/account/delete/").content.decode()
+    assert "Ask the committee to give the role to someone else" in page and 'name="password"' not in page
+    delete_in_the_browser(client)
+    assert User.objects.get(pk=chair.pk).deleted_at is None
+    meeting_services.open_meeting(chair, meeting_id=meeting.pk)
+    meeting_services.adjourn_meeting(chair, meeting_id=meeting.pk)
+    services.delete_account(chair, user_id=chair.pk)  # once it is over, the chair may go
+    meeting.refresh_from_db()
+    assert str(meeting.chair.public_name) == "Former member"
+
+
+def test_no_one_deletes_another_persons_account_and_nobody_deletes_twice(busy, neighbour):
+    with pytest.raises(PermissionDenied):
+        services.delete_account(neighbour, user_id=busy["user"].pk)
+    assert User.objects.get(pk=busy["user"].pk).deleted_at is None
+    services.delete_account(busy["user"], user_id=busy["user"].pk)
+    with pytest.raises(ValidationError, match="already deleted"):
+        services.delete_account(busy["user"], user_id=busy["user"].pk)
+
+
+def test_the_admin_deletes_through_the_same_service(client, busy):
+    admin = make_user("admin@test.org", "Admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    changelist = "/admin/consult/user/"
+    response = client.post(changelist, {"action": "delete_accounts", "_selected_action": [busy["user"].pk]})
+    assert response.status_code == 302
+    rita = User.objects.get(pk=busy["user"].pk)
+    assert rita.deleted_at and not EmailAddress.objects.filter(user=rita).exists()
+    assert PRIVATE_CONTACT not in str(IssueCase.objects.values_list("contact", flat=True))
+    assert PRIVATE_ADDRESS not in str(IssueCase.objects.values_list("address", flat=True))
