@@ -80,8 +80,7 @@ def post_task_update(
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Say what was done."))
-    if len(text) > 5000:
-        raise ValidationError(_("An update has at most 5000 characters."))
+    text = clean_text(text, field=_("The update"))
     if status not in Status.values:
         raise ValidationError(_("Choose a status."))
     if not isinstance(progress, int) or not 0 <= progress <= 100:

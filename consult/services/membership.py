@@ -1,11 +1,11 @@
 """Membership: asking to join a grid, verifying residents, and one's own profile."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from datetime import timedelta
-
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from consult.mail import send_to_user_on_commit, site_url
 from consult.models import Grid, Membership, MembershipRequest, User
 from consult.models.accounts import AgeBand, EmailFrequency, Language
 from consult.realtime import publish_to_user_on_commit
+from consult.services.timeline import clean_text
 
 Status = MembershipRequest.Status
 REQUESTS_PER_DAY = 5  # each request mails the grid workers: no flooding them
@@ -29,6 +30,7 @@ def update_profile(
     display_name = " ".join(display_name.split())
     if len(display_name) > 60:
         raise ValidationError(_("A display name has at most 60 characters."))
+    display_name = clean_text(display_name, field=_("The display name"), required=False, limit=60)
     if language not in {"", *Language.values}:
         raise ValidationError(_("Choose English or Simplified Chinese."))
     if age_band not in {"", *AgeBand.values}:

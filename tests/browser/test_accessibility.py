@@ -14,6 +14,7 @@ def pages() -> dict:
     new = Issue.objects.filter(grid__number=1, status="new").first().get_absolute_url()
     handled = Issue.objects.filter(grid__number=1, status="in_progress", tier="routine").first().get_absolute_url()
     resolved = Issue.objects.filter(status="resolved").first().get_absolute_url()
+    major = Issue.objects.filter(tier="major").first().pk
     decision = Decision.objects.first().get_absolute_url()
     concluded, deliberating, collecting = (
         Consultation.objects.get(phase=phase) for phase in ("concluded", "deliberation", "collecting")
@@ -28,15 +29,19 @@ def pages() -> dict:
         None: ["/", "/c/willow-lane/grids/1/", "/accounts/login/", "/accounts/signup/",
                "/accounts/password/reset/", "/no-such-page/", "/issues/", "/outcomes/", decision, resolved,
                "/consultations/", concluded.get_absolute_url(), "/search/?q=canteen", "/meetings/", past,
-               live_now, "/polls/", ranked.get_absolute_url(), f"/polls/{ranked.pk}/recount/", score, "/stats/"],
+               live_now, "/polls/", ranked.get_absolute_url(), f"/polls/{ranked.pk}/recount/", score, "/stats/",
+               "/c/willow-lane/", f"{past}minutes-print", open_poll,
+               "/accounts/password/reset/key/done/"],
         "newcomer@example.org": ["/account/", "/c/willow-lane/join/", "/accounts/email/",
                                  "/accounts/password/change/"],
         "resident@example.org": ["/issues/new", "/account/tokens/", "/accounts/reauthenticate/", new,
                                  "/notifications/", deliberating.get_absolute_url(), proposal,
-                                 f"/consultations/{collecting.pk}/propose", live_now, upcoming, open_poll],
+                                 f"/consultations/{collecting.pk}/propose", live_now, upcoming, open_poll,
+                                 "/account/delete/", "/c/willow-lane/moderation/"],  # the last: the 403 page
         "committee@example.org": [deliberating.get_absolute_url(), proposal, "/consultations/new",
                                   "/c/willow-lane/moderation/", live_now, upcoming, "/meetings/new", "/polls/new",
-                                  "/c/willow-lane/warnings/", "/c/willow-lane/audit/"],
+                                  "/c/willow-lane/warnings/", "/c/willow-lane/audit/",
+                                  f"/consultations/{deliberating.pk}/edit", f"/meetings/agenda-from-issue?issue={major}"],
         "secretary@example.org": [live_now],
         "moderator@example.org": [collecting.get_absolute_url()],
         "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/", "/issues/queue/", new,

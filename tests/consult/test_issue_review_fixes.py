@@ -205,3 +205,20 @@ def test_issue_and_decision_pages_cost_the_same_with_many_tasks(request, client,
                                     owner_organisation_id=organisation.pk, due_date=TOMORROW)
         services.post_task_update(grid_worker, task_id=task.pk, text="Going", progress=10, status="in_progress")
     assert (_count(client, issue.get_absolute_url()), _count(client, decision.get_absolute_url())) == small
+
+
+def test_a_control_character_in_a_task_update_or_a_display_name_is_refused_and_nothing_changes(
+    issue, grid_worker, organisation, resident
+):
+    """Like every other text: XML (the feeds) cannot carry one, and it is never meant."""
+    services.triage_issue(grid_worker, issue_id=issue.pk, tier="routine", task_title="First",
+                          owner_organisation_id=organisation.pk, due_date=TOMORROW)
+    task = issue.decisions.get().tasks.get()
+    with pytest.raises(ValidationError, match="The update contains a character that is not allowed"):
+        services.post_task_update(grid_worker, task_id=task.pk, text="Done\x01", progress=50, status="in_progress")
+    assert not task.updates.exists()
+    before = resident.display_name
+    with pytest.raises(ValidationError, match="The display name contains a character that is not allowed"):
+        services.update_profile(resident, display_name="Zhang\x07Wei", language="", age_band="")
+    resident.refresh_from_db()
+    assert resident.display_name == before
