@@ -48,8 +48,8 @@ class Action(models.TextChoices):
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
 
 
-# Exports of the whole platform concern every community: each committee sees them.
-PLATFORM_WIDE = {Action.EXPORT_BACKUP, Action.EXPORT_RESTORED}
+# Entries of no community that every committee sees: backups, and who holds powers over the whole platform.
+PLATFORM_WIDE = {Action.EXPORT_BACKUP, Action.EXPORT_RESTORED, Action.ROLE_CHANGED}
 
 # The kinds a reader filters by: the codes' first part, grouped.
 KINDS = {

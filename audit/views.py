@@ -47,9 +47,16 @@ def _label(key: str, code):
     return values(code).label if code in values.values else code
 
 
+SITE_ROLES = {"is_superuser": gettext_lazy("superuser"), "is_staff": gettext_lazy("staff"),
+              "suspended": gettext_lazy("suspended")}
+
+
 def _role(value) -> str:
     if not value:
         return _("none")
+    if "site" in value:  # staff, superuser or suspended: over the whole platform
+        flags = [str(SITE_ROLES.get(flag, flag)) for flag in value["site"]]
+        return _("%(roles)s (the whole platform)") % {"roles": ", ".join(flags) if flags else _("none")}
     role = _label("role", value.get("role"))
     return f"{role} ({value['where']})" if value.get("where") else str(role)
 

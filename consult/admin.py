@@ -73,6 +73,14 @@ class MembershipAdmin(admin.ModelAdmin):
             self.delete_model(request, membership)
 
 
+def _site_role(user) -> dict | None:
+    """A user's powers over the whole platform, as the audit log keeps them (codes, read in audit.views)."""
+    if user is None:
+        return None
+    flags = [flag for flag in ("is_superuser", "is_staff") if getattr(user, flag)]
+    return {"site": flags + ([] if user.is_active else ["suspended"])}
+
+
 def _role_of(membership) -> dict | None:
     if membership is None:
         return None
@@ -117,6 +125,14 @@ class UserAdmin(BaseUserAdmin):
     def has_delete_permission(self, request, obj=None):
         # A plain delete would take others' replies, votes and counts with it: the action anonymises instead.
         return False
+
+    # Staff, superuser and suspension are roles over the whole platform: each change goes to the audit log.
+    def save_model(self, request, obj, form, change):
+        before = _site_role(User.objects.filter(pk=obj.pk).first()) if change else None
+        super().save_model(request, obj, form, change)
+        if change and before != _site_role(obj):
+            audit.record(request.user, "role.changed", community=None, target=obj, before=before,
+                         after=_site_role(obj))
 
     @admin.action(description=_("Delete the accounts: erase personal data, keep contributions anonymised"))
     def delete_accounts(self, request, queryset):

@@ -194,3 +194,32 @@ def test_an_action_refused_after_validation_leaves_no_entry(chair, community):
     with recorded() as entries, pytest.raises(ValidationError):
         services.conclude_consultation(chair, consultation_id=consultation.pk, conclusion="Too early")
     assert entries == []
+
+
+def test_making_someone_staff_or_suspending_them_is_recorded_and_every_committee_sees_it(
+    client, resident, chair, community
+):
+    """Powers over the whole platform are roles too; they belong to no community, so every committee reads them."""
+    from tests.conftest import make_user
+
+    staff = make_user("staff@test.org", "Sam", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    page = client.get(f"/admin/consult/user/{resident.pk}/change/")
+    form = {key: value for key, value in page.context["adminform"].form.initial.items()
+            if key in ("email", "display_name", "language", "age_band")}
+    form.update({"is_active": "on", "is_staff": "on", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
+                 "emailaddress_set-TOTAL_FORMS": "0", "emailaddress_set-INITIAL_FORMS": "0"})
+    with recorded() as entries:
+        response = client.post(f"/admin/consult/user/{resident.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert summary(entries) == [(staff.pk, "role.changed", "consult.user", resident.pk)]
+    assert entries[0].community_id is None
+    assert entries[0].details == {"before": {"site": []}, "after": {"site": ["is_staff"]}}
+    form.pop("is_active")  # suspended
+    with recorded() as entries:
+        client.post(f"/admin/consult/user/{resident.pk}/change/", form)
+    assert entries[0].details["after"] == {"site": ["is_staff", "suspended"]}
+    client.force_login(chair)
+    log = client.get(f"/c/{community.slug}/audit/").content.decode()
+    assert "Changed a role: none (the whole platform) → staff (the whole platform)" in log
+    assert "staff, suspended (the whole platform)" in log
