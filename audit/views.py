@@ -86,7 +86,23 @@ class _Details(dict):
 
 
 def entries_of(community: Community):
-    return AuditEntry.objects.filter(Q(community=community) | Q(community=None, action__in=PLATFORM_WIDE))
+    """The community's entries, and those of the whole platform: backups, and powers over the whole platform
+    (a role change whose community was deleted since is not one of those)."""
+    platform = Q(community=None) & (Q(action__in=PLATFORM_WIDE - {AuditEntry.Action.ROLE_CHANGED})
+                                    | Q(action=AuditEntry.Action.ROLE_CHANGED, details__after__has_key="site"))
+    return AuditEntry.objects.filter(Q(community=community) | platform).select_related("actor")
+
+
+def forget_deleted(entries: list[AuditEntry]) -> None:
+    """A person who deleted their account reads as "Former member", as everywhere else: the entry keeps what
+    was done, and by whom only as long as that person is still here (one query for the page's people)."""
+    people = {e.target_id for e in entries if e.target_type == "consult.user"}
+    gone = {u.pk: u.public_name for u in get_user_model().objects.filter(pk__in=people, deleted_at__isnull=False)}
+    for entry in entries:
+        if entry.actor_id and entry.actor.deleted_at is not None:
+            entry.actor_name = str(entry.actor.public_name)
+        if entry.target_type == "consult.user" and entry.target_id in gone:
+            entry.target_label = str(gone[entry.target_id])
 
 
 @login_required
@@ -105,6 +121,8 @@ def audit_log(request, slug: str):
         if form.cleaned_data["person"]:
             entries = entries.filter(actor_id=form.cleaned_data["person"])
     page = Paginator(entries.order_by("-when", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(entry, sentence(entry)) for entry in page]
+    entries = list(page)
+    forget_deleted(entries)
+    rows = [(entry, sentence(entry)) for entry in entries]
     return render(request, "audit/auditentry_list.html",
                   {"community": community, "form": form, "page": page, "rows": rows})

@@ -38,7 +38,7 @@ def forget_person(user: User, label: str) -> None:
         services.record(meeting, "queue", None, change="lowered", **services.queue_state(meeting))
     involved = Meeting.objects.filter(
         Q(attendances__user=user) | Q(speakers__user=user) | Q(chair=user) | Q(secretary=user)
-        | Q(events__author=user) | Q(invitations__user=user)
+        | Q(events__author=user) | Q(invitations__user=user) | Q(agenda_items__decision__tasks__owner_user=user)
     ).values("pk").distinct()
     for event in RoomEvent.objects.filter(meeting__in=involved).exclude(data={}).iterator():
         data = _renamed(event.data, user.pk, label)
@@ -61,11 +61,17 @@ def _renamed(value, user_id: int, label: str):
 
 
 def _rename_in_minutes(meetings, name: str, label: str) -> None:
-    """The attendance list of a minutes draft names people: their old name becomes the label, as a whole word."""
-    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    """The lines the minutes draft wrote about the person — their attendance line ("- Name" or "- Name
+    (Organisation)") and the tasks they own ("   - Task: … — Name, 2026-05-01") — get the label instead.
+    Nothing else is touched: the secretary's own prose may name someone else of the same name."""
+    name = re.escape(name)
+    patterns = [re.compile(rf"^(- ){name}(?= \(|$)", re.M),
+                re.compile(rf"^(   - [^\n]*? — ){name}(?=, \d{{4}}-\d{{2}}-\d{{2}}$)", re.M)]
     for model, query in ((Minutes, Q(meeting__in=meetings)), (MinutesRevision, Q(minutes__meeting__in=meetings))):
         for pk, body in model.objects.filter(query).values_list("pk", "body"):
-            new_body = pattern.sub(label, body)
+            new_body = body
+            for pattern in patterns:
+                new_body = pattern.sub(lambda m: m.group(1) + label, new_body)
             if new_body != body:
                 model.objects.filter(pk=pk).update(body=new_body)
 

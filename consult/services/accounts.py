@@ -27,6 +27,7 @@ from consult.models import (
     ApiToken,
     ConsultationFollow,
     IssueCase,
+    IssueEvent,
     IssueFollow,
     Membership,
     MembershipRequest,
@@ -67,6 +68,10 @@ def delete_account(actor: User, *, user_id: int) -> User:
         label = str(_("Former member"))
     for hook in _hooks():
         hook.forget_person(user, label)
+    # An issue's timeline says to whom each task went, by name: the person's tasks now say the label.
+    tasks = list(user.tasks.values_list("pk", flat=True))
+    for event in IssueEvent.objects.filter(kind=IssueEvent.Kind.TASK_ASSIGNED, data__task_id__in=tasks):
+        IssueEvent.objects.filter(pk=event.pk).update(data={**event.data, "owner": label})
 
     user.email = f"deleted-{user.pk}@deleted.invalid"  # unique and required; .invalid never delivers
     user.display_name = user.language = user.age_band = ""

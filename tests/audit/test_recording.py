@@ -223,3 +223,17 @@ def test_making_someone_staff_or_suspending_them_is_recorded_and_every_committee
     log = client.get(f"/c/{community.slug}/audit/").content.decode()
     assert "Changed a role: none (the whole platform) → staff (the whole platform)" in log
     assert "staff, suspended (the whole platform)" in log
+
+
+def test_a_deleted_communitys_role_changes_do_not_appear_in_other_communities_logs(
+    client, other_community, outsider_chair, chair, community
+):
+    import audit
+    from consult.models import Community
+
+    gone = Community.objects.create(name="Gone Lane", slug="gone-lane")
+    audit.record(outsider_chair, "role.changed", community=gone, target=outsider_chair,
+                 before={"role": "resident", "where": "Gone Lane"}, after={"role": "committee", "where": "Gone Lane"})
+    gone.delete()
+    client.force_login(chair)
+    assert "Gone Lane" not in client.get(f"/c/{community.slug}/audit/").content.decode()

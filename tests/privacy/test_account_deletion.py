@@ -1,10 +1,13 @@
 """Deleting an account: personal data gone, contributions kept under "Former member", every count unchanged."""
 
+from datetime import timedelta
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from consult import services
 from consult.models import (
@@ -156,3 +159,45 @@ def test_the_admin_deletes_through_the_same_service(client, busy):
     assert rita.deleted_at and not EmailAddress.objects.filter(user=rita).exists()
     assert PRIVATE_CONTACT not in str(IssueCase.objects.values_list("contact", flat=True))
     assert PRIVATE_ADDRESS not in str(IssueCase.objects.values_list("address", flat=True))
+
+
+def test_a_task_owner_who_leaves_is_no_longer_named_on_the_issue_or_in_the_audit_log(
+    client, neighbour, resident, grid_worker, chair, community, grid, category
+):
+    """The timeline and the committee's log kept names as text: a deleted person reads as the label there too."""
+    issue = services.raise_issue(neighbour, grid_id=grid.pk, category_id=category.pk, title="Bins", body="Full")
+    services.triage_issue(grid_worker, issue_id=issue.pk, tier="routine", task_title="Empty them",
+                          owner_user_id=neighbour.pk, due_date=timezone.localdate() + timedelta(days=3))
+    assert "Nora" in client.get(issue.get_absolute_url()).content.decode()
+    services.delete_account(neighbour, user_id=neighbour.pk)
+    assert "Nora" not in client.get(issue.get_absolute_url()).content.decode()
+
+    helper = make_user("quentin@test.org", "Quentin")
+    Membership.objects.create(user=helper, community=community, role="grid_worker", grid=grid)
+    second = services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Noise", body="Night")
+    services.triage_issue(helper, issue_id=second.pk, tier="routine", task_title="Talk to them",
+                          owner_user_id=chair.pk, due_date=timezone.localdate() + timedelta(days=3))
+    client.force_login(chair)
+    assert "Quentin" in client.get(f"/c/{community.slug}/audit/").content.decode()
+    services.delete_account(helper, user_id=helper.pk)
+    log = client.get(f"/c/{community.slug}/audit/").content.decode()
+    assert "Quentin" not in log and "Former member" in log
+
+
+def test_only_the_minutes_lines_about_the_person_are_renamed(chair, moderator, community, neighbour):
+    """Another attendee of the same name, and the secretary's own prose, stay as written."""
+    from meetings.models import Minutes
+
+    namesake = make_user("nora2@test.org", "Nora")
+    grid = neighbour.memberships.get().grid
+    Membership.objects.create(user=namesake, community=community, role="resident", grid=grid)
+    meeting = schedule(chair, community, secretary=moderator, invite=[neighbour, namesake])
+    meeting_services.open_meeting(chair, meeting_id=meeting.pk)
+    meeting_services.check_in(neighbour, meeting_id=meeting.pk)
+    meeting_services.adjourn_meeting(chair, meeting_id=meeting.pk)
+    minutes = Minutes.objects.get(meeting=meeting)
+    Minutes.objects.filter(pk=minutes.pk).update(body=minutes.body + "\n\nNora (the other one) spoke of Nora's shop.\n")
+    services.delete_account(neighbour, user_id=neighbour.pk)
+    body = Minutes.objects.get(pk=minutes.pk).body
+    assert "- Former member" in body and "\n- Nora\n" not in body
+    assert "Nora (the other one) spoke of Nora's shop." in body
