@@ -3,23 +3,12 @@
 from django.contrib import admin
 
 from audit.models import AuditEntry
+from consult.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["when", "actor_name", "action", "target_label", "community"]
     list_filter = ["action", "community"]
     search_fields = ["actor_name", "target_label"]
     date_hierarchy = "when"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

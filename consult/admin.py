@@ -156,7 +156,8 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Issues and the ledger change only through their pages, which check and record every step."""
+    """Issues, the ledger and the audit log change only through their pages and services, which check and
+    record every step: the admin shows them, no more."""
 
     def has_add_permission(self, request):
         return False
