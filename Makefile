@@ -48,6 +48,7 @@ NOT_RUN = $(strip $(if $(YISHI_TEST_POSTGRES_URL),,the suite on PostgreSQL (set 
 
 test: $(DEV_STAMP)
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations." >&2; exit 1; }
+	$(BIN)/lint-imports --no-cache >/dev/null || { $(BIN)/lint-imports --no-cache; echo "An import runs against the apps' arrows (pyproject.toml, docs/architecture.md)." >&2; exit 1; }
 	@echo "== make test: the whole suite on SQLite"
 	$(BIN)/pytest
 ifdef YISHI_TEST_POSTGRES_URL

@@ -20,11 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from consult import permissions, services
-from consult.limits import RateLimited
-from consult.models import ApiToken, Category, Community, Issue
-from consult.services.timeline import clean_text
-from consult.views.issues import current_community
+from community import permissions
+from community import services as community_services
+from community.http import current_community
+from community.models import ApiToken, Community
+from core.limits import RateLimited
+from core.text import clean_text
+from issues import services as issues_services
+from issues.models import Category, Issue
 
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
@@ -206,7 +209,7 @@ def _token_user(request):
         raise PermissionDenied(
             _("Send your API key as api_key, or in an “Authorization: Bearer” header.")
         )
-    token = services.authenticate_api_token(raw.strip())
+    token = community_services.authenticate_api_token(raw.strip())
     if token is None:
         raise PermissionDenied(_("This API key is not valid or was revoked."))
     if ApiToken.Scope.ISSUES not in token.scopes:
@@ -257,7 +260,7 @@ def _raise(request) -> JsonResponse:
         _("Only verified residents of this grid can raise an issue here. Ask to join the grid first."),
     )
     description = clean_text(request.POST.get("description"), field=_("The description"), limit=10000)
-    issue = services.raise_issue(
+    issue = issues_services.raise_issue(
         user, grid_id=grid.pk, category_id=category.pk, title=_title(description), body=description,
         location=request.POST.get("address_string", ""), contact=request.POST.get("phone", ""),
         address=_coordinates(request.POST),
@@ -290,7 +293,7 @@ def request_list(request):
     if request.method == "POST":
         return _raise(request)
     community = _community(request)
-    services.sweep_issues_now_and_then()  # the statuses the issue list would show
+    issues_services.sweep_issues_now_and_then()  # the statuses the issue list would show
     issues = _filtered(_public_issues().filter(community=community), request.GET)
     issues = issues.order_by("-created_at", "-pk")[:MAX_RESULTS]
     return _json(request, [_as_request(request, issue) for issue in issues])

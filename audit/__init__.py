@@ -1,7 +1,6 @@
 """The audit log of privileged actions. ``record`` is called inside the services' transactions.
 
-``record`` and ``audit.models`` import no other app of ours, so every app's services may call it
-(``record_export`` reads consult's memberships when it is called). A refused or rolled-back
+``record`` and ``audit.models`` import no other app of ours, so every app's services may call it. A refused or rolled-back
 action leaves no entry: the entry is written in the same transaction as the action.
 """
 
@@ -37,20 +36,4 @@ def record(actor, action: str, *, community, target=None, target_label: str | No
     return entry
 
 
-def record_export(user, *, community, export: str):
-    """A CSV download by someone who looks after the community (committee, grid worker, moderator, staff).
-
-    The exports hold public rows only: the public's and residents' downloads are reading, not a
-    privileged action, and are not recorded (the log is no record of who reads what).
-    """
-    from consult import permissions
-
-    looks_after = getattr(user, "is_staff", False) or any(
-        m.community_id == community.pk and m.role in ("committee", "grid_worker", "moderator")
-        for m in permissions.memberships(user)
-    )
-    if permissions.is_active(user) and looks_after:
-        record(user, Action.EXPORT_CSV, community=community, export=export)
-
-
-__all__ = ["Action", "record", "record_export"]
+__all__ = ["Action", "record"]

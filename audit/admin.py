@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from audit.models import AuditEntry
-from consult.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)

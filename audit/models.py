@@ -48,12 +48,12 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField(_("name at the time"), max_length=80, blank=True)
     community = models.ForeignKey(
-        "consult.Community", verbose_name=_("community"), null=True, blank=True, on_delete=models.SET_NULL,
+        "community.Community", verbose_name=_("community"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
     # The codes are checked by ``audit.record``, not by a choices list: a new action needs no migration.
     action = models.CharField(_("action"), max_length=40)
-    target_type = models.CharField(_("kind of target"), max_length=60, blank=True)  # "consult.issue"
+    target_type = models.CharField(_("kind of target"), max_length=60, blank=True)  # "issues.issue"
     target_id = models.PositiveBigIntegerField(_("target id"), null=True, blank=True)
     target_label = models.CharField(_("target at the time"), max_length=200, blank=True)
     target_url = models.CharField(_("target's page"), max_length=300, blank=True)

@@ -38,8 +38,11 @@ from django.db.models.base import ModelState  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
+from community.models import Community, Grid, Membership, Organisation, User
 from consult import services as consult_services  # noqa: E402
-from consult.models import Category, Comment, Community, Grid, Issue, Membership, Organisation, Proposal, User  # noqa: E402
+from consult.models import Comment, Proposal
+from issues import services as issues_services  # noqa: E402
+from issues.models import Category, Issue  # noqa: E402
 from meetings import services as meeting_services  # noqa: E402
 from meetings.models import RoomEvent  # noqa: E402
 from polls import services as poll_services  # noqa: E402
@@ -143,10 +146,10 @@ def seed_issues(community, grids, chair, out) -> None:
     worker = person("worker@bench.invalid", "Worker Wang", community, "grid_worker", grid=grids[0])
     reporter = person("reporter@bench.invalid", "Reporter Rui", community, "resident", grid=grids[0])
     org = Organisation.objects.create(community=community, name="Evergreen Property", kind="property")
-    first = consult_services.raise_issue(reporter, grid_id=grids[0].pk, category_id=category.pk,
+    first = issues_services.raise_issue(reporter, grid_id=grids[0].pk, category_id=category.pk,
                                          title="Lift stuck on floor 3", body="The lift in **B1** is stuck.",
                                          location="Building 1 lobby")
-    consult_services.triage_issue(worker, issue_id=first.pk, tier="routine", task_title="Repair the lift",
+    issues_services.triage_issue(worker, issue_id=first.pk, tier="routine", task_title="Repair the lift",
                                   owner_organisation_id=org.pk, due_date=TODAY + timedelta(days=3))
     first.refresh_from_db()
     now = timezone.now()

@@ -12,7 +12,11 @@ from the database (close them; clients reconnect with ``since``).
 import asyncio
 import logging
 
-from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
+from channels_redis.pubsub import (
+    RedisPubSubChannelLayer,
+    RedisPubSubLoopLayer,
+    RedisSingleShardConnection,
+)
 from channels_redis.utils import _wrap_close
 from redis.asyncio.client import PubSub
 

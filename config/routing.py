@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from consult.consumers import AccountConsumer, ConsultationConsumer, IssueConsumer, IssueListConsumer
+from consult.consumers import ConsultationConsumer
+from issues.consumers import IssueConsumer, IssueListConsumer
 from meetings.consumers import MeetingConsumer
+from notifications.consumers import AccountConsumer
 from polls.consumers import PollConsumer
 
 websocket_urlpatterns = [

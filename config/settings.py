@@ -76,10 +76,16 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "core",
+    "audit",
+    "community",
+    "notifications",
+    "ledger",
+    "issues",
     "consult",
     "meetings",
     "polls",
-    "audit",
+    "insights",
     "api",
     "ninja",
 ]
@@ -93,10 +99,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "consult.middleware.UserLanguageMiddleware",
+    "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "consult.middleware.RequestSizeMiddleware",  # 413 before anything reads the body
-    "consult.middleware.RateLimitMiddleware",  # a service's RateLimited becomes a 429 page
+    "core.middleware.RequestSizeMiddleware",  # 413 before anything reads the body
+    "core.middleware.RateLimitMiddleware",  # a service's RateLimited becomes a 429 page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -117,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "consult.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -197,14 +203,14 @@ if REDIS_URL:
         }
     }
 else:
-    # One process: each room's broadcasts reach the process's fan-out hub (consult/fanout.py) through
+    # One process: each room's broadcasts reach the process's fan-out hub (core/fanout.py) through
     # one channel, which must hold a burst of them.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
                                   "CONFIG": {"channel_capacity": [(re.compile(r"fanout\."), 10_000)]}}}
     # A real cache (not DummyCache): allauth's rate limits count in it.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-AUTH_USER_MODEL = "consult.User"
+AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -216,7 +222,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "consult:account"
+LOGIN_REDIRECT_URL = "community:account"
 SITE_ID = 1
 
 # django-allauth: email is the login; email must be verified.
@@ -243,7 +249,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Yishi] "
 
-# Abuse limits (docs/limits.md). Per person and action: consult/limits.py (YISHI_RATE_LIMITS replaces an
+# Abuse limits (docs/limits.md). Per person and action: core/limits.py (YISHI_RATE_LIMITS replaces an
 # action's windows). Uploads: each photo 5 MB and 4 an issue, a PDF 10 MB, checked by content; the whole
 # request at most YISHI_MAX_REQUEST_BYTES (413 otherwise); form fields at most 2.5 MB; at most 10 files.
 YISHI_RATE_LIMITS: dict = {}
@@ -252,7 +258,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file, not held in memory
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-ACCOUNT_SIGNUP_FORM_CLASS = "consult.forms.SignupExtraForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.SignupExtraForm"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # Email: the console unless an SMTP host is given (Django 6.1 mailers).
@@ -341,11 +347,16 @@ LOGGING = {
 
 # Product settings.
 YISHI_SITE_NAME = _("Yishi")
-# Demo data of the apps beyond consult, loaded by `manage.py seed_demo` after the community exists.
-YISHI_DEMO_LOADERS = ["meetings.demo.load", "polls.demo.load"]
+# Demo data of the apps above community, loaded in this order by `manage.py seed_demo` after the community exists.
+YISHI_DEMO_LOADERS = ["issues.demo.load", "consult.demo.load", "meetings.demo.load", "polls.demo.load"]
 # Sections other apps add to a meeting's minutes draft on adjournment (meetings imports no later app).
 YISHI_MINUTES_SECTIONS = ["polls.minutes.votes_section"]
-# What the other apps refuse and erase when someone deletes their account (consult imports no other app).
-YISHI_ACCOUNT_DELETION_HOOKS = ["meetings.privacy"]
+# What the other apps refuse and erase when someone deletes their account (community imports no later app).
+YISHI_ACCOUNT_DELETION_HOOKS = ["notifications.privacy", "issues.privacy", "consult.privacy", "meetings.privacy"]
+# What the apps that link tasks add when a task's progress is reported (ledger imports no later app).
+YISHI_TASK_UPDATE_HOOKS = ["issues.services.timeline.task_updated"]
+# What runs at most once a minute when someone looks (deadlines, digests, early warning); cron runs them too.
+YISHI_SWEEPS = ["issues.services.outcomes.sweep_issues", "notifications.services.send_digests",
+                "insights.services.send_early_warnings"]
 # Where links in emails point; the address people open the site at.
 YISHI_BASE_URL = env_str("YISHI_BASE_URL", "http://127.0.0.1:8000")

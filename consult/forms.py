@@ -1,232 +1,128 @@
-"""Forms bind and clean input; the services decide and write."""
+"""Forms of the consultation pages: they bind and clean input; the services decide and write."""
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from consult import services
-from consult.models import ApiToken, Grid, Issue, MembershipRequest, Task, User
-from consult.models.accounts import AgeBand, Language
+from consult.models import Comment, Consultation, ModerationReason, Proposal
+from ledger.forms import TaskFieldsForm
+
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class SignupExtraForm(forms.Form):
-    """What allauth's sign-up page asks besides email and password."""
-
-    display_name = forms.CharField(
-        label=_("Display name"),
-        max_length=60,
-        required=False,
-        help_text=_("How your name appears to others. You can leave it empty."),
+class ConsultationForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160)
+    body = forms.CharField(label=_("What is to be decided"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}),
+                           help_text=_("Explain the matter, what is possible and what is not. Markdown works."))
+    grid = forms.ModelChoiceField(label=_("For"), queryset=None, required=False,
+                                  empty_label=_("The whole community"))
+    collecting_from = forms.DateField(label=_("Collecting proposals from"), widget=DATE)
+    deliberation_from = forms.DateField(label=_("Deliberation from"), widget=DATE)
+    voting_from = forms.DateField(label=_("Voting from"), widget=DATE)
+    concludes_on = forms.DateField(label=_("Concludes on"), widget=DATE)
+    support_threshold = forms.IntegerField(
+        label=_("Supports to be shortlisted"), min_value=1, required=False,
+        help_text=_("Optional. Proposals with at least this many supports are marked shortlisted for the vote."),
     )
-
-    def signup(self, request, user: User) -> None:
-        language = "zh-hans" if (get_language() or "").startswith("zh") else "en"
-        services.update_profile(
-            user,
-            display_name=self.cleaned_data.get("display_name", ""),
-            language=language,
-            age_band="",
-        )
-
-
-class ProfileForm(forms.ModelForm):
-    language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
-
-    class Meta:
-        model = User
-        fields = ["display_name", "language", "age_band", "email_frequency"]
-        widgets = {"email_frequency": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.instance.language:
-            self.initial["language"] = "zh-hans" if (get_language() or "").startswith("zh") else "en"
-        self.fields["age_band"].choices = [("", _("Prefer not to say")), *AgeBand.choices]
-
-
-class MembershipRequestForm(forms.ModelForm):
-    class Meta:
-        model = MembershipRequest
-        fields = ["grid", "unit", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, community, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = Grid.objects.filter(community=community)
-        self.fields["grid"].empty_label = _("Choose your grid")
-        self.fields["grid"].label_from_instance = str
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The resident will read this. Say what they can do next."),
-    )
-
-
-# Issues ----------------------------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    """Up to four photos in one input; their content is checked by the service."""
-
-    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
-
-
-class IssueForm(forms.Form):
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), empty_label=None)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose a category"))
-    title = forms.CharField(label=_("Title"), max_length=140,
-                            help_text=_("One line that says what is wrong, e.g. “Lift in Building 3 stuck”."))
-    body = forms.CharField(label=_("What happened"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
-                           help_text=_("Describe it so others understand. Markdown works: **bold**, lists, links."))
-    location = forms.CharField(label=_("Where"), max_length=140, required=False,
-                               help_text=_("Public. A place others recognise, e.g. “east gate of Building 3”."))
-    photos = MultiplePhotoField(label=_("Photos"), required=False,
-                                help_text=_("Up to 4 photos, JPEG, PNG or WebP, 5 MB each. Location data is removed."))
-    name_public = forms.BooleanField(label=_("Show my name with this issue"), required=False)
-    contact = forms.CharField(label=_("Contact"), max_length=120, required=False,
-                              help_text=_("Private: only your grid workers and the committee see it."))
-    address = forms.CharField(label=_("Exact address"), max_length=160, required=False,
-                              help_text=_("Private: only your grid workers and the committee see it."))
-    on_behalf_of = forms.CharField(label=_("Resident's name"), max_length=80, required=False,
-                                   help_text=_("For a resident met on a door visit or by phone."))
-    channel = forms.ChoiceField(label=_("How you met them"), required=False,
-                                choices=[c for c in Issue.Channel.choices if c[0] != "online"])
-
-    def __init__(self, *args, grids, categories, on_behalf: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = grids
-        self.fields["category"].queryset = categories
-        if not on_behalf:
-            del self.fields["on_behalf_of"], self.fields["channel"]
-        else:
-            self.fields["on_behalf_of"].help_text = _(
-                "For a resident met on a door visit or by phone; their name stays private. "
-                "Leave empty to raise the issue as yourself, in the grid where you live."
-            )
-            self.fields["name_public"].help_text = _("Only for an issue you raise as yourself.")
-
-
-class IssueFilterForm(forms.Form):
-    SORTS = [
-        ("-created_at", _("Newest first")),
-        ("created_at", _("Oldest first")),
-        ("-updated_at", _("Recently active")),
-        ("-followers", _("Most followed")),
-    ]
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False,
-                                  empty_label=_("All grids"))
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False,
-                                      empty_label=_("All categories"))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status")), ("open", _("Open")), *Issue.Status.choices])
-    tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("Any tier")), *Issue.Tier.choices])
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = community.grids.all()
         self.fields["grid"].label_from_instance = str
-        self.fields["category"].queryset = community.categories.all()
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title of the document"), max_length=160)
+    upload = forms.FileField(
+        label=_("File"), help_text=_("A PDF up to 10 MB, or a JPEG, PNG or WebP image up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+    )
+
+
+class ConclusionForm(forms.Form):
+    conclusion = forms.CharField(
+        label=_("Conclusion"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What was concluded and why. Markdown works."),
+    )
+
+
+class DecisionForm(TaskFieldsForm):
+    title = forms.CharField(label=_("Decision"), max_length=160)
+    body = forms.CharField(label=_("Details"), max_length=10000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    field_order = ["title", "body", "task_title", "owner_organisation", "owner_user", "due_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task_title"].label = _("First follow-up task (optional)")
+
+    def tasks(self) -> list[dict]:
+        data = self.cleaned_data
+        if not data.get("task_title"):
+            return []
+        return [task_fields(data)]
+
+
+def task_fields(data) -> dict:
+    return {
+        "title": data["task_title"],
+        "owner_user_id": data["owner_user"] and data["owner_user"].pk,
+        "owner_organisation_id": data["owner_organisation"] and data["owner_organisation"].pk,
+        "due_date": data["due_date"],
+    }
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160,
+                            help_text=_("One line, e.g. “Add a ramp at the east gate”."))
+    body = forms.CharField(label=_("Your proposal"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("What should be done, where, and why. Markdown works."))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(label=_("Answer"), choices=Proposal.Answer.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Why"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("The author and the supporters read this."))
+    merged_into = forms.ModelChoiceField(label=_("Merged into"), queryset=None, required=False,
+                                         empty_label=_("— only when merged —"))
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merged_into"].queryset = proposal.consultation.proposals.filter(withdrawn_at=None).exclude(
+            pk=proposal.pk
+        )
+        self.fields["merged_into"].label_from_instance = lambda p: f"#{p.pk} {p.title}"
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Be kind and stay on the matter. Markdown works."))
+    stance = forms.ChoiceField(label=_("Your stance"), choices=Comment.Stance.choices, initial="neutral",
+                               widget=forms.RadioSelect)
+    proposal = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class QuestionForm(forms.Form):
-    question = forms.CharField(label=_("What do you need to know?"), max_length=5000,
-                               widget=forms.Textarea(attrs={"rows": 2}))
+class CommentEditForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("The reporter will read this."))
+class ContentReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("What is wrong?"), choices=ModerationReason.choices)
+    detail = forms.CharField(label=_("Details (optional)"), max_length=500, required=False)
 
 
-class MergeForm(forms.Form):
-    into = forms.IntegerField(label=_("Number of the issue it duplicates"), min_value=1)
+class ModerateForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("— for hiding —")), *ModerationReason.choices],
+                               required=False)
+    explanation = forms.CharField(label=_("Explanation for the author"), max_length=300, required=False)
 
 
-class TaskFieldsForm(forms.Form):
-    task_title = forms.CharField(label=_("Task"), max_length=160, required=False)
-    owner_organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False,
-                                                empty_label=_("— no organisation —"))
-    owner_user = forms.ModelChoiceField(label=_("or a person"), queryset=None, required=False,
-                                        empty_label=_("— no person —"))
-    due_date = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+class SendToConsultationForm(forms.Form):
+    consultation = forms.ModelChoiceField(label=_("Consultation"), queryset=None,
+                                          empty_label=_("Choose a consultation"))
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_organisation"].queryset = community.organisations.all()
-        self.fields["owner_user"].queryset = User.objects.filter(
-            memberships__community=community, memberships__role__in=["grid_worker", "committee", "org_rep"]
-        ).distinct().order_by("display_name")
-        self.fields["owner_user"].label_from_instance = lambda u: u.public_name
-
-
-class TriageForm(TaskFieldsForm):
-    tier = forms.ChoiceField(label=_("Tier"), choices=Issue.Tier.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Note for the timeline"), max_length=5000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-    consultation = forms.ModelChoiceField(
-        label=_("Major: put it before a consultation"), queryset=None, required=False,
-        empty_label=_("— not now —"), help_text=_("Optional, for a major issue: an open consultation on the matter."),
-    )
-    field_order = ["tier", "note", "task_title", "owner_organisation", "owner_user", "due_date", "consultation"]
-
-    def __init__(self, *args, community, **kwargs):
-        super().__init__(*args, community=community, **kwargs)
         self.fields["consultation"].queryset = community.consultations.filter(
-            phase__in=["collecting", "deliberation", "voting"]
+            phase__in=[Consultation.Phase.COLLECTING, Consultation.Phase.DELIBERATION, Consultation.Phase.VOTING]
         )
-        if not self.fields["consultation"].queryset.exists():
-            del self.fields["consultation"]
-
-
-class ReportForm(forms.Form):
-    text = forms.CharField(label=_("On-site report"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("What was found and what was done."))
-
-
-class ResolveForm(forms.Form):
-    note = forms.CharField(label=_("How it was resolved"), max_length=5000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class RatingForm(forms.Form):
-    score = forms.TypedChoiceField(
-        label=_("How well was it done?"), coerce=int, widget=forms.RadioSelect,
-        choices=[(5, _("5 — very well")), (4, _("4 — well")), (3, _("3 — acceptable")), (2, _("2 — badly")),
-                 (1, _("1 — very badly"))],
-    )
-    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class TaskUpdateForm(forms.Form):
-    text = forms.CharField(label=_("What was done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
-    progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
-    status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
-    photo = forms.FileField(label=_("Photo"), required=False,
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-
-
-class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60,
-                           help_text=_("What the token is for, so you recognise it later, e.g. “My phone app”."))
-    scopes = forms.MultipleChoiceField(
-        label=_("What it may do"), choices=ApiToken.Scope.choices, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Reading public data needs no token. Give a token only what the app needs."),
-    )

@@ -20,11 +20,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from consult import permissions as consult_permissions
-from consult.fanout import FanoutConsumer, coalesce, group_message
-from consult.limits import RateLimited
-from consult.realtime import COALESCE_SECONDS
-from consult.text import whole_number
+from community import permissions as community_permissions
+from core.fanout import FanoutConsumer, coalesce, group_message
+from core.limits import RateLimited
+from core.realtime import COALESCE_SECONDS
+from core.text import whole_number
 from meetings import permissions, services
 from meetings.models import Meeting, Presence, RoomEvent
 from meetings.realtime import frame_for, meeting_group
@@ -145,7 +145,7 @@ ACTIONS = {
 
 @database_sync_to_async
 def _act(kind, user, meeting_id, content) -> None:
-    consult_permissions.forget(user)  # roles are read afresh for each action: a removed chair stops at once
+    community_permissions.forget(user)  # roles are read afresh for each action: a removed chair stops at once
     ACTIONS[kind](user, meeting_id, content)
 
 

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from consult import services as consult_services
-from consult.models import Community, Issue, Organisation, User
+from community.models import Community, Organisation, User
+from issues.models import Issue
+from ledger import services as ledger_services
 from meetings import services
 from meetings.models import Attendance, Meeting, RoomEvent
 
@@ -69,7 +70,7 @@ def load(community: Community) -> int:
     parking.refresh_from_db()
     task = parking.decision.tasks.first()
     rep = next((r for r in reps if r.memberships.filter(organisation=manager).exists()), chair)
-    consult_services.post_task_update(rep, task_id=task.pk, text="Paint bought; lanes by Buildings 1–3 done.",
+    ledger_services.post_task_update(rep, task_id=task.pk, text="Paint bought; lanes by Buildings 1–3 done.",
                                       progress=50, status="in_progress")
     evening = at_seven(-12)
     Meeting.objects.filter(pk=past.pk).update(starts_at=evening, ends_at=evening + timedelta(hours=2),

@@ -4,7 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from consult.text import render_markdown
+from core.text import render_markdown
 from meetings.models import Meeting
 
 

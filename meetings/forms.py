@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consult.forms import TaskFieldsForm
-from consult.models import Membership, Organisation, User
+from community.models import Membership, Organisation, User
+from ledger.forms import TaskFieldsForm
 from meetings.models import AgendaItem, Meeting
 
 

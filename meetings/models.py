@@ -8,7 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from consult.models import Community, Consultation, Decision, Grid, Issue, Organisation, Proposal
+from community.models import Community, Grid, Organisation
+from consult.models import Consultation, Proposal
+from issues.models import Issue
+from ledger.models import Decision
 
 User = settings.AUTH_USER_MODEL
 

@@ -1,14 +1,14 @@
-"""Who may do what in meetings: small predicates over the consult app's roles."""
+"""Who may do what in meetings: small predicates over the community's roles."""
 
-from consult.permissions import (
+from community.models import Membership
+from community.permissions import (  # noqa: F401 - services import require from here
     home_grid,
     is_active,
     is_committee,
     is_member_of,
     memberships,
-    require,  # noqa: F401 - services import it from here
+    require,
 )
-from consult.models import Membership
 
 Role = Membership.Role
 

@@ -11,7 +11,7 @@ import re
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from consult.models import User
+from community.models import User
 from meetings import services
 from meetings.models import Meeting, Minutes, MinutesRevision, Presence, RoomEvent, SpeakerRequest
 
@@ -74,4 +74,3 @@ def _rename_in_minutes(meetings, name: str, label: str) -> None:
                 new_body = pattern.sub(lambda m: m.group(1) + label, new_body)
             if new_body != body:
                 model.objects.filter(pk=pk).update(body=new_body)
-

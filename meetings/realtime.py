@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db import transaction
 
-from consult.realtime import send_to_group
-from consult.text import render_markdown
+from core.realtime import send_to_group
+from core.text import render_markdown
 
 
 def meeting_group(meeting_id: int) -> str:

@@ -17,13 +17,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import audit
-from consult.models import Community, Consultation, Decision, Grid, Issue, Organisation, Proposal, User
-from consult.services.ledger import create_task
-from consult.services.notify import notify
-from consult.services.timeline import clean_text
+from community.models import Community, Grid, Organisation, User
+from consult.models import Consultation, Proposal
+from core.text import clean_text
+from issues.models import Issue
+from ledger.models import Decision
+from ledger.services import create_task
 from meetings import permissions
-from meetings.models import AgendaItem, Attendance, Invitation, Meeting, Minutes, MinutesRevision, RoomEvent, SpeakerRequest
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Invitation,
+    Meeting,
+    Minutes,
+    MinutesRevision,
+    RoomEvent,
+    SpeakerRequest,
+)
 from meetings.realtime import frame_for, publish_on_commit
+from notifications.services import notify
 
 Status = Meeting.Status
 CHAT_PER_SECOND = 5

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from consult.forms_consultations import task_fields
-from consult.models import Community, Membership
-from consult.selectors_issues import tasks_with_updates
-from consult.text import whole_number
-from consult.views.common import attempt, error_messages
-from consult.views.issues import current_community
+from community.http import current_community
+from community.models import Community, Membership
+from consult.forms import task_fields
+from core.http import attempt, error_messages
+from core.text import whole_number
+from ledger.selectors import tasks_with_updates
 from meetings import permissions, services
 from meetings.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SuggestionForm
 from meetings.models import Invitation, Meeting, Minutes, RoomEvent
@@ -86,7 +86,7 @@ def meeting_detail(request, pk: int, **bound):
     )
     attendances = list(meeting.attendances.select_related("user", "organisation"))
     decisions = [i.decision_id for i in items if i.decision_id]
-    from consult.models import Task
+    from ledger.models import Task
 
     tasks = list(tasks_with_updates(Task.objects.filter(decision__in=decisions))) if decisions else []
     for item in items:
@@ -149,7 +149,7 @@ def meeting_detail(request, pk: int, **bound):
 
 def _checkable(meeting, attendances) -> list:
     """People of the community not checked in yet, for the secretary's list at the door."""
-    from consult.models import User
+    from community.models import User
 
     present = {a.user_id for a in attendances}
     people = User.objects.filter(memberships__community=meeting.community, is_active=True).distinct()
@@ -314,7 +314,7 @@ def community_calendar(request, slug: str):
 @login_required
 def issue_to_agenda(request):
     """Put an issue (a major one, from triage) on the agenda of a coming meeting the person runs."""
-    from consult.models import Issue
+    from issues.models import Issue
 
     raw = request.GET.get("issue") or request.POST.get("issue") or ""
     issue = get_object_or_404(Issue.objects.select_related("community", "grid"), pk=int(raw) if raw.isdigit() else 0)

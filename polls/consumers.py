@@ -2,11 +2,11 @@
 
 from channels.db import database_sync_to_async
 
-from consult.consumers import _PublicWatcher
+from core.fanout import PublicWatcher
 from polls.realtime import poll_group
 
 
-class PollConsumer(_PublicWatcher):
+class PollConsumer(PublicWatcher):
     async def connect(self) -> None:
         poll_id = self.scope["url_route"]["kwargs"]["poll_id"]
         status = await _visible_status(self.scope.get("user"), poll_id)

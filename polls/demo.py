@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from consult.models import Community, User
+from community.models import Community, User
 from polls import services
 from polls.models import Poll
 

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consult.models import Community, Consultation, Decision, Grid, Proposal
+from community.models import Community, Grid
+from consult.models import Consultation, Proposal
+from ledger.models import Decision
 from meetings.models import AgendaItem, Meeting
 
 User = settings.AUTH_USER_MODEL

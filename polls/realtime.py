@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from consult.realtime import send_latest_to_group, send_to_group
+from core.realtime import send_latest_to_group, send_to_group
 
 
 def poll_group(poll_id: int) -> str:

@@ -12,13 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
-from consult import limits
+from community import permissions as community_permissions
+from community.models import Community, Grid, Membership, User
 from consult import permissions as consult_permissions
-from consult.models import Community, Consultation, Decision, Grid, Membership, User
-from consult.services.timeline import clean_text
+from consult.models import Consultation
+from core import limits
+from core.text import clean_text
+from ledger.models import Decision
 from meetings import permissions as meeting_permissions
-from meetings.models import AgendaItem, Meeting
 from meetings import services as meeting_services
+from meetings.models import AgendaItem, Meeting
 from polls.models import Ballot, OpenVote, Option, Participation, Poll, Receipt, Voter
 from polls.realtime import publish_counts_on_commit, publish_status_on_commit
 from polls.tally import InvalidBallot, adopted, check_ballot, quorum_met, tally
@@ -52,7 +55,7 @@ def eligible_users(poll: Poll) -> QuerySet[User]:
 def can_manage(user, poll_or_community, meeting: Meeting | None = None) -> bool:
     """The committee sets polls up; a meeting's chair does so inside the meeting while it is live."""
     community = getattr(poll_or_community, "community", poll_or_community)
-    if consult_permissions.is_committee(user, community):
+    if community_permissions.is_committee(user, community):
         return True
     return meeting is not None and meeting.status == Meeting.Status.LIVE and meeting_permissions.is_chair(user, meeting)
 
@@ -84,7 +87,7 @@ def create_poll(
     meeting = Meeting.objects.filter(pk=meeting_id, community=community).first() if meeting_id else None
     if meeting_id and meeting is None:
         raise ValidationError(_("Choose a meeting of this community."))
-    consult_permissions.require(can_manage(actor, community, meeting),
+    community_permissions.require(can_manage(actor, community, meeting),
                                 _("The committee sets polls up, or the chair inside a meeting."))
     if method not in Method.values:
         raise ValidationError(_("Choose a voting method."))
@@ -146,7 +149,7 @@ def create_poll(
 @transaction.atomic
 def open_poll(actor: User, *, poll_id: int) -> Poll:
     poll = lock_poll(poll_id)
-    consult_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up open it."))
+    community_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up open it."))
     if poll.status != Status.DRAFT:
         raise ValidationError(_("Only a draft poll can be opened."))
     # The roll is fixed now: who joins the audience later does not vote in this poll.
@@ -285,7 +288,7 @@ def close_poll(actor: User | None, *, poll_id: int) -> Poll:
     """Close and count. Secret ballots are rewritten in random order; an adopted result becomes a decision."""
     poll = lock_poll(poll_id)
     if actor is not None:
-        consult_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up close it."))
+        community_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up close it."))
     if poll.status != Status.OPEN:
         raise ValidationError(_("Only an open poll can be closed."))
     eligible = poll.eligible_count or 0  # the roll fixed at opening
@@ -359,7 +362,7 @@ def put_proposals_to_vote(actor: User, *, consultation_id: int, method: str = Me
     consultation = Consultation.objects.select_related("community", "grid").filter(pk=consultation_id).first()
     if consultation is None:
         raise ValidationError(_("There is no such consultation."))
-    consult_permissions.require(consult_permissions.can_manage_consultations(actor, consultation.community))
+    community_permissions.require(consult_permissions.can_manage_consultations(actor, consultation.community))
     if consultation.phase != Consultation.Phase.VOTING:
         raise ValidationError(_("Proposals go to the vote in the voting phase."))
     if method not in (Method.RANKED, Method.SINGLE, Method.MULTIPLE):

@@ -12,11 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-import audit
-from consult.text import whole_number
-from consult.views.common import error_messages
-from consult.views.exports import csv_response
-from consult.views.issues import current_community
+from community import services as community_services
+from community.http import current_community
+from core.http import csv_response, error_messages
+from core.text import whole_number
 from polls import services
 from polls.forms import PollForm, ballot_form
 from polls.models import Ballot, OpenVote, Poll, Receipt
@@ -253,7 +252,7 @@ def download(request, pk: int, what: str, fmt: str):
         raise Http404
     name = f"poll-{poll.pk}-{what}.{fmt}"
     if fmt in ("json", "csv"):
-        audit.record_export(request.user, community=poll.community, export=name)
+        community_services.record_export(request.user, community=poll.community, export=name)
     if fmt == "json":
         response = JsonResponse({"poll": poll.pk, "method": poll.method, "options": {
             str(o.pk): o.text for o in poll.options.all()}, what: rows}, json_dumps_params={"ensure_ascii": False})
@@ -315,7 +314,7 @@ def results_csv(request):
     polls = community.polls.filter(status=Poll.Status.CLOSED).prefetch_related("options").select_related("meeting")
     header = ["poll_id", "question", "method", "secret", "closed_at", "option", "count", "ballots", "eligible",
               "quorum_met", "adopted", "winner"]
-    audit.record_export(request.user, community=community, export=f"{community.slug}-poll-results.csv")
+    community_services.record_export(request.user, community=community, export=f"{community.slug}-poll-results.csv")
     return csv_response([header, *_result_rows(polls)], f"{community.slug}-poll-results.csv")
 
 

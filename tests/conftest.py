@@ -8,11 +8,10 @@ from urllib.parse import quote
 
 import pytest
 from allauth.account.models import EmailAddress
-
 from django.conf import settings
 from django.db import close_old_connections
 
-from consult.models import Community, Grid, Membership, Organisation, User
+from community.models import Community, Grid, Membership, Organisation, User
 
 CANARY = "<script>alert(1)</script>"
 Role = Membership.Role
@@ -146,7 +145,7 @@ def unverified(db) -> User:
 
 @pytest.fixture
 def category(community):
-    from consult.models import Category
+    from issues.models import Category
 
     return Category.objects.create(community=community, name=f"Lifts {CANARY}")
 
@@ -154,7 +153,7 @@ def category(community):
 @pytest.fixture
 def issue(grid, category, resident, grid_worker):
     """An issue raised by the resident of grid 1, with private contact details."""
-    from consult import services
+    from issues import services
 
     return services.raise_issue(
         resident, grid_id=grid.pk, category_id=category.pk, title=f"Lift broken {CANARY}",
@@ -193,3 +192,19 @@ def database_url() -> str:
     user = quote(db["USER"] or "", safe="")
     password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
     return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+# Consultation fixtures (built in tests/consult/conftest.py), used by every app's tests.
+@pytest.fixture
+def consultation(chair, community):
+    from tests.consult.conftest import new_consultation
+
+    return new_consultation(chair, community, threshold=2)
+
+
+@pytest.fixture
+def proposal(consultation, resident):
+    from consult import services as consult_services
+
+    return consult_services.submit_proposal(resident, consultation_id=consultation.pk, title=f"Canteen {CANARY}",
+                                    body=f"Lunch for the elderly {CANARY}")

@@ -13,8 +13,8 @@ from ninja.errors import ValidationError as InputError
 from ninja.renderers import JSONRenderer
 
 from api.v1 import community, consultations, decisions, issues, meetings, polls
-from consult.limits import RateLimited
-from consult.views.common import error_messages
+from core.http import error_messages
+from core.limits import RateLimited
 
 
 class Renderer(JSONRenderer):

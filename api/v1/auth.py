@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from consult import services
+from community import services
 
 
 class TokenAuth(HttpBearer):

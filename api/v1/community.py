@@ -7,7 +7,8 @@ from ninja.pagination import paginate
 from api.v1.auth import WRITE_AUTH
 from api.v1.pagination import Pages
 from api.v1.schemas import CategoryOut, CommunityOut, Error, GridOut, MeOut, OrganisationOut
-from consult.models import ApiToken, Category, Community, Grid, Organisation
+from community.models import ApiToken, Community, Grid, Organisation
+from issues.models import Category
 
 router = Router(tags=["communities"])
 

@@ -9,9 +9,19 @@ from api.v1.auth import WRITE_AUTH, require_scope
 from api.v1.community import in_community
 from api.v1.issues import WRITE_ERRORS
 from api.v1.pagination import Pages
-from api.v1.schemas import CommentIn, CommentOut, ConsultationOut, Error, Id, ProposalOut, SupportOut
+from api.v1.schemas import (
+    CommentIn,
+    CommentOut,
+    ConsultationOut,
+    Error,
+    Id,
+    ProposalOut,
+    SupportOut,
+)
+from community.models import ApiToken
 from consult import services
-from consult.models import ApiToken, Comment, Consultation, Issue, Proposal
+from consult.models import Comment, Consultation, Proposal
+from issues.models import Issue
 
 router = Router(tags=["consultations"])
 Phase = Consultation.Phase

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from api.v1.community import in_community
 from api.v1.pagination import Pages
 from api.v1.schemas import Day, DecisionOut, Error, Id
-from consult.models import Decision, Task, TaskUpdate
+from ledger.models import Decision, Task, TaskUpdate
 
 router = Router(tags=["decisions"])
 

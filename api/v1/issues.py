@@ -11,9 +11,11 @@ from api.v1.auth import WRITE_AUTH, require_scope
 from api.v1.community import in_community
 from api.v1.pagination import Pages
 from api.v1.schemas import Day, Error, Id, IssueIn, IssueOut, RatingIn, RatingOut
-from consult import permissions, services
-from consult.models import ApiToken, Community, Grid, Issue, IssuePhoto
-from consult.services.issue_outcomes import REOPEN_AT_OR_BELOW
+from community import permissions
+from community.models import ApiToken, Community, Grid
+from issues import services
+from issues.models import Issue, IssuePhoto
+from issues.services.outcomes import REOPEN_AT_OR_BELOW
 
 router = Router(tags=["issues"])
 WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}  # 429: too many, too fast

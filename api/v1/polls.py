@@ -12,7 +12,7 @@ from api.v1.community import in_community
 from api.v1.issues import WRITE_ERRORS
 from api.v1.pagination import Pages
 from api.v1.schemas import BallotIn, BallotList, BallotOut, Error, Id, PollOut
-from consult.models import ApiToken
+from community.models import ApiToken
 from polls import services
 from polls.models import Ballot, OpenVote, Poll
 

@@ -3,27 +3,28 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 import audit
-from consult import limits, permissions
+from community import permissions as community_permissions
+from community.models import Membership, User
+from consult import permissions
 from consult.models import (
     Comment,
     CommentRevision,
     CommentUpvote,
-    Membership,
     ModerationAction,
     ModerationReason,
     Proposal,
     Report,
-    User,
 )
 from consult.services.consultations import auto_follow, lock_consultation, log_event
-from consult.services.notify import notify
-from consult.services.timeline import clean_text
+from core import limits
+from core.text import clean_text
+from notifications.services import notify
 
 Moderation = Comment.Moderation
 
@@ -46,10 +47,10 @@ def post_comment(
     """Comment on a consultation or a proposal, or reply to a comment (two reply levels at most)."""
     limits.hit(actor, "comment")
     consultation = lock_consultation(consultation_id)
-    permissions.require(permissions.can_view_consultation(actor, consultation))
+    community_permissions.require(permissions.can_view_consultation(actor, consultation))
     if not permissions.phase_allows(consultation, "comment"):
         raise ValidationError(_("This consultation does not take comments in its current phase."))
-    permissions.require(
+    community_permissions.require(
         permissions.can_comment_in(actor, consultation), _("Only members of this community can comment.")
     )
     if stance not in Comment.Stance.values:
@@ -96,7 +97,7 @@ def post_comment(
 def edit_comment(actor: User, *, comment_id: int, body: str) -> Comment:
     """The author edits; the earlier text is kept and the comment is marked edited."""
     comment = lock_comment(comment_id)
-    permissions.require(
+    community_permissions.require(
         permissions.can_change_comment(actor, comment), _("Only the author can edit a comment, while comments are open.")
     )
     body = clean_text(body, field=_("The comment"), limit=5000)
@@ -113,7 +114,7 @@ def edit_comment(actor: User, *, comment_id: int, body: str) -> Comment:
 def delete_comment(actor: User, *, comment_id: int) -> Comment:
     """The author deletes; a tombstone keeps the thread's replies in place."""
     comment = lock_comment(comment_id)
-    permissions.require(permissions.can_delete_comment(actor, comment), _("Only the author can delete a comment."))
+    community_permissions.require(permissions.can_delete_comment(actor, comment), _("Only the author can delete a comment."))
     comment.deleted_at = timezone.now()
     comment.save(update_fields=["deleted_at"])
     log_event(comment.consultation, "comment.changed", comment=comment)
@@ -124,7 +125,7 @@ def delete_comment(actor: User, *, comment_id: int) -> Comment:
 def upvote_comment(actor: User, *, comment_id: int) -> Comment:
     limits.hit(actor, "upvote")
     comment = lock_comment(comment_id)
-    permissions.require(permissions.can_upvote(actor, comment), _("You cannot upvote this comment."))
+    community_permissions.require(permissions.can_upvote(actor, comment), _("You cannot upvote this comment."))
     try:
         with transaction.atomic():
             CommentUpvote.objects.create(comment=comment, user=actor)
@@ -162,7 +163,7 @@ def report_content(actor: User, *, reason: str, detail: str = "", comment_id=Non
     limits.hit(actor, "report")
     target = _target(comment_id, proposal_id)
     consultation = target.consultation
-    permissions.require(
+    community_permissions.require(
         permissions.can_report(actor, consultation.community, target.author_id),
         _("Members of this community can report what others wrote."),
     )
@@ -203,7 +204,7 @@ def moderate(actor: User, *, action: str, reason: str, explanation: str, comment
     """A moderator hides (with a reason the author reads) or restores a comment or proposal."""
     target = _target(comment_id, proposal_id)
     consultation = target.consultation
-    permissions.require(
+    community_permissions.require(
         permissions.can_moderate(actor, consultation.community), _("Only the community's moderators moderate.")
     )
     if action not in ("hide", "restore", "dismiss"):

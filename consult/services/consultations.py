@@ -11,25 +11,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 import audit
+from community import permissions as community_permissions
+from community.models import Community, Grid, User
 from consult import permissions
-from consult.models import (
-    Attachment,
-    Community,
-    Consultation,
-    ConsultationEvent,
-    ConsultationFollow,
-    Decision,
-    Grid,
-    Issue,
-    IssueEvent,
-    Task,
-    User,
-)
-from consult.photos import clean_photo
+from consult.models import Attachment, Consultation, ConsultationEvent, ConsultationFollow
 from consult.realtime import publish_consultation_on_commit
-from consult.services.ledger import create_task
-from consult.services.notify import notify
-from consult.services.timeline import clean_text, lock_issue, record, tell_followers
+from core.photos import clean_photo
+from core.text import clean_text
+from issues.models import Issue, IssueEvent
+from issues.services.timeline import lock_issue, record, tell_followers
+from ledger.models import Decision, Task
+from ledger.services import create_task
+from notifications.services import notify
 
 Phase = Consultation.Phase
 MAX_ATTACHMENTS = 10
@@ -120,7 +113,7 @@ def create_consultation(actor: User, *, community_id: int, **fields) -> Consulta
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         raise ValidationError(_("There is no such community."))
-    permissions.require(
+    community_permissions.require(
         permissions.can_manage_consultations(actor, community), _("Only the committee runs consultations.")
     )
     consultation = Consultation.objects.create(community=community, created_by=actor, **_fields(community, **fields))
@@ -133,7 +126,7 @@ def create_consultation(actor: User, *, community_id: int, **fields) -> Consulta
 def update_consultation(actor: User, *, consultation_id: int, **fields) -> Consultation:
     """Edit the text and the dates; the scope is fixed once proposals are collected."""
     consultation = lock_consultation(consultation_id)
-    permissions.require(permissions.can_manage_consultations(actor, consultation.community))
+    community_permissions.require(permissions.can_manage_consultations(actor, consultation.community))
     if consultation.phase == Phase.CONCLUDED:
         raise ValidationError(_("A concluded consultation cannot be changed."))
     values = _fields(consultation.community, **fields)
@@ -150,7 +143,7 @@ def update_consultation(actor: User, *, consultation_id: int, **fields) -> Consu
 def advance_phase(actor: User, *, consultation_id: int, to: str) -> Consultation:
     """Open the next phase. Concluding has its own service: it needs the conclusion and every answer."""
     consultation = lock_consultation(consultation_id)
-    permissions.require(permissions.can_manage_consultations(actor, consultation.community))
+    community_permissions.require(permissions.can_manage_consultations(actor, consultation.community))
     if to != consultation.next_phase:
         raise ValidationError(_("This consultation can only move on to the next phase."))
     if to == Phase.CONCLUDED:
@@ -177,7 +170,7 @@ def unanswered(consultation: Consultation):
 def conclude_consultation(actor: User, *, consultation_id: int, conclusion: str) -> Consultation:
     """Write the conclusion. Every proposal must have its answer first: you said — we did — why."""
     consultation = lock_consultation(consultation_id)
-    permissions.require(permissions.can_manage_consultations(actor, consultation.community))
+    community_permissions.require(permissions.can_manage_consultations(actor, consultation.community))
     if consultation.phase not in (Phase.DELIBERATION, Phase.VOTING):
         raise ValidationError(_("A consultation is concluded after its deliberation or voting phase."))
     waiting = unanswered(consultation).count()
@@ -209,7 +202,7 @@ def record_consultation_decision(
 ) -> Decision:
     """Record what the consultation decided, with its follow-up tasks, into the ledger."""
     consultation = lock_consultation(consultation_id)
-    permissions.require(permissions.can_manage_consultations(actor, consultation.community))
+    community_permissions.require(permissions.can_manage_consultations(actor, consultation.community))
     if consultation.phase not in (Phase.VOTING, Phase.CONCLUDED):
         raise ValidationError(_("Decisions are recorded once the consultation reaches its vote or conclusion."))
     decision = Decision(
@@ -239,7 +232,7 @@ def add_decision_task(actor: User, *, decision_id: int, **task) -> Task:
     decision = Decision.objects.select_for_update().select_related("community").filter(pk=decision_id).first()
     if decision is None:
         raise ValidationError(_("There is no such decision."))
-    permissions.require(permissions.can_manage_consultations(actor, decision.community))
+    community_permissions.require(permissions.can_manage_consultations(actor, decision.community))
     created = create_task(actor, decision=decision, issue=decision.issue, **task)
     audit.record(actor, "decision.task_added", community=decision.community_id, target=decision, task=created.title)
     return created
@@ -269,7 +262,7 @@ def attach_file(actor: User, *, consultation_id: int, title: str, upload) -> Att
     try:
         with transaction.atomic():
             consultation = lock_consultation(consultation_id)
-            permissions.require(permissions.can_manage_consultations(actor, consultation.community))
+            community_permissions.require(permissions.can_manage_consultations(actor, consultation.community))
             if consultation.phase == Phase.CONCLUDED:
                 raise ValidationError(_("A concluded consultation cannot be changed."))
             if consultation.attachments.count() >= MAX_ATTACHMENTS:
@@ -295,7 +288,7 @@ def remove_attachment(actor: User, *, attachment_id: int) -> None:
     if attachment is None:
         raise ValidationError(_("There is no such attachment."))
     consultation = lock_consultation(attachment.consultation_id)
-    permissions.require(permissions.can_manage_consultations(actor, consultation.community))
+    community_permissions.require(permissions.can_manage_consultations(actor, consultation.community))
     if consultation.phase == Phase.CONCLUDED:
         raise ValidationError(_("A concluded consultation cannot be changed."))
     name, storage = attachment.file.name, attachment.file.storage
@@ -319,8 +312,8 @@ def send_issue_to_consultation(actor: User, *, issue_id: int, consultation_id: i
     """Joint handling: put an open issue before a consultation (from triage, or later)."""
     consultation = lock_consultation(consultation_id)  # consultation first, then issue: as the conclusion does
     issue = lock_issue(issue_id)
-    permissions.require(
-        permissions.looks_after(actor, issue.grid),
+    community_permissions.require(
+        community_permissions.looks_after(actor, issue.grid),
         _("Only this grid's workers and the committee can send an issue to a consultation."),
     )
     if consultation.community_id != issue.community_id or consultation.phase in (Phase.DRAFT, Phase.CONCLUDED):
@@ -346,7 +339,7 @@ def follow_consultation(actor: User, *, consultation_id: int) -> None:
     consultation = Consultation.objects.select_related("community").filter(pk=consultation_id).first()
     if consultation is None:
         raise ValidationError(_("There is no consultation #%(id)s.") % {"id": consultation_id})
-    permissions.require(permissions.can_follow_consultation(actor, consultation))
+    community_permissions.require(permissions.can_follow_consultation(actor, consultation))
     auto_follow(consultation, actor)
 
 

@@ -8,12 +8,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import audit
-from consult import limits, permissions
-from consult.models import Consultation, Proposal, Support, User
+from community import permissions as community_permissions
+from community.models import User
+from consult import permissions
+from consult.models import Consultation, Proposal, Support
 from consult.realtime import publish_consultation_on_commit
-from consult.services.consultations import auto_follow, lock_consultation, log_event, tell_consultation_followers
-from consult.services.notify import notify
-from consult.services.timeline import clean_text
+from consult.services.consultations import (
+    auto_follow,
+    lock_consultation,
+    log_event,
+    tell_consultation_followers,
+)
+from core import limits
+from core.text import clean_text
+from notifications.services import notify
 
 Answer = Proposal.Answer
 
@@ -33,14 +41,14 @@ def submit_proposal(actor: User, *, consultation_id: int, title: str, body: str)
     """A verified resident, or an organisation's representative, proposes while proposals are collected."""
     limits.hit(actor, "proposal")
     consultation = lock_consultation(consultation_id)
-    permissions.require(permissions.can_view_consultation(actor, consultation))
+    community_permissions.require(permissions.can_view_consultation(actor, consultation))
     if not permissions.phase_allows(consultation, "propose"):
         raise ValidationError(_("Proposals are collected only during the collecting phase."))
-    permissions.require(
+    community_permissions.require(
         permissions.can_submit_proposal(actor, consultation),
         _("Only verified residents of this consultation's area and organisation representatives can propose."),
     )
-    organisation_id = None if permissions.is_resident_for(actor, consultation) else permissions.representation(
+    organisation_id = None if permissions.is_resident_for(actor, consultation) else community_permissions.representation(
         actor, consultation.community
     )
     proposal = Proposal.objects.create(
@@ -63,7 +71,7 @@ def submit_proposal(actor: User, *, consultation_id: int, title: str, body: str)
 def edit_proposal(actor: User, *, proposal_id: int, title: str, body: str) -> Proposal:
     """The author edits until deliberation starts."""
     proposal = lock_proposal(proposal_id)
-    permissions.require(
+    community_permissions.require(
         permissions.can_edit_proposal(actor, proposal),
         _("A proposal can be edited by its author until deliberation starts, unless it was answered."),
     )
@@ -79,7 +87,7 @@ def edit_proposal(actor: User, *, proposal_id: int, title: str, body: str) -> Pr
 def withdraw_proposal(actor: User, *, proposal_id: int) -> Proposal:
     """The author withdraws; it stays visible, marked withdrawn, and needs no answer."""
     proposal = lock_proposal(proposal_id)
-    permissions.require(
+    community_permissions.require(
         permissions.can_withdraw_proposal(actor, proposal),
         _("Only the author can withdraw a proposal, before it is answered and before the vote."),
     )
@@ -93,8 +101,8 @@ def withdraw_proposal(actor: User, *, proposal_id: int) -> Proposal:
 def answer_proposal(actor: User, *, proposal_id: int, answer: str, reason: str, merged_into_id=None) -> Proposal:
     """The committee's written answer; the author and the supporters are told."""
     proposal = lock_proposal(proposal_id)
-    permissions.require(
-        permissions.is_committee(actor, proposal.consultation.community), _("Only the committee answers proposals.")
+    community_permissions.require(
+        community_permissions.is_committee(actor, proposal.consultation.community), _("Only the committee answers proposals.")
     )
     if not permissions.phase_allows(proposal.consultation, "answer"):
         raise ValidationError(_("Proposals are answered while the consultation is open."))
@@ -146,7 +154,7 @@ def support_proposal(actor: User, *, proposal_id: int) -> Proposal:
     """One support per resident; a second click, even at the same moment, changes nothing."""
     limits.hit(actor, "support")
     proposal = lock_proposal(proposal_id)
-    permissions.require(
+    community_permissions.require(
         permissions.can_support(actor, proposal),
         _("Supports are for verified residents of this consultation's area, while supports are open."),
     )

@@ -6,8 +6,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from consult import services
-from consult.models import ApiToken, Decision, Task
+from community import services as community_services
+from community.models import ApiToken
+from consult import services as consult_services
+from ledger.models import Decision, Task
 from polls import services as poll_services
 from tests.consult.conftest import new_consultation
 from tests.meetings.conftest import schedule
@@ -21,7 +23,7 @@ def bearer(secret: str) -> dict:
 
 
 def token_for(user, scopes=ALL_SCOPES) -> str:
-    return services.create_api_token(user, name="Test app", scopes=list(scopes))[1]
+    return community_services.create_api_token(user, name="Test app", scopes=list(scopes))[1]
 
 
 @pytest.fixture
@@ -34,9 +36,9 @@ def api():
 def world(chair, community, grid, category, issue, resident, voters, moderator, organisation):  # noqa: F811
     """One of everything the API reads, in the states the public may see."""
     consultation = new_consultation(chair, community, threshold=2)
-    proposal = services.submit_proposal(voters[1], consultation_id=consultation.pk, title="Benches",
+    proposal = consult_services.submit_proposal(voters[1], consultation_id=consultation.pk, title="Benches",
                                         body="Two benches by the gate")
-    comment = services.post_comment(voters[2], consultation_id=consultation.pk, body="Yes, please", stance="for",
+    comment = consult_services.post_comment(voters[2], consultation_id=consultation.pk, body="Yes, please", stance="for",
                                     proposal_id=proposal.pk)
     meeting = schedule(chair, community, secretary=moderator, invite=[resident], orgs=[organisation])
     from meetings import services as meeting_services

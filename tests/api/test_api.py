@@ -9,8 +9,12 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consult import services
-from consult.models import ApiToken, Comment, Issue, Rating, Support
+from community.models import ApiToken
+from consult import services as consult_services
+from consult.models import Comment, Support
+from issues import services as issues_services
+from issues.models import Issue, Rating
+from ledger import services as ledger_services
 from polls.models import Ballot, Participation
 from tests.api.conftest import ALL_SCOPES, bearer, sign_in, token_for
 from tests.conftest import CANARY, make_user
@@ -26,11 +30,11 @@ def resolved(issue, grid_worker):
 
     from django.utils import timezone
 
-    services.triage_issue(grid_worker, issue_id=issue.pk, tier="routine", task_title="Repair",
+    issues_services.triage_issue(grid_worker, issue_id=issue.pk, tier="routine", task_title="Repair",
                           owner_user_id=grid_worker.pk, due_date=timezone.localdate() + timedelta(days=1))
     for task in issue.tasks.all():
-        services.post_task_update(grid_worker, task_id=task.pk, text="Done", progress=100, status="done")
-    services.resolve_issue(grid_worker, issue_id=issue.pk, note="Repaired")
+        ledger_services.post_task_update(grid_worker, task_id=task.pk, text="Done", progress=100, status="done")
+    issues_services.resolve_issue(grid_worker, issue_id=issue.pk, note="Repaired")
 
 
 def post(api, path, data, **headers):
@@ -42,13 +46,13 @@ def post(api, path, data, **headers):
 
 def test_the_account_page_creates_a_token_shown_once_and_kept_only_as_a_hash(client, resident):
     sign_in(client, resident)
-    page = client.post(reverse("consult:api-tokens"), {"name": "My phone", "scopes": ["issues", "polls"]})
+    page = client.post(reverse("community:api-tokens"), {"name": "My phone", "scopes": ["issues", "polls"]})
     assert page.status_code == 200
     token = ApiToken.objects.get(user=resident)
     secret = page.context["secret"]
     assert secret.startswith("yishi_") and secret in page.content.decode()
     assert token.scopes == ["issues", "polls"] and secret not in token.key_hash and token.prefix in secret
-    again = client.get(reverse("consult:api-tokens")).content.decode()
+    again = client.get(reverse("community:api-tokens")).content.decode()
     assert "My phone" in again and token.prefix in again and secret not in again  # listed, never shown again
     me = Client().get("/api/v1/me", **bearer(secret))
     assert me.json() == {"id": resident.pk, "name": resident.public_name, "scopes": ["issues", "polls"]}
@@ -58,7 +62,7 @@ def test_the_account_page_creates_a_token_shown_once_and_kept_only_as_a_hash(cli
 
 def test_a_token_needs_a_name_and_a_scope_and_a_refused_form_keeps_its_input(client, resident):
     sign_in(client, resident)
-    page = client.post(reverse("consult:api-tokens"), {"name": "Kiosk", "scopes": []})
+    page = client.post(reverse("community:api-tokens"), {"name": "Kiosk", "scopes": []})
     assert page.status_code == 200 and not ApiToken.objects.exists()
     assert 'value="Kiosk"' in page.content.decode()
     assert page.context["form"].errors["scopes"]
@@ -69,26 +73,26 @@ def test_a_revoked_token_stops_working_at_once(client, resident, api):
     token = ApiToken.objects.get(user=resident)
     assert api.get("/api/v1/me", **bearer(secret)).status_code == 200
     sign_in(client, resident)
-    client.post(reverse("consult:api-token-revoke", args=[token.pk]))
+    client.post(reverse("community:api-token-revoke", args=[token.pk]))
     refused = api.get("/api/v1/me", **bearer(secret))
     assert refused.status_code == 401 and refused.json()["message"]
-    assert "Revoked" in client.get(reverse("consult:api-tokens")).content.decode()
+    assert "Revoked" in client.get(reverse("community:api-tokens")).content.decode()
 
 
 def test_no_one_revokes_another_persons_token(client, resident, voters):
     token_for(resident)
     token = ApiToken.objects.get(user=resident)
     client.force_login(voters[1])
-    assert client.post(reverse("consult:api-token-revoke", args=[token.pk])).status_code == 404
+    assert client.post(reverse("community:api-token-revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
 
 
 def test_the_token_page_asks_for_the_password_again_after_a_while(client, resident):
     client.force_login(resident)  # a session with no recent password, e.g. one taken over
-    answer = client.get(reverse("consult:api-tokens"))
+    answer = client.get(reverse("community:api-tokens"))
     assert answer.status_code == 302 and "reauthenticate" in answer["Location"]
-    client.post(reverse("consult:api-tokens"), {"name": "Stolen", "scopes": ["issues"]})
+    client.post(reverse("community:api-tokens"), {"name": "Stolen", "scopes": ["issues"]})
     assert not ApiToken.objects.exists()
 
 
@@ -270,7 +274,7 @@ def _rows():
 
 def test_parity_raising_an_issue_in_another_grid(client, api, resident_of_other_grid, grid, category):
     answer, changed = _page_and_api(
-        client, api, resident_of_other_grid, reverse("consult:issue-new"),
+        client, api, resident_of_other_grid, reverse("issues:issue-new"),
         {"grid": grid.pk, "category": category.pk, "title": "Not mine", "body": "Elsewhere"},
         "/issues", {"grid": grid.pk, "category": category.pk, "title": "Not mine", "body": "Elsewhere"})
     assert answer.status_code == 403 and not changed
@@ -278,7 +282,7 @@ def test_parity_raising_an_issue_in_another_grid(client, api, resident_of_other_
 
 def test_parity_a_newcomer_cannot_raise_an_issue(client, api, newcomer, category):
     answer, changed = _page_and_api(
-        client, api, newcomer, reverse("consult:issue-new"), {"category": category.pk, "title": "T", "body": "B"},
+        client, api, newcomer, reverse("issues:issue-new"), {"category": category.pk, "title": "T", "body": "B"},
         "/issues", {"category": category.pk, "title": "T", "body": "B"})
     assert answer.status_code == 400 and "join" in answer.json()["message"] and not changed
 
@@ -348,7 +352,7 @@ def test_text_comes_back_as_written_for_the_client_to_escape(api, world):
 def test_drafts_closed_meetings_and_private_decisions_stay_out(api, chair, community, world, voters):
     draft = new_consultation(chair, community, phase="draft")
     closed = schedule(chair, community, is_public=False, invite=[voters[0]])
-    from consult.models import Decision
+    from ledger.models import Decision
     from polls import services as poll_services
 
     private = Decision.objects.create(community=community, title="Behind doors", source="meeting", is_public=False)
@@ -365,14 +369,14 @@ def test_drafts_closed_meetings_and_private_decisions_stay_out(api, chair, commu
 
 def test_hidden_and_deleted_comments_keep_their_place_without_text(api, world, moderator, voters):
     comment = world["comment"]
-    services.delete_comment(voters[2], comment_id=comment.pk)
+    consult_services.delete_comment(voters[2], comment_id=comment.pk)
     item = api.get(f"/api/v1/comments?proposal={world['proposal'].pk}").json()["items"][0]
     assert item["id"] == comment.pk and item["deleted"] and item["body"] is None and item["author"] is None
 
 
 def test_a_hidden_proposal_s_discussion_is_hidden_with_it(api, client, world, moderator):
     proposal, comment = world["proposal"], world["comment"]
-    services.moderate(moderator, action="hide", reason="abuse", explanation="Insults", proposal_id=proposal.pk)
+    consult_services.moderate(moderator, action="hide", reason="abuse", explanation="Insults", proposal_id=proposal.pk)
     assert api.get(f"/api/v1/comments?proposal={proposal.pk}").json()["count"] == 0
     item = api.get(f"/api/v1/proposals/{proposal.pk}").json()
     assert item["hidden"] and item["title"] is None and item["body"] is None
@@ -413,7 +417,7 @@ def test_a_decision_lists_its_tasks(api, world, organisation):
 
 
 def test_filters_by_grid_status_and_day(api, world, other_grid, grid, category, resident_of_other_grid):
-    services.raise_issue(resident_of_other_grid, grid_id=other_grid.pk, category_id=category.pk, title="South",
+    issues_services.raise_issue(resident_of_other_grid, grid_id=other_grid.pk, category_id=category.pk, title="South",
                          body="Other grid")
     by_grid = api.get(f"/api/v1/issues?grid={other_grid.pk}").json()
     assert [i["title"] for i in by_grid["items"]] == ["South"] and by_grid["count"] == 1
@@ -425,7 +429,7 @@ def test_filters_by_grid_status_and_day(api, world, other_grid, grid, category, 
 
 def test_pages_of_results(api, world, resident, category):
     for n in range(4):
-        services.raise_issue(resident, grid_id=world["issue"].grid_id, category_id=category.pk, title=f"N{n}",
+        issues_services.raise_issue(resident, grid_id=world["issue"].grid_id, category_id=category.pk, title=f"N{n}",
                              body="b")
     first = api.get("/api/v1/issues?page_size=2").json()
     second = api.get("/api/v1/issues?page_size=2&page=2").json()
@@ -457,14 +461,16 @@ def _more(world, chair, community, resident, voters, category, organisation):
 
     from django.utils import timezone
 
-    from consult.models import Category, Decision, Grid, Task
+    from community.models import Grid
+    from issues.models import Category
+    from ledger.models import Decision, Task
 
     grid = world["issue"].grid
     for n in range(3):
-        services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title=f"More {n}", body="b")
+        issues_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title=f"More {n}", body="b")
         consultation = new_consultation(chair, community)
-        proposal = services.submit_proposal(voters[n], consultation_id=consultation.pk, title="P", body="B")
-        services.post_comment(voters[n + 1], consultation_id=consultation.pk, body="C", proposal_id=proposal.pk)
+        proposal = consult_services.submit_proposal(voters[n], consultation_id=consultation.pk, title="P", body="B")
+        consult_services.post_comment(voters[n + 1], consultation_id=consultation.pk, body="C", proposal_id=proposal.pk)
         meeting = schedule(chair, community)
         from meetings import services as meeting_services
 

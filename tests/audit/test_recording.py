@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from consult import services
-from consult.models import MembershipRequest
+from community import services as community_services
+from community.models import MembershipRequest
+from consult import services as consult_services
+from issues import services as issues_services
 from meetings import services as meetings
 from polls import services as polls
 from tests.audit.conftest import recorded, summary
@@ -22,20 +24,20 @@ from tests.polls.conftest import make_poll
 def test_verifying_and_declining_residents_are_recorded(grid, grid_worker, newcomer, resident):
     ask = MembershipRequest.objects.create(user=newcomer, grid=grid, unit="B2-202")
     with recorded() as entries:
-        services.approve_membership_request(grid_worker, request_id=ask.pk)
-    assert summary(entries) == [(grid_worker.pk, "membership.approved", "consult.user", newcomer.pk)]
+        community_services.approve_membership_request(grid_worker, request_id=ask.pk)
+    assert summary(entries) == [(grid_worker.pk, "membership.approved", "community.user", newcomer.pk)]
     assert entries[0].community_id == grid.community_id and entries[0].actor_name == "Wang"
     second = MembershipRequest.objects.create(user=resident, grid=grid, unit="B1-102")
     with recorded() as entries:
-        services.reject_membership_request(grid_worker, request_id=second.pk, reason="No such unit")
-    assert summary(entries) == [(grid_worker.pk, "membership.declined", "consult.user", resident.pk)]
+        community_services.reject_membership_request(grid_worker, request_id=second.pk, reason="No such unit")
+    assert summary(entries) == [(grid_worker.pk, "membership.declined", "community.user", resident.pk)]
     assert entries[0].details["reason"] == "No such unit"
 
 
 def test_a_refused_verification_leaves_no_entry(grid, resident_of_other_grid, grid_worker_of_other_grid, newcomer):
     ask = MembershipRequest.objects.create(user=newcomer, grid=grid, unit="B2-202")
     with recorded() as entries, pytest.raises(PermissionDenied):
-        services.approve_membership_request(grid_worker_of_other_grid, request_id=ask.pk)
+        community_services.approve_membership_request(grid_worker_of_other_grid, request_id=ask.pk)
     assert entries == []
 
 
@@ -43,43 +45,43 @@ def test_triage_decline_and_merge_are_recorded_and_a_refused_triage_is_not(
     issue, grid_worker, grid_worker_of_other_grid, organisation, grid, category, resident
 ):
     with recorded() as entries, pytest.raises(PermissionDenied):
-        services.triage_issue(grid_worker_of_other_grid, issue_id=issue.pk, tier="major")
+        issues_services.triage_issue(grid_worker_of_other_grid, issue_id=issue.pk, tier="major")
     assert entries == []
     with recorded() as entries:
-        services.triage_issue(grid_worker, issue_id=issue.pk, tier="routine", task_title="Fix the lift",
+        issues_services.triage_issue(grid_worker, issue_id=issue.pk, tier="routine", task_title="Fix the lift",
                               owner_organisation_id=organisation.pk, due_date=timezone.localdate() + timedelta(days=3))
-    assert summary(entries) == [(grid_worker.pk, "issue.triaged", "consult.issue", issue.pk),
-                                (grid_worker.pk, "issue.assigned", "consult.issue", issue.pk)]
+    assert summary(entries) == [(grid_worker.pk, "issue.triaged", "issues.issue", issue.pk),
+                                (grid_worker.pk, "issue.assigned", "issues.issue", issue.pk)]
     assert entries[0].details == {"tier": "routine"} and entries[0].target_url == issue.get_absolute_url()
-    other = services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Again", body="Same")
-    third = services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Noise", body="Loud")
+    other = issues_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Again", body="Same")
+    third = issues_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Noise", body="Loud")
     with recorded() as entries:
-        services.merge_issue(grid_worker, issue_id=other.pk, into_id=issue.pk)
-        services.decline_issue(grid_worker, issue_id=third.pk, reason="Not ours to handle")
-    assert summary(entries) == [(grid_worker.pk, "issue.merged", "consult.issue", other.pk),
-                                (grid_worker.pk, "issue.declined", "consult.issue", third.pk)]
+        issues_services.merge_issue(grid_worker, issue_id=other.pk, into_id=issue.pk)
+        issues_services.decline_issue(grid_worker, issue_id=third.pk, reason="Not ours to handle")
+    assert summary(entries) == [(grid_worker.pk, "issue.merged", "issues.issue", other.pk),
+                                (grid_worker.pk, "issue.declined", "issues.issue", third.pk)]
 
 
 def test_entering_an_issue_for_a_resident_and_the_deadline_escalation_are_recorded(grid, category, grid_worker):
     with recorded() as entries:
-        entered = services.raise_issue(grid_worker, grid_id=grid.pk, category_id=category.pk, title="Leak",
+        entered = issues_services.raise_issue(grid_worker, grid_id=grid.pk, category_id=category.pk, title="Leak",
                                        body="Water", on_behalf_of="Mrs Li", channel="phone")
-    assert summary(entries) == [(grid_worker.pk, "issue.entered", "consult.issue", entered.pk)]
+    assert summary(entries) == [(grid_worker.pk, "issue.entered", "issues.issue", entered.pk)]
     with recorded() as entries:
-        services.sweep_issues(now=timezone.now() + timedelta(days=30))
-    assert summary(entries) == [(None, "issue.escalated", "consult.issue", entered.pk)]
+        issues_services.sweep_issues(now=timezone.now() + timedelta(days=30))
+    assert summary(entries) == [(None, "issue.escalated", "issues.issue", entered.pk)]
 
 
 def test_moderation_is_recorded_without_copying_the_hidden_text(chair, community, resident, moderator):
     consultation = new_consultation(chair, community)
-    comment = services.post_comment(resident, consultation_id=consultation.pk, body="Call 139 0000 1111")
+    comment = consult_services.post_comment(resident, consultation_id=consultation.pk, body="Call 139 0000 1111")
     with recorded() as entries, pytest.raises(PermissionDenied):
-        services.moderate(resident, action="hide", reason="privacy", explanation="Phone", comment_id=comment.pk)
+        consult_services.moderate(resident, action="hide", reason="privacy", explanation="Phone", comment_id=comment.pk)
     assert entries == []
     with recorded() as entries:
-        services.moderate(moderator, action="hide", reason="privacy", explanation="A phone number",
+        consult_services.moderate(moderator, action="hide", reason="privacy", explanation="A phone number",
                           comment_id=comment.pk)
-        services.moderate(moderator, action="restore", reason="", explanation="Number removed",
+        consult_services.moderate(moderator, action="restore", reason="", explanation="Number removed",
                           comment_id=comment.pk)
     assert summary(entries) == [(moderator.pk, "content.hidden", "consult.comment", comment.pk),
                                 (moderator.pk, "content.restored", "consult.comment", comment.pk)]
@@ -92,15 +94,15 @@ def test_consultation_steps_answers_and_decisions_are_recorded(chair, community,
         consultation = new_consultation(chair, community, phase="collecting")
     assert summary(entries) == [(chair.pk, "consultation.created", "consult.consultation", consultation.pk),
                                 (chair.pk, "consultation.phase_changed", "consult.consultation", consultation.pk)]
-    proposal = services.submit_proposal(resident, consultation_id=consultation.pk, title="Canteen", body="Lunch")
-    services.advance_phase(chair, consultation_id=consultation.pk, to="deliberation")
+    proposal = consult_services.submit_proposal(resident, consultation_id=consultation.pk, title="Canteen", body="Lunch")
+    consult_services.advance_phase(chair, consultation_id=consultation.pk, to="deliberation")
     with recorded() as entries:
-        services.answer_proposal(chair, proposal_id=proposal.pk, answer="not_feasible", reason="No kitchen")
-        services.conclude_consultation(chair, consultation_id=consultation.pk, conclusion="Done")
-        decision = services.record_consultation_decision(chair, consultation_id=consultation.pk, title="No canteen")
+        consult_services.answer_proposal(chair, proposal_id=proposal.pk, answer="not_feasible", reason="No kitchen")
+        consult_services.conclude_consultation(chair, consultation_id=consultation.pk, conclusion="Done")
+        decision = consult_services.record_consultation_decision(chair, consultation_id=consultation.pk, title="No canteen")
     assert summary(entries) == [(chair.pk, "proposal.answered", "consult.proposal", proposal.pk),
                                 (chair.pk, "consultation.concluded", "consult.consultation", consultation.pk),
-                                (chair.pk, "decision.recorded", "consult.decision", decision.pk)]
+                                (chair.pk, "decision.recorded", "ledger.decision", decision.pk)]
 
 
 def test_meeting_chair_actions_and_minutes_approval_are_recorded(chair, community, resident, moderator):
@@ -146,10 +148,10 @@ def test_poll_set_up_opening_and_closing_are_recorded_and_votes_never_are(chair,
 
 def test_api_tokens_are_recorded_outside_any_community(resident):
     with recorded() as entries:
-        token, _secret = services.create_api_token(resident, name="Phone", scopes=["issues"])
-        services.revoke_api_token(resident, token_id=token.pk)
-    assert summary(entries) == [(resident.pk, "token.created", "consult.apitoken", token.pk),
-                                (resident.pk, "token.revoked", "consult.apitoken", token.pk)]
+        token, _secret = community_services.create_api_token(resident, name="Phone", scopes=["issues"])
+        community_services.revoke_api_token(resident, token_id=token.pk)
+    assert summary(entries) == [(resident.pk, "token.created", "community.apitoken", token.pk),
+                                (resident.pk, "token.revoked", "community.apitoken", token.pk)]
     assert {e.community_id for e in entries} == {None}
 
 
@@ -174,7 +176,7 @@ def test_the_backup_export_is_recorded(issue, tmp_path):
 
 
 def test_a_role_change_in_the_admin_is_recorded_with_before_and_after(client, grid, resident, community):
-    from consult.models import Membership
+    from community.models import Membership
     from tests.conftest import make_user
 
     staff = make_user("staff@test.org", "Sam", is_staff=True, is_superuser=True)
@@ -183,16 +185,16 @@ def test_a_role_change_in_the_admin_is_recorded_with_before_and_after(client, gr
     form = {"user": resident.pk, "community": community.pk, "role": "grid_worker", "position": "",
             "grid": grid.pk, "organisation": "", "unit": membership.unit}
     with recorded() as entries:
-        response = client.post(f"/admin/consult/membership/{membership.pk}/change/", form)
+        response = client.post(f"/admin/community/membership/{membership.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert summary(entries) == [(staff.pk, "role.changed", "consult.user", resident.pk)]
+    assert summary(entries) == [(staff.pk, "role.changed", "community.user", resident.pk)]
     assert entries[0].details["before"]["role"] == "resident" and entries[0].details["after"]["role"] == "grid_worker"
 
 
 def test_an_action_refused_after_validation_leaves_no_entry(chair, community):
     consultation = new_consultation(chair, community, phase="collecting")
     with recorded() as entries, pytest.raises(ValidationError):
-        services.conclude_consultation(chair, consultation_id=consultation.pk, conclusion="Too early")
+        consult_services.conclude_consultation(chair, consultation_id=consultation.pk, conclusion="Too early")
     assert entries == []
 
 
@@ -204,20 +206,20 @@ def test_making_someone_staff_or_suspending_them_is_recorded_and_every_committee
 
     staff = make_user("staff@test.org", "Sam", is_staff=True, is_superuser=True)
     client.force_login(staff)
-    page = client.get(f"/admin/consult/user/{resident.pk}/change/")
+    page = client.get(f"/admin/community/user/{resident.pk}/change/")
     form = {key: value for key, value in page.context["adminform"].form.initial.items()
             if key in ("email", "display_name", "language", "age_band")}
     form.update({"is_active": "on", "is_staff": "on", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
                  "emailaddress_set-TOTAL_FORMS": "0", "emailaddress_set-INITIAL_FORMS": "0"})
     with recorded() as entries:
-        response = client.post(f"/admin/consult/user/{resident.pk}/change/", form)
+        response = client.post(f"/admin/community/user/{resident.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert summary(entries) == [(staff.pk, "role.changed", "consult.user", resident.pk)]
+    assert summary(entries) == [(staff.pk, "role.changed", "community.user", resident.pk)]
     assert entries[0].community_id is None
     assert entries[0].details == {"before": {"site": []}, "after": {"site": ["is_staff"]}}
     form.pop("is_active")  # suspended
     with recorded() as entries:
-        client.post(f"/admin/consult/user/{resident.pk}/change/", form)
+        client.post(f"/admin/community/user/{resident.pk}/change/", form)
     assert entries[0].details["after"] == {"site": ["is_staff", "suspended"]}
     client.force_login(chair)
     log = client.get(f"/c/{community.slug}/audit/").content.decode()
@@ -229,7 +231,7 @@ def test_a_deleted_communitys_role_changes_do_not_appear_in_other_communities_lo
     client, other_community, outsider_chair, chair, community
 ):
     import audit
-    from consult.models import Community
+    from community.models import Community
 
     gone = Community.objects.create(name="Gone Lane", slug="gone-lane")
     audit.record(outsider_chair, "role.changed", community=gone, target=outsider_chair,

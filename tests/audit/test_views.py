@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import audit
-from consult import services
+from issues import services
 from tests.conftest import CANARY, make_user
 
 URL = "/c/canary/audit/"

@@ -7,7 +7,9 @@ from django.core.management import call_command
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 def pages() -> dict:
     """The pages to check, for each kind of visitor, on the demo data."""
-    from consult.models import Consultation, Decision, Issue
+    from consult.models import Consultation
+    from issues.models import Issue
+    from ledger.models import Decision
     from meetings.models import Meeting
     from polls.models import Poll
 

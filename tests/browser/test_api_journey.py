@@ -6,7 +6,8 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from consult.models import Category, Community, Grid, Issue, Membership
+from community.models import Community, Grid, Membership
+from issues.models import Category, Issue
 from tests.browser.test_issue_journey import sign_in
 from tests.conftest import make_user
 

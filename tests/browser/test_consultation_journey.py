@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from community.models import Community, Grid, Membership
 from consult import services
-from consult.models import Community, Grid, Membership
 from tests.browser.test_issue_journey import sign_in
 from tests.conftest import make_user
 

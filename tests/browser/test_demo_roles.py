@@ -56,8 +56,8 @@ def test_staff_use_the_admin_under_the_content_security_policy(live, open_page):
     base = live["url"]
     page = open_page(1280)
     sign_in(page, base, "staff@example.org")
-    page.goto(base + "/admin/consult/membership/")
+    page.goto(base + "/admin/community/membership/")
     expect(page.get_by_role("heading", name="Select membership to change")).to_be_visible()
     page.get_by_role("link", name="Committee member").first.click()
-    page.goto(base + "/admin/consult/membership/add/")
+    page.goto(base + "/admin/community/membership/add/")
     expect(page.get_by_role("heading", name="Add membership")).to_be_visible()

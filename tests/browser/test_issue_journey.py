@@ -7,10 +7,11 @@ from pathlib import Path
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from consult.models import Category, Community, Grid, Issue, Membership, Organisation
+from community.models import Community, Grid, Membership, Organisation
+from issues.models import Category, Issue
 from tests.conftest import make_user
 
-PHOTO = Path(__file__).resolve().parents[1] / "consult" / "images" / "with-gps.jpg"
+PHOTO = Path(__file__).resolve().parents[1] / "issues" / "images" / "with-gps.jpg"
 
 
 def sign_in(page, base, email):

@@ -8,7 +8,8 @@ with the same helper.
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from consult.models import Category, Community, Grid, Issue, Membership
+from community.models import Community, Grid, Membership
+from issues.models import Category, Issue
 from meetings import services
 from tests.conftest import make_user
 

@@ -6,7 +6,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from consult.models import Community, Grid, Membership
+from community.models import Community, Grid, Membership
 from meetings import services
 from tests.browser.test_issue_journey import sign_in
 from tests.conftest import make_user

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from consult.models import Community, Grid, Membership, MembershipRequest, User
+from community.models import Community, Grid, Membership, MembershipRequest, User
 from tests.conftest import make_user
 
 

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from consult.models import Community, Grid, Membership
+from community.models import Community, Grid, Membership
 from polls import services
 from tests.browser.test_issue_journey import sign_in
 from tests.browser.test_keyboard import tab_to

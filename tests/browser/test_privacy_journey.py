@@ -6,8 +6,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from community.models import Community, Grid, Membership, User
 from consult import services
-from consult.models import Community, Grid, Membership, User
 from tests.browser.test_issue_journey import sign_in
 from tests.conftest import make_user
 from tests.consult.conftest import new_consultation

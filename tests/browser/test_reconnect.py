@@ -6,7 +6,7 @@ import signal
 
 from playwright.sync_api import expect
 
-from consult.models import Community, Grid, Membership
+from community.models import Community, Grid, Membership
 from meetings import services
 from tests.browser.conftest import _free_port, start_daphne
 from tests.browser.test_issue_journey import sign_in

@@ -13,8 +13,10 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from playwright.sync_api import expect
 
-from consult import services
-from consult.models import Category, Comment, Community, Issue, ModerationReason, Proposal, User
+from community.models import Community, User
+from consult.models import Comment, ModerationReason, Proposal
+from issues import services
+from issues.models import Category, Issue
 from meetings import services as meeting_services
 from tests.browser.conftest import ARTIFACTS
 
@@ -142,7 +144,6 @@ def test_a_resident_raises_an_issue_and_argues_for_a_proposal(demo, open_page, l
     expect(page.get_by_text(j._("Your comment was posted."))).to_be_visible()
     expect(page.get_by_role("paragraph").filter(has_text="The district pays half of the panels")).to_be_visible()
     j.step("comment")
-
 
 
 def test_a_grid_worker_triages_a_new_issue_from_the_work_queue(demo, open_page, language):

@@ -73,7 +73,9 @@ MEASURE = """(shownBefore) => {
 
 def pages() -> dict:
     """The main pages for each kind of visitor (None: the public), on the demo data."""
-    from consult.models import Consultation, Decision, Issue
+    from consult.models import Consultation
+    from issues.models import Issue
+    from ledger.models import Decision
     from meetings.models import Meeting
     from polls.models import Poll
 

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from consult import services
@@ -22,14 +21,3 @@ def new_consultation(chair, community, *, phase="collecting", grid=None, thresho
             break
         consultation = services.advance_phase(chair, consultation_id=consultation.pk, to=step)
     return consultation
-
-
-@pytest.fixture
-def consultation(chair, community):
-    return new_consultation(chair, community, threshold=2)
-
-
-@pytest.fixture
-def proposal(consultation, resident):
-    return services.submit_proposal(resident, consultation_id=consultation.pk, title=f"Canteen {CANARY}",
-                                    body=f"Lunch for the elderly {CANARY}")

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from consult import services
-from consult.models import Membership, MembershipRequest
+from community import services
+from community.models import Membership, MembershipRequest
 from tests.conftest import race
 
 pytestmark = pytest.mark.django_db(transaction=True)

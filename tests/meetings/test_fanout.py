@@ -9,8 +9,8 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
-from consult.fanout import coalesce, hub
-from consult.realtime import send_latest_to_group, send_to_group
+from core.fanout import coalesce, hub
+from core.realtime import send_latest_to_group, send_to_group
 from meetings.realtime import meeting_group
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,8 +8,8 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import close_old_connections
 
+from community.models import Membership
 from config.asgi import application
-from consult.models import Membership
 from meetings import services
 from meetings.models import RoomEvent, SpeakerRequest
 from tests.conftest import CANARY, make_user
@@ -263,7 +263,7 @@ async def test_draft_minutes_never_travel_on_the_room(live_meeting, moderator):
 
 
 async def test_a_chair_removed_from_the_committee_stops_at_once(live_meeting, chair, community):
-    from consult.models import Membership
+    from community.models import Membership
     from meetings.models import Meeting
 
     deputy = await sync_to_async(make_user)("deputy@test.org", "Deputy")

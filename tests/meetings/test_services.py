@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from consult.models import Decision, Notification, Task
+from ledger.models import Decision, Task
 from meetings import services
 from meetings.models import AgendaItem, Invitation, Meeting, Minutes, MinutesRevision
+from notifications.models import Notification
 from tests.meetings.conftest import schedule
 
 TODAY = timezone.localdate()
@@ -61,7 +62,8 @@ def test_residents_suggest_items_and_the_chair_decides(meeting, chair, resident)
 
 
 def test_agenda_items_link_only_to_this_community(meeting, chair, other_community, outsider_chair):
-    from consult.models import Category, Grid, Issue
+    from community.models import Grid
+    from issues.models import Category, Issue
 
     grid = Grid.objects.create(community=other_community, number=9, name="Far")
     category = Category.objects.create(community=other_community, name="Other")

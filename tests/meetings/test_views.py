@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from consult.models import Membership
+from community.models import Membership
 from meetings import services
 from tests.conftest import CANARY, make_user
 from tests.meetings.conftest import schedule
@@ -145,9 +145,9 @@ def test_the_room_page_costs_the_same_with_a_busy_room(client, grid, community, 
 
 
 def test_the_committee_puts_a_major_issue_on_a_meetings_agenda(client, meeting, issue, chair, grid_worker):
-    from consult import services as consult_services
+    from issues import services as issues_services
 
-    consult_services.triage_issue(grid_worker, issue_id=issue.pk, tier="major")
+    issues_services.triage_issue(grid_worker, issue_id=issue.pk, tier="major")
     client.force_login(grid_worker)
     assert "Put on a meeting" not in page(client, issue.get_absolute_url())
     assert client.get(f"/meetings/agenda-from-issue?issue={issue.pk}").status_code == 403
@@ -176,8 +176,8 @@ def test_a_refused_chat_message_over_plain_http_is_kept(client, meeting, residen
 
 
 def test_agenda_items_link_issues_consultations_and_proposals(client, meeting, chair, issue, community, resident):
-    from tests.consult.conftest import new_consultation
     from consult import services as consult_services
+    from tests.consult.conftest import new_consultation
 
     consultation = new_consultation(chair, community)
     proposal = consult_services.submit_proposal(resident, consultation_id=consultation.pk, title="Benches", body="B")

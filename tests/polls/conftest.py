@@ -2,7 +2,7 @@
 
 import pytest
 
-from consult.models import Membership
+from community.models import Membership
 from polls import services
 from tests.conftest import make_user
 

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, models
 from django.utils import timezone
 
-from consult.models import Decision, Membership, User
+from community.models import Membership, User
+from ledger.models import Decision
 from polls import services
 from polls.models import Ballot, OpenVote, Participation, Poll, Receipt
 from tests.conftest import make_user
@@ -213,7 +214,7 @@ def test_a_meetings_chair_runs_polls_only_while_the_meeting_is_live(chair, commu
         chair_id=chair.pk, secretary_id=chair.pk, place="Hall", audience="community")
     Membership.objects.filter(user=chair).delete()  # the chair leaves the committee
     Membership.objects.create(user=chair, community=community, role="resident", grid=resident.memberships.first().grid)
-    from consult import permissions
+    from community import permissions
 
     permissions.forget(chair)
     with pytest.raises(PermissionDenied):  # chair but no longer committee, and not live yet

@@ -2,8 +2,10 @@
 
 import pytest
 
-from consult import services
-from consult.models import Membership
+from community import services as community_services
+from community.models import Membership
+from consult import services as consult_services
+from issues import services as issues_services
 from meetings import services as meeting_services
 from polls import services as poll_services
 from tests.conftest import CANARY, make_user
@@ -25,27 +27,27 @@ def neighbour(grid):
 @pytest.fixture
 def busy(resident, neighbour, chair, moderator, grid_worker, community, grid, category):
     """Rita raised, followed, proposed, supported, commented, upvoted, reported, met, spoke and voted."""
-    issue = services.raise_issue(
+    issue = issues_services.raise_issue(
         resident, grid_id=grid.pk, category_id=category.pk, title=f"Lift broken {CANARY}", body="Stuck again",
         location="Building 1 lobby", contact=PRIVATE_CONTACT, address=PRIVATE_ADDRESS,
     )
-    entered = services.raise_issue(
+    entered = issues_services.raise_issue(
         grid_worker, grid_id=grid.pk, category_id=category.pk, title="Dark stairwell", body="Lamp out",
         on_behalf_of="Mr Li", channel="phone", contact="+86 138 0000 2222", address="B3-303",
     )
-    services.follow_issue(resident, issue_id=entered.pk)
+    issues_services.follow_issue(resident, issue_id=entered.pk)
     consultation = new_consultation(chair, community, threshold=2)
-    proposal = services.submit_proposal(resident, consultation_id=consultation.pk, title="Canteen",
+    proposal = consult_services.submit_proposal(resident, consultation_id=consultation.pk, title="Canteen",
                                         body="Lunch for the elderly")
-    other = services.submit_proposal(neighbour, consultation_id=consultation.pk, title="Repair café", body="Fix")
-    services.support_proposal(resident, proposal_id=other.pk)
-    services.support_proposal(neighbour, proposal_id=proposal.pk)
-    comment = services.post_comment(resident, consultation_id=consultation.pk, body="First thoughts on the hall")
-    services.edit_comment(resident, comment_id=comment.pk, body="Second thoughts on the hall")
-    theirs = services.post_comment(neighbour, consultation_id=consultation.pk, body="Agreed with the canteen")
-    services.upvote_comment(resident, comment_id=theirs.pk)
-    services.report_content(resident, reason="off_topic", detail="Not about the hall", comment_id=theirs.pk)
-    token, _secret = services.create_api_token(resident, name="My phone", scopes=["issues"])
+    other = consult_services.submit_proposal(neighbour, consultation_id=consultation.pk, title="Repair café", body="Fix")
+    consult_services.support_proposal(resident, proposal_id=other.pk)
+    consult_services.support_proposal(neighbour, proposal_id=proposal.pk)
+    comment = consult_services.post_comment(resident, consultation_id=consultation.pk, body="First thoughts on the hall")
+    consult_services.edit_comment(resident, comment_id=comment.pk, body="Second thoughts on the hall")
+    theirs = consult_services.post_comment(neighbour, consultation_id=consultation.pk, body="Agreed with the canteen")
+    consult_services.upvote_comment(resident, comment_id=theirs.pk)
+    consult_services.report_content(resident, reason="off_topic", detail="Not about the hall", comment_id=theirs.pk)
+    token, _secret = community_services.create_api_token(resident, name="My phone", scopes=["issues"])
 
     meeting = schedule(chair, community, secretary=moderator, invite=[resident, neighbour])
     meeting_services.open_meeting(chair, meeting_id=meeting.pk)

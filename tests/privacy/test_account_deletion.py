@@ -9,20 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from consult import services
-from consult.models import (
-    ApiToken,
-    Comment,
-    ConsultationFollow,
-    IssueCase,
-    IssueFollow,
-    Membership,
-    Notification,
-    Proposal,
-    User,
-)
+from community import services as community_services
+from community.models import ApiToken, Membership, User
+from consult.models import Comment, ConsultationFollow, Proposal
+from issues import services as issues_services
+from issues.models import IssueCase, IssueFollow
 from meetings import services as meeting_services
 from meetings.models import RoomEvent, SpeakerRequest
+from notifications.models import Notification
 from polls import services as poll_services
 from polls.models import Ballot, OpenVote, Participation
 from tests.conftest import make_user
@@ -39,7 +33,7 @@ def delete_in_the_browser(client, *, password=PASSWORD, confirm=True):
 
 def test_personal_data_is_erased_and_the_person_can_no_longer_sign_in(busy):
     rita = busy["user"]
-    services.delete_account(rita, user_id=rita.pk)
+    community_services.delete_account(rita, user_id=rita.pk)
     rita.refresh_from_db()
     assert rita.deleted_at and not rita.is_active and not rita.has_usable_password()
     assert "test.org" not in rita.email and (rita.display_name, rita.language, rita.age_band) == ("", "", "")
@@ -56,7 +50,7 @@ def test_contributions_stay_and_every_count_is_unchanged(busy):
     rita = busy["user"]
     before = (Comment.objects.count(), Proposal.objects.get(pk=busy["other_proposal"].pk).supports_count,
               Comment.objects.get(pk=busy["other_comment"].pk).upvotes_count)
-    services.delete_account(rita, user_id=rita.pk)
+    community_services.delete_account(rita, user_id=rita.pk)
     after = (Comment.objects.count(), Proposal.objects.get(pk=busy["other_proposal"].pk).supports_count,
              Comment.objects.get(pk=busy["other_comment"].pk).upvotes_count)
     assert before == after == (2, 1, 1)
@@ -71,7 +65,7 @@ def test_poll_results_are_identical_before_and_after_and_secret_ballots_stay_unl
         return Participation.objects.filter(poll=secret).count(), Ballot.objects.filter(poll=secret).count()
 
     rows_before = rows()
-    services.delete_account(busy["user"], user_id=busy["user"].pk)
+    community_services.delete_account(busy["user"], user_id=busy["user"].pk)
     assert [poll_services.count(secret), poll_services.count(open_poll)] == before
     assert rows() == rows_before == (2, 2)
     closed = [poll_services.close_poll(chair, poll_id=p.pk).result for p in (secret, open_poll)]
@@ -82,7 +76,7 @@ def test_poll_results_are_identical_before_and_after_and_secret_ballots_stay_unl
 
 def test_her_name_is_gone_from_pages_the_api_and_the_meeting_room(client, busy, chair):
     rita = busy["user"]
-    services.delete_account(rita, user_id=rita.pk)
+    community_services.delete_account(rita, user_id=rita.pk)
     poll_services.close_poll(chair, poll_id=busy["open_poll"].pk)
     proposal_page = client.get(busy["proposal"].get_absolute_url()).content.decode()
     comments = client.get(f"/api/v1/comments?consultation={busy['consultation'].pk}").json()["items"]
@@ -127,7 +121,7 @@ def test_deleting_signs_the_person_out_everywhere(client, busy):
 def test_the_chair_of_a_meeting_that_is_not_over_is_told_to_hand_over_first(client, chair, community):
     meeting = schedule(chair, community)
     with pytest.raises(ValidationError, match="chair or the secretary"):
-        services.delete_account(chair, user_id=chair.pk)
+        community_services.delete_account(chair, user_id=chair.pk)
     client.force_login(chair)
     page = client.get("/account/delete/").content.decode()
     assert "Ask the committee to give the role to someone else" in page and 'name="password"' not in page
@@ -135,24 +129,24 @@ def test_the_chair_of_a_meeting_that_is_not_over_is_told_to_hand_over_first(clie
     assert User.objects.get(pk=chair.pk).deleted_at is None
     meeting_services.open_meeting(chair, meeting_id=meeting.pk)
     meeting_services.adjourn_meeting(chair, meeting_id=meeting.pk)
-    services.delete_account(chair, user_id=chair.pk)  # once it is over, the chair may go
+    community_services.delete_account(chair, user_id=chair.pk)  # once it is over, the chair may go
     meeting.refresh_from_db()
     assert str(meeting.chair.public_name) == "Former member"
 
 
 def test_no_one_deletes_another_persons_account_and_nobody_deletes_twice(busy, neighbour):
     with pytest.raises(PermissionDenied):
-        services.delete_account(neighbour, user_id=busy["user"].pk)
+        community_services.delete_account(neighbour, user_id=busy["user"].pk)
     assert User.objects.get(pk=busy["user"].pk).deleted_at is None
-    services.delete_account(busy["user"], user_id=busy["user"].pk)
+    community_services.delete_account(busy["user"], user_id=busy["user"].pk)
     with pytest.raises(ValidationError, match="already deleted"):
-        services.delete_account(busy["user"], user_id=busy["user"].pk)
+        community_services.delete_account(busy["user"], user_id=busy["user"].pk)
 
 
 def test_the_admin_deletes_through_the_same_service(client, busy):
     admin = make_user("admin@test.org", "Admin", is_staff=True, is_superuser=True)
     client.force_login(admin)
-    changelist = "/admin/consult/user/"
+    changelist = "/admin/community/user/"
     response = client.post(changelist, {"action": "delete_accounts", "_selected_action": [busy["user"].pk]})
     assert response.status_code == 302
     rita = User.objects.get(pk=busy["user"].pk)
@@ -165,21 +159,21 @@ def test_a_task_owner_who_leaves_is_no_longer_named_on_the_issue_or_in_the_audit
     client, neighbour, resident, grid_worker, chair, community, grid, category
 ):
     """The timeline and the committee's log kept names as text: a deleted person reads as the label there too."""
-    issue = services.raise_issue(neighbour, grid_id=grid.pk, category_id=category.pk, title="Bins", body="Full")
-    services.triage_issue(grid_worker, issue_id=issue.pk, tier="routine", task_title="Empty them",
+    issue = issues_services.raise_issue(neighbour, grid_id=grid.pk, category_id=category.pk, title="Bins", body="Full")
+    issues_services.triage_issue(grid_worker, issue_id=issue.pk, tier="routine", task_title="Empty them",
                           owner_user_id=neighbour.pk, due_date=timezone.localdate() + timedelta(days=3))
     assert "Nora" in client.get(issue.get_absolute_url()).content.decode()
-    services.delete_account(neighbour, user_id=neighbour.pk)
+    community_services.delete_account(neighbour, user_id=neighbour.pk)
     assert "Nora" not in client.get(issue.get_absolute_url()).content.decode()
 
     helper = make_user("quentin@test.org", "Quentin")
     Membership.objects.create(user=helper, community=community, role="grid_worker", grid=grid)
-    second = services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Noise", body="Night")
-    services.triage_issue(helper, issue_id=second.pk, tier="routine", task_title="Talk to them",
+    second = issues_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Noise", body="Night")
+    issues_services.triage_issue(helper, issue_id=second.pk, tier="routine", task_title="Talk to them",
                           owner_user_id=chair.pk, due_date=timezone.localdate() + timedelta(days=3))
     client.force_login(chair)
     assert "Quentin" in client.get(f"/c/{community.slug}/audit/").content.decode()
-    services.delete_account(helper, user_id=helper.pk)
+    community_services.delete_account(helper, user_id=helper.pk)
     log = client.get(f"/c/{community.slug}/audit/").content.decode()
     assert "Quentin" not in log and "Former member" in log
 
@@ -197,7 +191,7 @@ def test_only_the_minutes_lines_about_the_person_are_renamed(chair, moderator, c
     meeting_services.adjourn_meeting(chair, meeting_id=meeting.pk)
     minutes = Minutes.objects.get(meeting=meeting)
     Minutes.objects.filter(pk=minutes.pk).update(body=minutes.body + "\n\nNora (the other one) spoke of Nora's shop.\n")
-    services.delete_account(neighbour, user_id=neighbour.pk)
+    community_services.delete_account(neighbour, user_id=neighbour.pk)
     body = Minutes.objects.get(pk=minutes.pk).body
     assert "- Former member" in body and "\n- Nora\n" not in body
     assert "Nora (the other one) spoke of Nora's shop." in body

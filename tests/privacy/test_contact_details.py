@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from consult import services
+from issues import services
 from tests.privacy.conftest import PRIVATE_ADDRESS, PRIVATE_CONTACT
 
 CANARIES = ["137 5555 0199", "canary.contact@example.net", "Canary Lane", PRIVATE_ADDRESS, PRIVATE_CONTACT,

@@ -5,7 +5,7 @@ import json
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from consult.personal_data import covered
+from community.personal_data import covered
 from tests.privacy.conftest import PRIVATE_ADDRESS, PRIVATE_CONTACT
 
 # Models that point to the user and are deliberately not in the export, each with its reason.

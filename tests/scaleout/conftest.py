@@ -30,7 +30,7 @@ from django.utils import timezone
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from consult.models import Membership
+from community.models import Membership
 from meetings import services as meeting_services
 from tests.conftest import database_url, make_user
 
@@ -374,4 +374,3 @@ def age_presence(meeting_id: int) -> int:
 
     past = timezone.now() - timedelta(seconds=PRESENCE_SECONDS + 1)
     return Presence.objects.filter(meeting_id=meeting_id).update(last_seen=past)
-

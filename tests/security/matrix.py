@@ -73,10 +73,10 @@ def signed_in(default: str, allow=(), **exceptions: str) -> dict[str, str]:
 # Public reads: every page the public may see, one group. What they must not show (other communities,
 # closed meetings, the private case of an issue) is the leak tests' business.
 PUBLIC_READS = (
-    "consult:home", "consult:issue-list", "consult:issue-detail", "consult:consultation-list",
+    "insights:home", "issues:issue-list", "issues:issue-detail", "consult:consultation-list",
     "consult:consultation-detail", "consult:proposal-detail", "consult:comment-fragment", "consult:search",
-    "consult:stats", "consult:outcomes", "consult:decisions-feed", "consult:decisions-csv", "consult:issues-csv",
-    "consult:consultations-feed", "consult:decision-detail", "consult:community-detail", "consult:grid-detail",
+    "insights:stats", "ledger:outcomes", "ledger:decisions-feed", "insights:decisions-csv", "insights:issues-csv",
+    "consult:consultations-feed", "ledger:decision-detail", "insights:community-detail", "insights:grid-detail",
     "meetings:meeting-list", "meetings:meetings-feed", "meetings:meeting-detail", "meetings:meeting-ics",
     "meetings:community-calendar", "polls:poll-list", "polls:results-csv", "polls:poll-detail",
     "polls:poll-recount", "polls:poll-download", "open311:services", "open311:requests", "open311:request",
@@ -97,28 +97,28 @@ HTTP = {
     "GET account_email": signed_in(ALLOW),
     "GET account_*": everyone(),  # reset, confirm, logout, inactive: guarded by the keys in their links
     # Issues -----------------------------------------------------------------------------------
-    "GET consult:issue-queue": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
+    "GET issues:issue-queue": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
     # Only residents raise issues, in their own grid; grid workers and the committee enter them on behalf.
     # Anyone else is sent to the join page with a message.
-    "GET consult:issue-new": signed_in(REFUSED, allow=("resident", "resident_other_grid", "grid_worker",
+    "GET issues:issue-new": signed_in(REFUSED, allow=("resident", "resident_other_grid", "grid_worker",
                                                        "grid_worker_other_grid", *COMMITTEE)),
-    "POST consult:issue-new": signed_in(REFUSED, allow=("resident", *LOOKS_AFTER_GRID_1)),
+    "POST issues:issue-new": signed_in(REFUSED, allow=("resident", *LOOKS_AFTER_GRID_1)),
     # Following an issue, and commenting on it: members of its community.
-    "POST consult:issue-follow": signed_in(REFUSED, allow=MEMBERS),
-    "POST consult:issue-action comment": signed_in(REFUSED, allow=MEMBERS),
+    "POST issues:issue-follow": signed_in(REFUSED, allow=MEMBERS),
+    "POST issues:issue-action comment": signed_in(REFUSED, allow=MEMBERS),
     # Triage and handling: those who look after the grid (its grid workers, the committee).
-    "POST consult:issue-action triage": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
-    "POST consult:issue-action ask": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
-    "POST consult:issue-action decline": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
-    "POST consult:issue-action merge": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
-    "POST consult:issue-action assign": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
-    "POST consult:issue-action report": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
-    "POST consult:issue-action resolve": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
-    "POST consult:issue-action consult": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
+    "POST issues:issue-action triage": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
+    "POST issues:issue-action ask": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
+    "POST issues:issue-action decline": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
+    "POST issues:issue-action merge": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
+    "POST issues:issue-action assign": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
+    "POST issues:issue-action report": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
+    "POST issues:issue-action resolve": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
+    "POST issues:issue-action consult": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
     # Rating a resolved issue: its reporter (and its followers; nobody else follows it here).
-    "POST consult:issue-action rate": signed_in(REFUSED, allow=("resident",)),
+    "POST issues:issue-action rate": signed_in(REFUSED, allow=("resident",)),
     # A task: its owner (the organisation's representative) and those responsible for the issue.
-    "POST consult:task-update": signed_in(REFUSED, allow=("org_rep", *LOOKS_AFTER_GRID_1)),
+    "POST issues:task-update": signed_in(REFUSED, allow=("org_rep", *LOOKS_AFTER_GRID_1)),
     # Consultations ---------------------------------------------------------------------------
     "GET consult:consultation-new": signed_in(FORBIDDEN, allow=COMMITTEE),
     "POST consult:consultation-new": signed_in(FORBIDDEN, allow=COMMITTEE),
@@ -154,30 +154,30 @@ HTTP = {
     "POST consult:comment-action report": signed_in(REFUSED, allow=MEMBERS, resident=REFUSED),
     "POST consult:comment-action moderate": signed_in(REFUSED, allow=("moderator",)),
     "GET consult:moderation": signed_in(NOT_FOUND, allow=("moderator", *COMMITTEE)),
-    "GET consult:warnings": signed_in(NOT_FOUND, allow=COMMITTEE),
+    "GET insights:warnings": signed_in(NOT_FOUND, allow=COMMITTEE),
     # The audit log: the community's committee, and site staff.
-    "GET audit:log": signed_in(NOT_FOUND, allow=(*COMMITTEE, "staff")),
+    "GET insights:audit-log": signed_in(NOT_FOUND, allow=(*COMMITTEE, "staff")),
     # The person's own pages -----------------------------------------------------------------
-    "GET consult:notifications": signed_in(ALLOW),
-    "POST consult:notifications-read": signed_in(ALLOW),
-    "GET consult:account": signed_in(ALLOW),
-    "POST consult:account": signed_in(ALLOW),
-    "GET consult:api-tokens": signed_in(REAUTH),  # tokens are shown after the password is confirmed again
-    "POST consult:api-tokens": signed_in(REAUTH),
-    "POST consult:api-token-revoke": signed_in(NOT_FOUND, allow=("resident",)),  # the resident's token
+    "GET notifications:notifications": signed_in(ALLOW),
+    "POST notifications:notifications-read": signed_in(ALLOW),
+    "GET community:account": signed_in(ALLOW),
+    "POST community:account": signed_in(ALLOW),
+    "GET community:api-tokens": signed_in(REAUTH),  # tokens are shown after the password is confirmed again
+    "POST community:api-tokens": signed_in(REAUTH),
+    "POST community:api-token-revoke": signed_in(NOT_FOUND, allow=("resident",)),  # the resident's token
     # Your data: the download after the password again; deleting after the password and a tick, except for
     # the chair and the secretary of meetings that are not over, who hand the role over first.
-    "GET consult:account-data": signed_in(REAUTH),
-    "GET consult:account-delete": signed_in(ALLOW),
-    "POST consult:account-delete": signed_in(ALLOW, chair=REFUSED, secretary=REFUSED),
-    "POST consult:request-withdraw": signed_in(NOT_FOUND),  # only the newcomer who asked
+    "GET community:account-data": signed_in(REAUTH),
+    "GET community:account-delete": signed_in(ALLOW),
+    "POST community:account-delete": signed_in(ALLOW, chair=REFUSED, secretary=REFUSED),
+    "POST community:request-withdraw": signed_in(NOT_FOUND),  # only the newcomer who asked
     # Membership: asking to join grid 1 (not those already living there), deciding (those who look after it).
-    "GET consult:join": signed_in(ALLOW),
-    "POST consult:join": signed_in(ALLOW, unverified=FORBIDDEN, resident=REFUSED),
-    "GET consult:membership-queue": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid",
+    "GET community:join": signed_in(ALLOW),
+    "POST community:join": signed_in(ALLOW, unverified=FORBIDDEN, resident=REFUSED),
+    "GET community:membership-queue": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid",
                                                                 *COMMITTEE)),
-    "POST consult:request-approve": signed_in(NOT_FOUND, allow=LOOKS_AFTER_GRID_1),
-    "POST consult:request-reject": signed_in(NOT_FOUND, allow=LOOKS_AFTER_GRID_1),
+    "POST community:request-approve": signed_in(NOT_FOUND, allow=LOOKS_AFTER_GRID_1),
+    "POST community:request-reject": signed_in(NOT_FOUND, allow=LOOKS_AFTER_GRID_1),
     # Meetings --------------------------------------------------------------------------------
     # A closed meeting and everything in it answer 404 to whoever is not invited.
     "GET meetings:meeting-detail closed": cells(NOT_FOUND, allow=INVITED),

@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from consult import services
+from consult import services as consult_services
+from issues import services as issues_services
 from tests.security.world import finish_tasks
 
 TODAY = timezone.localdate()
@@ -41,7 +42,7 @@ def _get(url, **extra):
 
 
 def _issue(name, w, action, data, issue=None, **extra):
-    return Request("POST", reverse("consult:issue-action", args=[(issue or w.issue).pk, action]),
+    return Request("POST", reverse("issues:issue-action", args=[(issue or w.issue).pk, action]),
                    {f"{action}-{k}": v for k, v in data.items()}, **extra)
 
 
@@ -68,20 +69,20 @@ def _item(meeting, first=False):
 
 
 def _support(w, user):
-    services.support_proposal(w.resident_other_grid, proposal_id=w.proposal.pk)
+    consult_services.support_proposal(w.resident_other_grid, proposal_id=w.proposal.pk)
 
 
 def _not_following_issue(w, user):
     """Raising an issue follows it: the reporter stops, so following it again is a change."""
     if user is not None:
         with suppress(ValidationError, PermissionDenied):
-            services.unfollow_issue(user, issue_id=w.issue_twin.pk)
+            issues_services.unfollow_issue(user, issue_id=w.issue_twin.pk)
 
 
 def _not_following_consultation(w, user):
     if user is not None:
         with suppress(ValidationError, PermissionDenied):
-            services.unfollow_consultation(user, consultation_id=w.voting.pk)
+            consult_services.unfollow_consultation(user, consultation_id=w.voting.pk)
 
 
 MEETING_FIELDS = {
@@ -107,30 +108,30 @@ HTTP_REQUESTS: dict[str, Callable] = {
     "GET account_email": lambda w: _get(reverse("account_email")),
     "GET account_*": lambda w: _get(reverse("account_reset_password")),
     # Issues
-    "GET consult:issue-queue": lambda w: _get(reverse("consult:issue-queue")),
-    "GET consult:issue-new": lambda w: _get(reverse("consult:issue-new")),
-    "POST consult:issue-new": lambda w: Request("POST", reverse("consult:issue-new"), {
+    "GET issues:issue-queue": lambda w: _get(reverse("issues:issue-queue")),
+    "GET issues:issue-new": lambda w: _get(reverse("issues:issue-new")),
+    "POST issues:issue-new": lambda w: Request("POST", reverse("issues:issue-new"), {
         "grid": w.grid.pk, "category": w.category.pk, "title": "Leak", "body": "Water in the hall",
         "channel": "phone", "on_behalf_of": "Mr Li"}),
-    "POST consult:issue-follow": lambda w: Request("POST", reverse("consult:issue-follow", args=[w.issue_twin.pk]),
+    "POST issues:issue-follow": lambda w: Request("POST", reverse("issues:issue-follow", args=[w.issue_twin.pk]),
                                                    setup=_not_following_issue),
-    "POST consult:issue-action comment": lambda w: _issue("comment", w, "comment", {"text": "Me too"}),
-    "POST consult:issue-action triage": lambda w: _issue("triage", w, "triage", {
+    "POST issues:issue-action comment": lambda w: _issue("comment", w, "comment", {"text": "Me too"}),
+    "POST issues:issue-action triage": lambda w: _issue("triage", w, "triage", {
         "tier": "routine", "task_title": "Call the lift company", "owner_organisation": w.organisation.pk,
         "due_date": str(TODAY + timedelta(days=3))}),
-    "POST consult:issue-action ask": lambda w: _issue("ask", w, "ask", {"question": "Which floor?"}),
-    "POST consult:issue-action decline": lambda w: _issue("decline", w, "decline", {"reason": "Not ours"}),
-    "POST consult:issue-action merge": lambda w: _issue("merge", w, "merge", {"into": w.issue_twin.pk}),
-    "POST consult:issue-action assign": lambda w: _issue("assign", w, "assign", {
+    "POST issues:issue-action ask": lambda w: _issue("ask", w, "ask", {"question": "Which floor?"}),
+    "POST issues:issue-action decline": lambda w: _issue("decline", w, "decline", {"reason": "Not ours"}),
+    "POST issues:issue-action merge": lambda w: _issue("merge", w, "merge", {"into": w.issue_twin.pk}),
+    "POST issues:issue-action assign": lambda w: _issue("assign", w, "assign", {
         "task_title": "Check the wiring", "owner_organisation": w.organisation.pk,
         "due_date": str(TODAY + timedelta(days=3))}, w.issue_open),
-    "POST consult:issue-action report": lambda w: _issue("report", w, "report", {"text": "Seen it"}, w.issue_open),
-    "POST consult:issue-action resolve": lambda w: _issue("resolve", w, "resolve", {"note": "Done"}, w.issue_open,
+    "POST issues:issue-action report": lambda w: _issue("report", w, "report", {"text": "Seen it"}, w.issue_open),
+    "POST issues:issue-action resolve": lambda w: _issue("resolve", w, "resolve", {"note": "Done"}, w.issue_open,
                                                           setup=lambda w, user: finish_tasks(w, w.issue_open)),
-    "POST consult:issue-action consult": lambda w: _issue("consult", w, "consult",
+    "POST issues:issue-action consult": lambda w: _issue("consult", w, "consult",
                                                           {"consultation": w.consultation.pk}),
-    "POST consult:issue-action rate": lambda w: _issue("rate", w, "rate", {"score": "4"}, w.issue_resolved),
-    "POST consult:task-update": lambda w: Request("POST", reverse("consult:task-update", args=[w.task.pk]), {
+    "POST issues:issue-action rate": lambda w: _issue("rate", w, "rate", {"score": "4"}, w.issue_resolved),
+    "POST issues:task-update": lambda w: Request("POST", reverse("issues:task-update", args=[w.task.pk]), {
         f"task{w.task.pk}-text": "Half done", f"task{w.task.pk}-progress": "50",
         f"task{w.task.pk}-status": "in_progress"}),
     # Consultations
@@ -176,33 +177,33 @@ HTTP_REQUESTS: dict[str, Callable] = {
     "POST consult:comment-action moderate": lambda w: _comment(w, "moderate", {
         "do": "hide", "moderate-reason": "abuse", "moderate-explanation": "Rude"}),
     "GET consult:moderation": lambda w: _get(reverse("consult:moderation", args=[w.community.slug])),
-    "GET consult:warnings": lambda w: _get(reverse("consult:warnings", args=[w.community.slug])),
-    "GET audit:log": lambda w: _get(reverse("audit:log", args=[w.community.slug])),
+    "GET insights:warnings": lambda w: _get(reverse("insights:warnings", args=[w.community.slug])),
+    "GET insights:audit-log": lambda w: _get(reverse("insights:audit-log", args=[w.community.slug])),
     # The person's own pages
-    "GET consult:notifications": lambda w: _get(reverse("consult:notifications")),
-    "POST consult:notifications-read": lambda w: Request("POST", reverse("consult:notifications-read"),
+    "GET notifications:notifications": lambda w: _get(reverse("notifications:notifications")),
+    "POST notifications:notifications-read": lambda w: Request("POST", reverse("notifications:notifications-read"),
                                                          changes=False),
-    "GET consult:account": lambda w: _get(reverse("consult:account")),
-    "POST consult:account": lambda w: Request("POST", reverse("consult:account"), {
+    "GET community:account": lambda w: _get(reverse("community:account")),
+    "POST community:account": lambda w: Request("POST", reverse("community:account"), {
         "display_name": "New name", "language": "en", "age_band": "30-44", "email_frequency": "daily"}),
-    "GET consult:api-tokens": lambda w: _get(reverse("consult:api-tokens")),
-    "POST consult:api-tokens": lambda w: Request("POST", reverse("consult:api-tokens"),
+    "GET community:api-tokens": lambda w: _get(reverse("community:api-tokens")),
+    "POST community:api-tokens": lambda w: Request("POST", reverse("community:api-tokens"),
                                                  {"name": "Phone", "scopes": ["issues"]}),
-    "POST consult:api-token-revoke": lambda w: Request("POST", reverse("consult:api-token-revoke",
+    "POST community:api-token-revoke": lambda w: Request("POST", reverse("community:api-token-revoke",
                                                                        args=[w.token.pk])),
-    "GET consult:account-data": lambda w: _get(reverse("consult:account-data")),
-    "GET consult:account-delete": lambda w: _get(reverse("consult:account-delete")),
-    "POST consult:account-delete": lambda w: Request("POST", reverse("consult:account-delete"),
+    "GET community:account-data": lambda w: _get(reverse("community:account-data")),
+    "GET community:account-delete": lambda w: _get(reverse("community:account-delete")),
+    "POST community:account-delete": lambda w: Request("POST", reverse("community:account-delete"),
                                                      {"password": "correct horse battery", "confirm": "on"}),
-    "POST consult:request-withdraw": lambda w: Request("POST", reverse("consult:request-withdraw",
+    "POST community:request-withdraw": lambda w: Request("POST", reverse("community:request-withdraw",
                                                                        args=[w.request.pk])),
-    "GET consult:join": lambda w: _get(reverse("consult:join", args=[w.community.slug])),
-    "POST consult:join": lambda w: Request("POST", reverse("consult:join", args=[w.community.slug]),
+    "GET community:join": lambda w: _get(reverse("community:join", args=[w.community.slug])),
+    "POST community:join": lambda w: Request("POST", reverse("community:join", args=[w.community.slug]),
                                            {"grid": w.grid.pk, "unit": "B3-303"}),
-    "GET consult:membership-queue": lambda w: _get(reverse("consult:membership-queue", args=[w.community.slug])),
-    "POST consult:request-approve": lambda w: Request("POST", reverse("consult:request-approve",
+    "GET community:membership-queue": lambda w: _get(reverse("community:membership-queue", args=[w.community.slug])),
+    "POST community:request-approve": lambda w: Request("POST", reverse("community:request-approve",
                                                                       args=[w.community.slug, w.request.pk])),
-    "POST consult:request-reject": lambda w: Request("POST", reverse("consult:request-reject",
+    "POST community:request-reject": lambda w: Request("POST", reverse("community:request-reject",
                                                                      args=[w.community.slug, w.request.pk]),
                                                      {"reason": "Nobody of that name lives there"}),
     # Meetings
@@ -265,15 +266,15 @@ HTTP_REQUESTS: dict[str, Callable] = {
 def PUBLIC_PAGES(w) -> list[str]:  # noqa: N802 - a table, like the others
     """One address for each public page, with the public objects of the world."""
     return [
-        reverse("consult:home"), reverse("consult:issue-list"), reverse("consult:issue-detail", args=[w.issue.pk]),
+        reverse("insights:home"), reverse("issues:issue-list"), reverse("issues:issue-detail", args=[w.issue.pk]),
         reverse("consult:consultation-list"), reverse("consult:consultation-detail", args=[w.consultation.pk]),
         reverse("consult:proposal-detail", args=[w.proposal.pk]),
         reverse("consult:comment-fragment", args=[w.comment.pk]), f"{reverse('consult:search')}?q=Lift",
-        reverse("consult:stats"), reverse("consult:outcomes"), reverse("consult:decisions-feed"),
-        reverse("consult:decisions-csv"), reverse("consult:issues-csv"), reverse("consult:consultations-feed"),
-        reverse("consult:decision-detail", args=[w.decision.pk]),
-        reverse("consult:community-detail", args=[w.community.slug]),
-        reverse("consult:grid-detail", args=[w.community.slug, 1]),
+        reverse("insights:stats"), reverse("ledger:outcomes"), reverse("ledger:decisions-feed"),
+        reverse("insights:decisions-csv"), reverse("insights:issues-csv"), reverse("consult:consultations-feed"),
+        reverse("ledger:decision-detail", args=[w.decision.pk]),
+        reverse("insights:community-detail", args=[w.community.slug]),
+        reverse("insights:grid-detail", args=[w.community.slug, 1]),
         reverse("meetings:meeting-list"), reverse("meetings:meetings-feed"),
         reverse("meetings:meeting-detail", args=[w.live.pk]), reverse("meetings:meeting-ics", args=[w.live.pk]),
         reverse("meetings:community-calendar", args=[w.community.slug]),

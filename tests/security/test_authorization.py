@@ -14,8 +14,8 @@ from django.forms import BaseForm
 from django.test import Client
 from django.test.utils import override_settings
 
-from consult import services
-from consult.models import ApiToken
+from community import services
+from community.models import ApiToken
 from tests.security import matrix
 from tests.security.matrix import ALLOW, API, HTTP, LOGIN, REAUTH, REDIRECT, REFUSED, ROLES
 from tests.security.requests import API_KEY, API_READS, API_WRITES, HTTP_REQUESTS, PUBLIC_PAGES
@@ -47,7 +47,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 def snapshot() -> dict:
     """Every row of the platform's tables (and allauth's e-mail addresses), in a comparable form."""
     state = {}
-    for label in ("consult", "meetings", "polls", "account"):
+    for label in ("community", "notifications", "ledger", "issues", "consult", "meetings", "polls", "insights", "account"):
         for model in apps.get_app_config(label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields if f.attname not in VOLATILE]
             state[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))
@@ -169,4 +169,3 @@ def test_api_cell(world, key, role):
         assert changed_tables(before, after) == [], f"{key} as {role}: refused but changed the database"
     elif request.changes:
         assert changed_tables(before, after), f"{key} as {role}: allowed but changed nothing"
-

@@ -35,8 +35,8 @@ def _live_meeting(w, **extra):
 
 
 def _issue(w):
-    from consult import services
-    from consult.models import Category
+    from issues import services
+    from issues.models import Category
 
     category = Category.objects.create(community=w.community, name="Lifts")
     return services.raise_issue(w.resident, grid_id=w.grid.pk, category_id=category.pk, title="Lift", body="Stuck")

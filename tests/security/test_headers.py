@@ -51,16 +51,10 @@ EXECUTABLE_SCRIPT_TYPES = {"", "text/javascript", "module", "application/javascr
 
 def pages() -> dict:
     """The pages to walk for each visitor (None: the public), on the demo data."""
-    from consult.models import (
-        Category,
-        Comment,
-        Community,
-        Consultation,
-        Decision,
-        Issue,
-        Task,
-        User,
-    )
+    from community.models import Community, User
+    from consult.models import Comment, Consultation
+    from issues.models import Category, Issue
+    from ledger.models import Decision, Task
     from meetings.models import Meeting
     from polls.models import Poll
 
@@ -107,13 +101,13 @@ def pages() -> dict:
         ],
         "gridworker@example.org": ["/issues/queue/", new.get_absolute_url(), handled.get_absolute_url()],
         "staff@example.org": [
-            "/admin/", "/admin/consult/", "/admin/consult/issue/", "/admin/consult/issue/?q=lift",
-            "/admin/consult/grid/?community__id__exact=1", f"/admin/consult/issue/{new.pk}/change/",
-            "/admin/consult/community/add/", f"/admin/consult/community/{community.pk}/change/",
-            f"/admin/consult/user/{user.pk}/change/", f"/admin/consult/user/{user.pk}/password/",
-            "/admin/consult/user/add/", f"/admin/consult/task/{task.pk}/change/",
-            f"/admin/consult/category/{category.pk}/delete/", f"/admin/consult/task/{task.pk}/history/",
-            "/admin/consult/membership/add/", "/admin/consult/membershiprequest/", "/admin/auth/group/add/",
+            "/admin/", "/admin/issues/", "/admin/issues/issue/", "/admin/issues/issue/?q=lift",
+            "/admin/community/grid/?community__id__exact=1", f"/admin/issues/issue/{new.pk}/change/",
+            "/admin/community/community/add/", f"/admin/community/community/{community.pk}/change/",
+            f"/admin/community/user/{user.pk}/change/", f"/admin/community/user/{user.pk}/password/",
+            "/admin/community/user/add/", f"/admin/ledger/task/{task.pk}/change/",
+            f"/admin/issues/category/{category.pk}/delete/", f"/admin/ledger/task/{task.pk}/history/",
+            "/admin/community/membership/add/", "/admin/community/membershiprequest/", "/admin/auth/group/add/",
             "/admin/password_change/", *admin_lists_and_add_forms(),
         ],
     }
@@ -124,7 +118,7 @@ def admin_lists_and_add_forms() -> list:
     from django.contrib import admin
     from django.test import RequestFactory
 
-    from consult.models import User
+    from community.models import User
 
     request = RequestFactory().get("/admin/")
     request.user = User.objects.get(email="staff@example.org")
@@ -213,7 +207,7 @@ def with_status(page: str | tuple[str, int]) -> tuple[str, int]:
 
 
 def walk(client, persona, paths, seen_nonces) -> list[str]:
-    from consult.models import User
+    from community.models import User
 
     client.logout()
     if persona:
@@ -251,7 +245,8 @@ def test_every_page_sends_the_security_headers_and_no_inline_script_or_style(dem
 
 
 def test_pages_showing_form_errors_carry_no_inline_script_or_style_either(demo, client):
-    from consult.models import Issue, User
+    from community.models import User
+    from issues.models import Issue
 
     client.force_login(User.objects.get(email="resident@example.org"))
     before = Issue.objects.count()

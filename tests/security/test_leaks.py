@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from consult import services
-from consult.models import Category, Decision
+from issues import services
+from issues.models import Category
+from ledger.models import Decision
 from meetings import services as meeting_services
 from polls import services as poll_services
 from tests.conftest import make_user
@@ -38,7 +39,7 @@ def leaky(chair, community, grid, category, issue, resident, outsider_chair, oth
     closed.title = f"{SECRET} meeting"
     closed.save(update_fields=["title"])
 
-    from consult.models import Membership
+    from community.models import Membership
 
     elsewhere = other_community
     local = make_user("local@elsewhere.org", "Lu")
@@ -65,13 +66,13 @@ def scoped_surfaces(slug: str) -> list[str]:
     """The community's public lists, search, feeds, calendar, exports, API lists and Open311, scoped to it."""
     q = f"community={slug}"
     pages = [f"{reverse(name)}?{q}" for name in (
-        "consult:issue-list", "consult:consultation-list", "consult:outcomes", "consult:stats",
-        "meetings:meeting-list", "polls:poll-list", "consult:issues-csv", "consult:decisions-csv",
+        "issues:issue-list", "consult:consultation-list", "ledger:outcomes", "insights:stats",
+        "meetings:meeting-list", "polls:poll-list", "insights:issues-csv", "insights:decisions-csv",
         "polls:results-csv")]
     # Search with the words of the marked titles (not the markers: the page repeats the query).
     pages += [f"{reverse('consult:search')}?{q}&q={word}" for word in ("issue", "consultation", "meeting", "poll",
                                                                         "decision", "item")]
-    pages += [reverse("consult:community-detail", args=[slug]), reverse("meetings:community-calendar", args=[slug])]
+    pages += [reverse("insights:community-detail", args=[slug]), reverse("meetings:community-calendar", args=[slug])]
     pages += [f"/api/v1/{kind}?{q}" for kind in ("issues", "consultations", "proposals", "meetings", "polls",
                                                   "decisions", "categories", "grids", "organisations")]
     pages += [f"{reverse('open311:requests')}?jurisdiction_id={slug}",
@@ -81,7 +82,7 @@ def scoped_surfaces(slug: str) -> list[str]:
 
 def unscoped_surfaces() -> list[str]:
     """Surfaces that list every community: a closed meeting must still stay out of them."""
-    return [reverse("consult:decisions-feed"), reverse("consult:consultations-feed"), reverse("meetings:meetings-feed"),
+    return [reverse("ledger:decisions-feed"), reverse("consult:consultations-feed"), reverse("meetings:meetings-feed"),
             "/api/v1/meetings", "/api/v1/polls", "/api/v1/decisions", reverse("open311:requests")]
 
 

@@ -10,8 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from api.v1 import api
 from config.routing import websocket_urlpatterns
-from consult.views import consultations as consultation_views
-from consult.views import issues as issue_views
+from consult import views as consult_views
+from issues import views as issue_views
 from meetings import consumers as meeting_consumers
 from meetings import views as meeting_views
 from polls import views as poll_views
@@ -57,10 +57,10 @@ def _dispatch_keys(function) -> set[str]:
 
 
 ACTION_ROUTES = {
-    "consult:issue-action": set(issue_views.ACTIONS),
-    "consult:consultation-action": _dispatch_keys(consultation_views.consultation_action),
-    "consult:proposal-action": _dispatch_keys(consultation_views.proposal_action),
-    "consult:comment-action": _dispatch_keys(consultation_views.comment_action),
+    "issues:issue-action": set(issue_views.ACTIONS),
+    "consult:consultation-action": _dispatch_keys(consult_views.consultation_action),
+    "consult:proposal-action": _dispatch_keys(consult_views.proposal_action),
+    "consult:comment-action": _dispatch_keys(consult_views.comment_action),
     "meetings:meeting-action": _dispatch_keys(meeting_views.meeting_action),
     "polls:poll-action": {"open", "close"} | _dispatch_keys(poll_views.poll_action),
 }

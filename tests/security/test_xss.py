@@ -22,14 +22,26 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from websockets.sync.client import connect
 
-from consult import services
-from consult.limits import LIMITS
-from consult.models import Category, Community, Grid, Membership, Organisation
+from community.models import Community, Grid, Membership, Organisation
+from consult import services as consult_services
+from core.limits import LIMITS
+from issues import services as issues_services
+from issues.models import Category
+from ledger import services as ledger_services
 from meetings import services as meetings
 from polls import services as polls
 from tests.browser.conftest import CHROMIUM, _free_port, start_daphne
 from tests.conftest import make_user
-from tests.security.xss import PAYLOADS, Tab, documents, fitting, one_line, read_feed, session_cookie, unsafe_markup
+from tests.security.xss import (
+    PAYLOADS,
+    Tab,
+    documents,
+    fitting,
+    one_line,
+    read_feed,
+    session_cookie,
+    unsafe_markup,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MODES = {"with the CSP": {}, "without the CSP": {"DJANGO_SETTINGS_MODULE": "tests.security.settings_without_csp"}}
@@ -45,7 +57,7 @@ def test_a_control_character_is_refused_with_a_message_and_nothing_is_saved(chai
     """XML cannot carry it: a title holding one took the public Atom feeds down."""
     dates = {f"{phase}_from": timezone.localdate() for phase in ("collecting", "deliberation", "voting")}
     with pytest.raises(ValidationError, match="contains a character that is not allowed"):
-        services.create_consultation(chair, community_id=community.pk, grid_id=None, title="Lifts\x0cagain",
+        consult_services.create_consultation(chair, community_id=community.pk, grid_id=None, title="Lifts\x0cagain",
                                      body="Text", support_threshold=None, concludes_on=timezone.localdate(), **dates)
     assert not community.consultations.exists()
 
@@ -150,17 +162,17 @@ def test_no_payload_runs_on_issue_pages(chromium, servers):
     raise_ = dict(grid_id=grid.pk, category_id=category.pk, name_public=True)
     titles = fitting(140)
     for person, title in by_turns(residents, titles):
-        services.raise_issue(person, title=title, body=title, **raise_)
-    bodies = [services.raise_issue(reporter, title=f"Description {n}", body=doc, **raise_)
+        issues_services.raise_issue(person, title=title, body=title, **raise_)
+    bodies = [issues_services.raise_issue(reporter, title=f"Description {n}", body=doc, **raise_)
               for n, doc in enumerate(documents(10000))]
     issue = bodies[0]
     for person, text in by_turns(residents[1:], fitting(5000)):
-        services.comment_on_issue(person, issue_id=issue.pk, text=text)
-    services.triage_issue(worker, issue_id=issue.pk, tier="routine", note=PAYLOADS[0], task_title=fitting(160)[5],
+        issues_services.comment_on_issue(person, issue_id=issue.pk, text=text)
+    issues_services.triage_issue(worker, issue_id=issue.pk, tier="routine", note=PAYLOADS[0], task_title=fitting(160)[5],
                           owner_organisation_id=organisation.pk, due_date=timezone.localdate() + WEEK)
     task = issue.tasks.get()
     for text in fitting(5000):
-        services.post_task_update(rep, task_id=task.pk, text=text, progress=50, status="in_progress")
+        ledger_services.post_task_update(rep, task_id=task.pk, text=text, progress=50, status="in_progress")
     pages = -(-(len(titles) + len(bodies)) // 20)
 
     def visit(tab):
@@ -190,28 +202,28 @@ def test_no_payload_runs_on_consultation_pages(chromium, servers):
              "voting_from": timezone.localdate() + 2 * WEEK, "concludes_on": timezone.localdate() + 3 * WEEK}
     consultations = []
     for n, body in enumerate(documents(20000)):
-        consultations.append(services.create_consultation(
+        consultations.append(consult_services.create_consultation(
             chair, community_id=community.pk, grid_id=None, title=fitting(160)[n], body=body, support_threshold=None,
             **dates))
-        services.advance_phase(chair, consultation_id=consultations[-1].pk, to="collecting")
+        consult_services.advance_phase(chair, consultation_id=consultations[-1].pk, to="collecting")
     for title in fitting(160)[len(consultations):]:
-        listed = services.create_consultation(chair, community_id=community.pk, grid_id=None, title=title,
+        listed = consult_services.create_consultation(chair, community_id=community.pk, grid_id=None, title=title,
                                               body=title, support_threshold=None, **dates)
-        services.advance_phase(chair, consultation_id=listed.pk, to="collecting")
+        consult_services.advance_phase(chair, consultation_id=listed.pk, to="collecting")
     consultation = consultations[0]
-    proposals = [services.submit_proposal(person, consultation_id=consultation.pk, title=title, body=title)
+    proposals = [consult_services.submit_proposal(person, consultation_id=consultation.pk, title=title, body=title)
                  for person, title in by_turns(residents, fitting(160))]
-    long_ones = [services.submit_proposal(residents[0], consultation_id=consultation.pk, title=f"Proposal {n}",
+    long_ones = [consult_services.submit_proposal(residents[0], consultation_id=consultation.pk, title=f"Proposal {n}",
                                           body=doc) for n, doc in enumerate(documents(10000))]
-    services.advance_phase(chair, consultation_id=consultation.pk, to="deliberation")
+    consult_services.advance_phase(chair, consultation_id=consultation.pk, to="deliberation")
     for proposal, answer in zip(proposals[:20], fitting(5000)):
-        services.answer_proposal(chair, proposal_id=proposal.pk, answer="accepted", reason=answer)
-    comments = [services.post_comment(person, consultation_id=consultation.pk, body=text)
+        consult_services.answer_proposal(chair, proposal_id=proposal.pk, answer="accepted", reason=answer)
+    comments = [consult_services.post_comment(person, consultation_id=consultation.pk, body=text)
                 for person, text in by_turns(residents, fitting(5000))]
     for person, text in by_turns(residents[1:], fitting(5000)[:40]):
-        services.post_comment(person, consultation_id=consultation.pk, body=text, parent_id=comments[-1].pk)
+        consult_services.post_comment(person, consultation_id=consultation.pk, body=text, parent_id=comments[-1].pk)
     for person, text in by_turns(residents, fitting(5000)[:40]):
-        services.post_comment(person, consultation_id=consultation.pk, body=text, proposal_id=long_ones[0].pk)
+        consult_services.post_comment(person, consultation_id=consultation.pk, body=text, proposal_id=long_ones[0].pk)
     url = consultation.get_absolute_url()
 
     def visit(tab):
@@ -317,18 +329,18 @@ def test_no_payload_runs_on_poll_outcome_and_notification_pages(chromium, server
 
     dates = {"collecting_from": timezone.localdate(), "deliberation_from": timezone.localdate(),
              "voting_from": timezone.localdate(), "concludes_on": timezone.localdate()}
-    consultation = services.create_consultation(chair, community_id=community.pk, grid_id=None, title=PAYLOADS[1],
+    consultation = consult_services.create_consultation(chair, community_id=community.pk, grid_id=None, title=PAYLOADS[1],
                                                 body=PAYLOADS[2], support_threshold=None, **dates)
     for phase in ("collecting", "deliberation", "voting"):
-        services.advance_phase(chair, consultation_id=consultation.pk, to=phase)
+        consult_services.advance_phase(chair, consultation_id=consultation.pk, to=phase)
     task = {"owner_organisation_id": organisation.pk, "due_date": timezone.localdate() + WEEK}
-    decide = partial(services.record_consultation_decision, chair, consultation_id=consultation.pk)
+    decide = partial(consult_services.record_consultation_decision, chair, consultation_id=consultation.pk)
     decisions = [decide(title=title, body=title, tasks=[{"title": title, **task}]) for title in fitting(160)]
     described = [decide(title=f"Decision {n}", body=doc, tasks=[{"title": f"Task {n}", **task}])
                  for n, doc in enumerate(documents(10000))]
     followed = described[0].tasks.get()
     for text in fitting(5000):
-        services.post_task_update(rep, task_id=followed.pk, text=text, progress=10, status="in_progress")
+        ledger_services.post_task_update(rep, task_id=followed.pk, text=text, progress=10, status="in_progress")
 
     def visit(tab):
         shown = " ".join(tab.open(poll.get_absolute_url())["text"].split())

@@ -10,8 +10,12 @@ from types import SimpleNamespace
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from consult import services
-from consult.models import Category, Community, Grid, Membership, Organisation, User
+from community import services as community_services
+from community.models import Community, Grid, Membership, Organisation, User
+from consult import services as consult_services
+from issues import services as issues_services
+from issues.models import Category
+from ledger import services as ledger_services
 from meetings import services as meeting_services
 from polls import services as poll_services
 from tests.conftest import CANARY, make_user
@@ -57,7 +61,7 @@ def build_people() -> SimpleNamespace:
 
 
 def _issue(w, title: str):
-    return services.raise_issue(
+    return issues_services.raise_issue(
         w.resident, grid_id=w.grid.pk, category_id=w.category.pk, title=f"{title} {CANARY}",
         body=f"Details {CANARY}", location="Building 1 lobby", contact="+86 139 0000 1111",
         address="B1-101, Willow Court",
@@ -66,7 +70,7 @@ def _issue(w, title: str):
 
 def finish_tasks(w, issue) -> None:
     for task in issue.tasks.all():
-        services.post_task_update(w.org_rep, task_id=task.pk, text="Done", progress=100, status="done")
+        ledger_services.post_task_update(w.org_rep, task_id=task.pk, text="Done", progress=100, status="done")
 
 
 def build_issues(w) -> None:
@@ -74,33 +78,33 @@ def build_issues(w) -> None:
     w.issue = _issue(w, "Lift broken")
     w.issue_twin = _issue(w, "Lift broken again")
     w.issue_open = _issue(w, "Lamp out")
-    services.triage_issue(w.grid_worker, issue_id=w.issue_open.pk, tier="routine", task_title="Change the lamp",
+    issues_services.triage_issue(w.grid_worker, issue_id=w.issue_open.pk, tier="routine", task_title="Change the lamp",
                           owner_organisation_id=w.organisation.pk, due_date=TODAY + timedelta(days=7))
     w.task = w.issue_open.tasks.get()
     w.issue_resolved = _issue(w, "Bench broken")
-    services.triage_issue(w.grid_worker, issue_id=w.issue_resolved.pk, tier="routine", task_title="Fix it",
+    issues_services.triage_issue(w.grid_worker, issue_id=w.issue_resolved.pk, tier="routine", task_title="Fix it",
                           owner_organisation_id=w.organisation.pk, due_date=TODAY + timedelta(days=7))
     finish_tasks(w, w.issue_resolved)
-    services.resolve_issue(w.grid_worker, issue_id=w.issue_resolved.pk, note="Fixed")
+    issues_services.resolve_issue(w.grid_worker, issue_id=w.issue_resolved.pk, note="Fixed")
 
 
 def build_consultations(w) -> None:
     """A consultation collecting proposals (a proposal, a comment, a file), one in voting, a draft."""
     w.consultation = new_consultation(w.chair, w.community, threshold=2)
-    w.proposal = services.submit_proposal(w.resident, consultation_id=w.consultation.pk, title=f"Canteen {CANARY}",
+    w.proposal = consult_services.submit_proposal(w.resident, consultation_id=w.consultation.pk, title=f"Canteen {CANARY}",
                                           body=f"Lunch {CANARY}")
-    w.comment = services.post_comment(w.resident, consultation_id=w.consultation.pk, body=f"Yes {CANARY}",
+    w.comment = consult_services.post_comment(w.resident, consultation_id=w.consultation.pk, body=f"Yes {CANARY}",
                                       stance="for", proposal_id=w.proposal.pk)
-    w.attachment = services.attach_file(w.chair, consultation_id=w.consultation.pk, title="Plan",
+    w.attachment = consult_services.attach_file(w.chair, consultation_id=w.consultation.pk, title="Plan",
                                         upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n",
                                                                   content_type="application/pdf"))
     w.voting = new_consultation(w.chair, w.community)
-    proposals = [services.submit_proposal(author, consultation_id=w.voting.pk, title=title, body="Nearer")
+    proposals = [consult_services.submit_proposal(author, consultation_id=w.voting.pk, title=title, body="Nearer")
                  for author, title in ((w.resident, "Bins by the gate"), (w.resident_other_grid, "Bins by the road"))]
-    services.advance_phase(w.chair, consultation_id=w.voting.pk, to="deliberation")
+    consult_services.advance_phase(w.chair, consultation_id=w.voting.pk, to="deliberation")
     for proposal in proposals:
-        services.answer_proposal(w.chair, proposal_id=proposal.pk, answer="accepted", reason="Good")
-    w.voting = services.advance_phase(w.chair, consultation_id=w.voting.pk, to="voting")
+        consult_services.answer_proposal(w.chair, proposal_id=proposal.pk, answer="accepted", reason="Good")
+    w.voting = consult_services.advance_phase(w.chair, consultation_id=w.voting.pk, to="voting")
     w.draft = new_consultation(w.chair, w.community, phase="draft")
 
 
@@ -141,8 +145,8 @@ def build_polls(w) -> None:
 def build_accounts(w) -> None:
     """A newcomer's pending request to join grid 1, and the resident's personal API token."""
     w.applicant = make_user("applicant@test.org", "Ann")
-    w.request = services.request_membership(w.applicant, grid_id=w.grid.pk, unit="B2-202")
-    w.token = services.create_api_token(w.resident, name="Phone", scopes=["issues"])[0]
+    w.request = community_services.request_membership(w.applicant, grid_id=w.grid.pk, unit="B2-202")
+    w.token = community_services.create_api_token(w.resident, name="Phone", scopes=["issues"])[0]
 
 
 def build_world() -> SimpleNamespace:

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.test import Client
 
-from consult.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from core.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 PAYLOAD_FILE = Path(__file__).with_name("xss_payloads.txt")
 _CHARACTER = re.compile(r"⟨U\+([0-9A-F]{4,6})⟩")

@@ -1,0 +1,138 @@
+"""Staff set-up of communities, grids, organisations and roles."""
+
+from allauth.account.models import EmailAddress
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+import audit
+from community import services
+from community.admin_login import LimitedAdminLoginForm
+from community.models import Community, Grid, Membership, MembershipRequest, Organisation, User
+
+
+class GridInline(admin.TabularInline):
+    model = Grid
+    extra = 0
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "response_deadline_hours"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [GridInline]
+
+
+@admin.register(Grid)
+class GridAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "community", "households"]
+    list_filter = ["community"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "community"]
+    list_filter = ["community", "kind"]
+    search_fields = ["name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "position", "community", "grid", "organisation"]
+    list_filter = ["community", "role"]
+    search_fields = ["user__email", "user__display_name"]
+    autocomplete_fields = ["user", "organisation"]
+
+    # Roles change here only: each change goes to the audit log, in the admin's transaction.
+    def save_model(self, request, obj, form, change):
+        before = _role_of(Membership.objects.filter(pk=obj.pk).first()) if change else None
+        super().save_model(request, obj, form, change)
+        if before != _role_of(obj):
+            audit.record(request.user, "role.changed", community=obj.community_id, target=obj.user, before=before,
+                         after=_role_of(obj))
+
+    def delete_model(self, request, obj):
+        audit.record(request.user, "role.changed", community=obj.community_id, target=obj.user,
+                     before=_role_of(obj), after=None)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            self.delete_model(request, membership)
+
+
+def _site_role(user) -> dict | None:
+    """A user's powers over the whole platform, as the audit log keeps them (codes, read in audit.views)."""
+    if user is None:
+        return None
+    flags = [flag for flag in ("is_superuser", "is_staff") if getattr(user, flag)]
+    return {"site": flags + ([] if user.is_active else ["suspended"])}
+
+
+def _role_of(membership) -> dict | None:
+    if membership is None:
+        return None
+    where = [str(membership.grid or membership.organisation or membership.community)]
+    if membership.position:
+        where.append(str(membership.get_position_display()))
+    return {"role": membership.role, "where": ", ".join(where)}
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    """Read-only here: requests are decided in the membership queue, which tells the resident."""
+
+    list_display = ["user", "grid", "status", "created_at", "decided_by"]
+    list_filter = ["status", "grid__community"]
+    readonly_fields = [f.name for f in MembershipRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class EmailAddressInline(admin.TabularInline):
+    model = EmailAddress
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "language", "age_band", "is_staff", "is_active"]
+    search_fields = ["email", "display_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "language", "age_band"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    inlines = [EmailAddressInline]
+    actions = ["delete_accounts"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A plain delete would take others' replies, votes and counts with it: the action anonymises instead.
+        return False
+
+    # Staff, superuser and suspension are roles over the whole platform: each change goes to the audit log.
+    def save_model(self, request, obj, form, change):
+        before = _site_role(User.objects.filter(pk=obj.pk).first()) if change else None
+        super().save_model(request, obj, form, change)
+        if change and before != _site_role(obj):
+            audit.record(request.user, "role.changed", community=None, target=obj, before=before,
+                         after=_site_role(obj))
+
+    @admin.action(description=_("Delete the accounts: erase personal data, keep contributions anonymised"))
+    def delete_accounts(self, request, queryset):
+        for user in queryset:
+            try:
+                services.delete_account(request.user, user_id=user.pk)
+            except (ValidationError, PermissionDenied) as error:
+                for message in getattr(error, "messages", None) or [str(error)]:
+                    self.message_user(request, f"{user.pk}: {message}", level=messages.ERROR)
+            else:
+                self.message_user(request, _("Account %(id)s deleted.") % {"id": user.pk}, level=messages.SUCCESS)
+
+
+admin.site.login_form = LimitedAdminLoginForm  # failed sign-ins are limited as on the account pages

@@ -1,0 +1,78 @@
+"""Forms bind and clean input; the services decide and write."""
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from community import services
+from community.models import ApiToken, Grid, MembershipRequest, User
+from community.models.accounts import AgeBand, Language
+
+
+class SignupExtraForm(forms.Form):
+    """What allauth's sign-up page asks besides email and password."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=60,
+        required=False,
+        help_text=_("How your name appears to others. You can leave it empty."),
+    )
+
+    def signup(self, request, user: User) -> None:
+        language = "zh-hans" if (get_language() or "").startswith("zh") else "en"
+        services.update_profile(
+            user,
+            display_name=self.cleaned_data.get("display_name", ""),
+            language=language,
+            age_band="",
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
+
+    class Meta:
+        model = User
+        fields = ["display_name", "language", "age_band", "email_frequency"]
+        widgets = {"email_frequency": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.language:
+            self.initial["language"] = "zh-hans" if (get_language() or "").startswith("zh") else "en"
+        self.fields["age_band"].choices = [("", _("Prefer not to say")), *AgeBand.choices]
+
+
+class MembershipRequestForm(forms.ModelForm):
+    class Meta:
+        model = MembershipRequest
+        fields = ["grid", "unit", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = Grid.objects.filter(community=community)
+        self.fields["grid"].empty_label = _("Choose your grid")
+        self.fields["grid"].label_from_instance = str
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The resident will read this. Say what they can do next."),
+    )
+
+
+# Issues ----------------------------------------------------------------------------------------
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60,
+                           help_text=_("What the token is for, so you recognise it later, e.g. “My phone app”."))
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"), choices=ApiToken.Scope.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Reading public data needs no token. Give a token only what the app needs."),
+    )

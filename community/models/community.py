@@ -1,0 +1,254 @@
+"""The community's structure: grids, organisations, memberships and roles."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Community(models.Model):
+    """A community (社区), divided into grids."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name"), unique=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    response_deadline_hours = models.PositiveIntegerField(
+        _("response deadline (hours)"),
+        default=48,
+        help_text=_("How long a grid worker has to answer a newly raised issue."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("insights:community-detail", kwargs={"slug": self.slug})
+
+
+class Grid(models.Model):
+    """A grid (网格) of a few hundred households, with its grid workers."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="grids", verbose_name=_("community")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        ordering = ["community", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "number"], name="grid_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Grid %(number)s · %(name)s") % {"number": self.number, "name": self.name}
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "insights:grid-detail", kwargs={"slug": self.community.slug, "number": self.number}
+        )
+
+
+class Organisation(models.Model):
+    """A property manager, owners' committee, office… taking part in the community."""
+
+    class Kind(models.TextChoices):
+        PROPERTY_MANAGEMENT = "property", _("Property management")
+        OWNERS_COMMITTEE = "owners", _("Owners' committee")
+        SOCIAL_ORGANISATION = "social", _("Social organisation")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        GOVERNMENT_OFFICE = "government", _("Government office")
+        PARTY_BRANCH = "party", _("Party branch")
+        OTHER = "other", _("Other")
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="organisations",
+        verbose_name=_("community"),
+    )
+    name = models.CharField(_("name"), max_length=160)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    public_contact = models.CharField(_("public contact"), max_length=160, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["community", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role in a community: one row per role held."""
+
+    class Role(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        GRID_WORKER = "grid_worker", _("Grid worker")
+        COMMITTEE = "committee", _("Committee member")
+        MODERATOR = "moderator", _("Moderator")
+        ORG_REP = "org_rep", _("Organisation representative")
+
+    class Position(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        DEPUTY = "deputy", _("Deputy chair")
+        SECRETARY = "secretary", _("Secretary")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("community")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("grid"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    position = models.CharField(
+        _("committee position"), max_length=20, choices=Position.choices, blank=True
+    )
+    unit = models.CharField(
+        _("unit or address"),
+        max_length=120,
+        blank=True,
+        help_text=_("Private: seen only by the grid's workers and the committee."),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["community", "role", "grid"]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_role_shape",
+                condition=(
+                    Q(role__in=["resident", "grid_worker"], grid__isnull=False, organisation=None)
+                    | Q(role="org_rep", organisation__isnull=False, grid=None)
+                    | Q(role__in=["committee", "moderator"], grid=None, organisation=None)
+                ),
+            ),
+            models.CheckConstraint(
+                name="membership_position_only_committee",
+                condition=Q(role="committee") | Q(position=""),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "community"],
+                condition=Q(role="resident"),
+                name="one_home_grid_per_community",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "grid"],
+                condition=Q(role="grid_worker"),
+                name="grid_worker_once_per_grid",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "community", "role"],
+                condition=Q(role__in=["committee", "moderator"]),
+                name="community_role_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(role="org_rep"),
+                name="org_rep_once_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.grid or self.organisation or self.community
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class MembershipRequest(models.Model):
+    """A resident's request to join a grid, decided by its grid worker or the committee."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("user"),
+    )
+    grid = models.ForeignKey(
+        Grid, on_delete=models.CASCADE, related_name="membership_requests", verbose_name=_("grid")
+    )
+    unit = models.CharField(
+        _("unit or address"),
+        max_length=120,
+        help_text=_("Building, entrance and flat, e.g. “Building 3, Unit 2, Room 401”."),
+    )
+    note = models.TextField(
+        _("note"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Anything that helps the grid worker recognise you."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="pending"),
+                name="one_pending_request_per_user",
+            ),
+            models.CheckConstraint(
+                name="rejection_has_reason",
+                condition=~Q(status="rejected") | ~Q(reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.grid}"

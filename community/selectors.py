@@ -1,0 +1,80 @@
+"""Reads that pages share: each runs a fixed number of queries whatever the data size."""
+
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+
+from community import permissions
+from community.models import Community, Grid, Membership, MembershipRequest, Organisation
+
+Role = Membership.Role
+
+
+def grids_with_counts(community: Community) -> QuerySet[Grid]:
+    """The community's grids with resident counts and their grid workers (2 queries)."""
+    workers = Membership.objects.filter(role=Role.GRID_WORKER).select_related("user")
+    return community.grids.annotate(
+        resident_count=Count("memberships", filter=Q(memberships__role=Role.RESIDENT))
+    ).prefetch_related(Prefetch("memberships", queryset=workers, to_attr="workers"))
+
+
+def organisations_with_reps(community: Community) -> QuerySet[Organisation]:
+    reps = Membership.objects.filter(role=Role.ORG_REP).select_related("user")
+    return community.organisations.prefetch_related(
+        Prefetch("memberships", queryset=reps, to_attr="representatives")
+    )
+
+
+POSITION_ORDER = Case(
+    *[When(position=value, then=rank) for rank, value in enumerate(Membership.Position.values)],
+    default=len(Membership.Position.values),
+)
+
+
+def committee_of(community: Community) -> QuerySet[Membership]:
+    """Committee members, chair first."""
+    return (
+        community.memberships.filter(role=Role.COMMITTEE)
+        .select_related("user")
+        .order_by(POSITION_ORDER, "user__display_name")
+    )
+
+
+def community_counts(community: Community) -> dict[str, int]:
+    """Headline figures for the community page (1 query)."""
+    return Membership.objects.filter(community=community).aggregate(
+        residents=Count("pk", filter=Q(role=Role.RESIDENT)),
+        grid_workers=Count("user", filter=Q(role=Role.GRID_WORKER), distinct=True),
+        committee=Count("pk", filter=Q(role=Role.COMMITTEE)),
+    )
+
+
+def membership_queue(user, community: Community) -> QuerySet[MembershipRequest]:
+    """Pending requests of the grids this user looks after: all of them for the committee."""
+    pending = MembershipRequest.objects.filter(
+        grid__community=community, status=MembershipRequest.Status.PENDING
+    )
+    if not permissions.is_committee(user, community):
+        grid_ids = [
+            m.grid_id for m in permissions.memberships(user) if m.role == Role.GRID_WORKER
+        ]
+        pending = pending.filter(grid_id__in=grid_ids)
+    return pending.select_related("user", "grid").order_by("created_at")
+
+
+def workers_of(grid: Grid) -> QuerySet[Membership]:
+    return grid.memberships.filter(role=Role.GRID_WORKER).select_related("user")
+
+
+def residents_of(grid: Grid) -> QuerySet[Membership]:
+    return grid.memberships.filter(role=Role.RESIDENT).select_related("user").order_by("unit")
+
+
+def recent_membership_decisions(user, community: Community, limit: int = 10):
+    decided = MembershipRequest.objects.filter(grid__community=community).exclude(
+        status=MembershipRequest.Status.PENDING
+    )
+    if not permissions.is_committee(user, community):
+        grid_ids = [
+            m.grid_id for m in permissions.memberships(user) if m.role == Membership.Role.GRID_WORKER
+        ]
+        decided = decided.filter(grid_id__in=grid_ids)
+    return decided.select_related("user", "grid", "decided_by").order_by("-decided_at")[:limit]

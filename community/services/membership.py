@@ -1,0 +1,185 @@
+"""Membership: asking to join a grid, verifying residents, and one's own profile."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+import audit
+from community import permissions
+from community.models import Grid, Membership, MembershipRequest, User
+from community.models.accounts import AgeBand, EmailFrequency, Language
+from core.mail import send_to_user_on_commit, site_url
+from core.realtime import publish_to_user_on_commit
+from core.text import clean_text
+
+Status = MembershipRequest.Status
+REQUESTS_PER_DAY = 5  # each request mails the grid workers: no flooding them
+
+
+@transaction.atomic
+def update_profile(
+    actor: User, *, display_name: str, language: str, age_band: str, email_frequency: str | None = None
+) -> User:
+    """Change the actor's own display name, preferred language, age band and how often they get email."""
+    permissions.require(permissions.is_active(actor))
+    display_name = " ".join(display_name.split())
+    if len(display_name) > 60:
+        raise ValidationError(_("A display name has at most 60 characters."))
+    display_name = clean_text(display_name, field=_("The display name"), required=False, limit=60)
+    if language not in {"", *Language.values}:
+        raise ValidationError(_("Choose English or Simplified Chinese."))
+    if age_band not in {"", *AgeBand.values}:
+        raise ValidationError(_("Choose one of the age bands, or leave it empty."))
+    email_frequency = email_frequency or actor.email_frequency
+    if email_frequency not in EmailFrequency.values:
+        raise ValidationError(_("Choose how often you want email."))
+    actor.display_name, actor.language, actor.age_band = display_name, language, age_band
+    actor.email_frequency = email_frequency
+    actor.save(update_fields=["display_name", "language", "age_band", "email_frequency"])
+    return actor
+
+
+@transaction.atomic
+def request_membership(actor: User, *, grid_id: int, unit: str, note: str = "") -> MembershipRequest:
+    """Ask to be verified as a resident of a grid."""
+    grid = Grid.objects.select_related("community").get(pk=grid_id)
+    if permissions.is_resident_of(actor, grid):
+        raise ValidationError(_("You are already a verified resident of this grid."))
+    permissions.require(
+        permissions.has_verified_email(actor), _("Confirm your email address first.")
+    )
+    unit, note = unit.strip(), note.strip()
+    if not unit:
+        raise ValidationError(_("Tell the grid worker where you live (building, unit, room)."))
+    if len(unit) > 120 or len(note) > 1000:
+        raise ValidationError(_("The address or the note is too long."))
+    if not permissions.can_request_membership(actor, grid):
+        raise ValidationError(
+            _("You already have a request waiting. Withdraw it first to ask for another grid.")
+        )
+    recent = MembershipRequest.objects.filter(user=actor, created_at__gte=timezone.now() - timedelta(days=1))
+    if recent.count() >= REQUESTS_PER_DAY:
+        raise ValidationError(_("You have sent several requests today. Please wait until tomorrow."))
+    try:
+        with transaction.atomic():
+            request = MembershipRequest.objects.create(user=actor, grid=grid, unit=unit, note=note)
+    except IntegrityError:  # a concurrent request won the race
+        raise ValidationError(_("You already have a request waiting.")) from None
+    queue = reverse("community:membership-queue", kwargs={"slug": grid.community.slug})
+    deciders = User.objects.filter(
+        memberships__grid=grid, memberships__role=Membership.Role.GRID_WORKER, is_active=True
+    )
+    if not deciders.exists():  # a grid without workers: the committee decides
+        deciders = User.objects.filter(
+            memberships__community=grid.community, memberships__role=Membership.Role.COMMITTEE, is_active=True
+        )
+    for decider in deciders:
+        send_to_user_on_commit(
+            decider,
+            "community/email/membership_requested",
+            {"request": request, "grid": grid, "queue_url": site_url(queue)},
+        )
+    return request
+
+
+def _lock_request(request_id: int) -> MembershipRequest:
+    return (
+        MembershipRequest.objects.select_for_update()
+        .select_related("grid__community", "user")
+        .get(pk=request_id)
+    )
+
+
+def _ensure_pending(request: MembershipRequest) -> None:
+    if request.status != Status.PENDING:
+        raise ValidationError(
+            _("This request is no longer waiting: it was %(status)s.")
+            % {"status": request.get_status_display().lower()}
+        )
+
+
+def _decision_message(request: MembershipRequest) -> str:
+    """The one-line news for the requester, in their own language."""
+    with translation.override(request.user.language or settings.LANGUAGE_CODE):
+        if request.status == Status.APPROVED:
+            return _("You are now a verified resident of %(grid)s.") % {"grid": request.grid}
+        return _("Your request to join %(grid)s was declined: %(reason)s") % {
+            "grid": request.grid,
+            "reason": request.reason,
+        }
+
+
+def _tell_requester(request: MembershipRequest) -> None:
+    send_to_user_on_commit(
+        request.user,
+        "community/email/membership_decided",
+        {"request": request, "account_url": site_url(reverse("community:account"))},
+    )
+    publish_to_user_on_commit(
+        request.user_id,
+        {
+            "type": "membership.request.decided",
+            "request_id": request.pk,
+            "status": request.status,
+            "grid": str(request.grid),
+            "reason": request.reason,
+            "message": _decision_message(request),
+        },
+    )
+
+
+@transaction.atomic
+def approve_membership_request(actor: User, *, request_id: int) -> Membership:
+    """Verify the requester as a resident of the grid (moving them if they lived elsewhere)."""
+    request = _lock_request(request_id)
+    permissions.require(permissions.can_decide_membership_request(actor, request))
+    _ensure_pending(request)
+    grid = request.grid
+    membership, _created = Membership.objects.update_or_create(
+        user=request.user,
+        community=grid.community,
+        role=Membership.Role.RESIDENT,
+        defaults={"grid": grid, "unit": request.unit},
+    )
+    request.status, request.decided_by, request.decided_at = Status.APPROVED, actor, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(actor, "membership.approved", community=grid.community_id, target=request.user, grid=str(grid))
+    permissions.forget(request.user)
+    _tell_requester(request)
+    return membership
+
+
+@transaction.atomic
+def reject_membership_request(actor: User, *, request_id: int, reason: str) -> MembershipRequest:
+    """Turn a request down, with a reason the requester will read."""
+    request = _lock_request(request_id)
+    permissions.require(permissions.can_decide_membership_request(actor, request))
+    _ensure_pending(request)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the resident a reason, so they know what to do next."))
+    if len(reason) > 1000:
+        raise ValidationError(_("The reason has at most 1000 characters."))
+    request.status, request.reason = Status.REJECTED, reason
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit.record(actor, "membership.declined", community=request.grid.community_id, target=request.user,
+                 grid=str(request.grid), reason=reason)
+    _tell_requester(request)
+    return request
+
+
+@transaction.atomic
+def withdraw_membership_request(actor: User, *, request_id: int) -> MembershipRequest:
+    """Take back one's own pending request."""
+    request = _lock_request(request_id)
+    permissions.require(permissions.can_withdraw_membership_request(actor, request))
+    _ensure_pending(request)
+    request.status, request.decided_at = Status.WITHDRAWN, timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    return request

@@ -1,1 +1,0 @@
-"""Pages of the consult app, split by topic."""

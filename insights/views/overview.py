@@ -1,0 +1,57 @@
+"""Pages that read across the apps: the home page, a community, a grid."""
+
+from django.shortcuts import get_object_or_404, render
+
+from community import permissions, selectors
+from community.models import Community, Grid
+from issues import selectors as issue_selectors
+
+
+def home(request):
+    communities = list(Community.objects.all()[:2])
+    if len(communities) == 1:
+        return community_detail(request, slug=communities[0].slug, template="insights/home.html")
+    return render(request, "insights/community_list.html", {"communities": Community.objects.all()})
+
+
+def community_detail(request, slug: str, template: str = "insights/community_detail.html"):
+    community = get_object_or_404(Community, slug=slug)
+    context = {
+        "community": community,
+        "grids": selectors.grids_with_counts(community),
+        "organisations": selectors.organisations_with_reps(community),
+        "committee": selectors.committee_of(community),
+        "counts": selectors.community_counts(community),
+        "home_grid": permissions.home_grid(request.user, community),
+        "can_view_queue": permissions.can_view_membership_queue(request.user, community),
+        "can_view_audit": permissions.can_view_audit_log(request.user, community),
+        "figures": issue_selectors.figures(community.issues.all()),
+        "by_grid": issue_selectors.figures(community.issues.all(), by="grid"),
+        "recent_issues": issue_selectors.with_followers(issue_selectors.issue_list(community)[:5]),
+        "open_consultations": community.consultations.filter(
+            phase__in=["collecting", "deliberation", "voting"]
+        ).order_by("-phase_changed_at")[:3],
+    }
+    if context["can_view_queue"]:
+        context["queue_count"] = selectors.membership_queue(request.user, community).count()
+    return render(request, template, context)
+
+
+def grid_detail(request, slug: str, number: int):
+    grid = get_object_or_404(Grid.objects.select_related("community"), community__slug=slug, number=number)
+    looks_after = permissions.looks_after(request.user, grid)
+    context = {
+        "grid": grid,
+        "community": grid.community,
+        "workers": selectors.workers_of(grid),
+        "resident_count": selectors.residents_of(grid).count(),
+        "organisations": selectors.organisations_with_reps(grid.community),
+        "is_resident": permissions.is_resident_of(request.user, grid),
+        "can_request": permissions.can_request_membership(request.user, grid),
+        "residents": selectors.residents_of(grid) if looks_after else None,
+        "figures": issue_selectors.figures(grid.issues.all()),
+        "by_category": issue_selectors.figures(grid.issues.all(), by="category"),
+        "by_organisation": issue_selectors.figures(grid.issues.all(), by="organisation"),
+        "recent_issues": issue_selectors.with_followers(issue_selectors.issue_list(grid.community, grid=grid)[:5]),
+    }
+    return render(request, "insights/grid_detail.html", context)

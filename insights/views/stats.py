@@ -1,0 +1,52 @@
+"""``/stats/``: how the community's issues are handled, grid by grid, over time, and who takes part."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from community import permissions
+from community.http import current_community
+from community.models import Community
+from insights import stats as selectors_stats
+from insights import warnings as selectors_warning
+from issues import selectors as selectors_issues
+
+SCORECARD_SECONDS = 60  # the figures are at most a minute old; the page says so
+
+
+def scorecards(request):
+    community = current_community(request)
+    figures = cache.get_or_set(f"yishi:scorecard:{community.pk}", lambda: _scorecard(community), SCORECARD_SECONDS)
+    return render(request, "insights/stats.html", {"community": community, **figures})
+
+
+def _scorecard(community) -> dict:
+    """Everything /stats/ shows, read in one pass (about a dozen queries whatever the data)."""
+    card = selectors_issues.scorecard(community.issues.all(), ["grid", "category", "organisation"])
+    return {
+        "figures": card["all"],
+        "by_grid": card["grid"],
+        "by_category": card["category"],
+        "by_organisation": card["organisation"],
+        "months": selectors_stats.monthly(card["rows"]),
+        "ages": selectors_stats.participation_by_age(community),
+        "computed_at": timezone.now(),
+    }
+
+
+@login_required
+def warnings(request, slug: str):
+    """Early warning, for the committee: spikes, repeated places, tasks at risk."""
+    community = get_object_or_404(Community, slug=slug)
+    if not permissions.is_committee(request.user, community):
+        raise Http404
+    context = {
+        "community": community,
+        "spikes": selectors_warning.spikes(community),
+        "repeats": selectors_warning.repeats(community),
+        "tasks": selectors_warning.tasks_at_risk(community),
+        "method": selectors_warning,
+    }
+    return render(request, "insights/warnings.html", context)

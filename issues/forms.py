@@ -1,0 +1,137 @@
+"""Forms of the issue pages: raising, filtering, triage, questions, merges, ratings."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from community.models import Grid
+from issues.models import Issue
+from ledger.forms import TaskFieldsForm
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to four photos in one input; their content is checked by the service."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+
+
+class IssueForm(forms.Form):
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), empty_label=None)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose a category"))
+    title = forms.CharField(label=_("Title"), max_length=140,
+                            help_text=_("One line that says what is wrong, e.g. “Lift in Building 3 stuck”."))
+    body = forms.CharField(label=_("What happened"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("Describe it so others understand. Markdown works: **bold**, lists, links."))
+    location = forms.CharField(label=_("Where"), max_length=140, required=False,
+                               help_text=_("Public. A place others recognise, e.g. “east gate of Building 3”."))
+    photos = MultiplePhotoField(label=_("Photos"), required=False,
+                                help_text=_("Up to 4 photos, JPEG, PNG or WebP, 5 MB each. Location data is removed."))
+    name_public = forms.BooleanField(label=_("Show my name with this issue"), required=False)
+    contact = forms.CharField(label=_("Contact"), max_length=120, required=False,
+                              help_text=_("Private: only your grid workers and the committee see it."))
+    address = forms.CharField(label=_("Exact address"), max_length=160, required=False,
+                              help_text=_("Private: only your grid workers and the committee see it."))
+    on_behalf_of = forms.CharField(label=_("Resident's name"), max_length=80, required=False,
+                                   help_text=_("For a resident met on a door visit or by phone."))
+    channel = forms.ChoiceField(label=_("How you met them"), required=False,
+                                choices=[c for c in Issue.Channel.choices if c[0] != "online"])
+
+    def __init__(self, *args, grids, categories, on_behalf: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+        self.fields["category"].queryset = categories
+        if not on_behalf:
+            del self.fields["on_behalf_of"], self.fields["channel"]
+        else:
+            self.fields["on_behalf_of"].help_text = _(
+                "For a resident met on a door visit or by phone; their name stays private. "
+                "Leave empty to raise the issue as yourself, in the grid where you live."
+            )
+            self.fields["name_public"].help_text = _("Only for an issue you raise as yourself.")
+
+
+class IssueFilterForm(forms.Form):
+    SORTS = [
+        ("-created_at", _("Newest first")),
+        ("created_at", _("Oldest first")),
+        ("-updated_at", _("Recently active")),
+        ("-followers", _("Most followed")),
+    ]
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False,
+                                  empty_label=_("All grids"))
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False,
+                                      empty_label=_("All categories"))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), ("open", _("Open")), *Issue.Status.choices])
+    tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("Any tier")), *Issue.Tier.choices])
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = community.grids.all()
+        self.fields["grid"].label_from_instance = str
+        self.fields["category"].queryset = community.categories.all()
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(label=_("What do you need to know?"), max_length=5000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("The reporter will read this."))
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(label=_("Number of the issue it duplicates"), min_value=1)
+
+
+class TriageForm(TaskFieldsForm):
+    tier = forms.ChoiceField(label=_("Tier"), choices=Issue.Tier.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note for the timeline"), max_length=5000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    consultation = forms.ModelChoiceField(
+        label=_("Major: put it before a consultation"), queryset=None, required=False,
+        empty_label=_("— not now —"), help_text=_("Optional, for a major issue: an open consultation on the matter."),
+    )
+    field_order = ["tier", "note", "task_title", "owner_organisation", "owner_user", "due_date", "consultation"]
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, community=community, **kwargs)
+        self.fields["consultation"].queryset = community.consultations.filter(
+            phase__in=["collecting", "deliberation", "voting"]
+        )
+        if not self.fields["consultation"].queryset.exists():
+            del self.fields["consultation"]
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label=_("On-site report"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("What was found and what was done."))
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(label=_("How it was resolved"), max_length=5000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How well was it done?"), coerce=int, widget=forms.RadioSelect,
+        choices=[(5, _("5 — very well")), (4, _("4 — well")), (3, _("3 — acceptable")), (2, _("2 — badly")),
+                 (1, _("1 — very badly"))],
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,37 @@
+"""Every state change of this app: one function per action, named for the user's verb."""
+
+from issues.services.handling import (
+    ask_for_information,
+    assign_task,
+    comment_on_issue,
+    decline_issue,
+    merge_issue,
+    raise_issue,
+    report_on_site,
+    triage_issue,
+)
+from issues.services.outcomes import (
+    follow_issue,
+    rate_issue,
+    resolve_issue,
+    sweep_issues,
+    sweep_issues_now_and_then,
+    unfollow_issue,
+)
+
+__all__ = [
+    "ask_for_information",
+    "assign_task",
+    "comment_on_issue",
+    "decline_issue",
+    "follow_issue",
+    "merge_issue",
+    "raise_issue",
+    "rate_issue",
+    "report_on_site",
+    "resolve_issue",
+    "sweep_issues",
+    "sweep_issues_now_and_then",
+    "triage_issue",
+    "unfollow_issue",
+]

@@ -1,0 +1,32 @@
+"""Forms of the follow-up: a task's owner and due date, a progress report."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from community.models import User
+from ledger.models import Task
+
+
+class TaskFieldsForm(forms.Form):
+    task_title = forms.CharField(label=_("Task"), max_length=160, required=False)
+    owner_organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False,
+                                                empty_label=_("— no organisation —"))
+    owner_user = forms.ModelChoiceField(label=_("or a person"), queryset=None, required=False,
+                                        empty_label=_("— no person —"))
+    due_date = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = community.organisations.all()
+        self.fields["owner_user"].queryset = User.objects.filter(
+            memberships__community=community, memberships__role__in=["grid_worker", "committee", "org_rep"]
+        ).distinct().order_by("display_name")
+        self.fields["owner_user"].label_from_instance = lambda u: u.public_name
+
+
+class TaskUpdateForm(forms.Form):
+    text = forms.CharField(label=_("What was done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
+    status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
+    photo = forms.FileField(label=_("Photo"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))

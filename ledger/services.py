@@ -1,0 +1,105 @@
+"""The follow-up ledger: decisions, their tasks, and progress reported on tasks, in public."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from community import permissions as community_permissions
+from community.models import Membership, Organisation, User
+from core.photos import clean_photo
+from core.text import clean_text
+from ledger import permissions
+from ledger.models import Decision, Task, TaskUpdate
+from notifications.services import notify
+
+Status = Task.Status
+
+
+def create_task(
+    actor: User, *, decision: Decision, title: str, owner_user_id=None, owner_organisation_id=None,
+    due_date=None, issue=None,
+) -> Task:
+    """Give a decision a task with one owner of its community and a due date; the owner is told.
+
+    Runs inside the caller's transaction, after the caller checked permission. An unsaved
+    ``decision`` is saved only once the task is known to be valid.
+    """
+    community = decision.community
+    if bool(owner_user_id) == bool(owner_organisation_id):
+        raise ValidationError(_("Give the task one owner: a person or an organisation."))
+    if not isinstance(due_date, date):
+        raise ValidationError(_("Give the task a due date."))
+    if due_date < timezone.localdate():
+        raise ValidationError(_("The due date cannot be in the past."))
+    owner_user = owner_org = None
+    if owner_organisation_id:
+        owner_org = Organisation.objects.filter(pk=owner_organisation_id, community=community).first()
+        if owner_org is None:
+            raise ValidationError(_("Choose an organisation of this community."))
+    else:
+        owner_user = User.objects.filter(pk=owner_user_id, is_active=True, memberships__community=community).first()
+        if owner_user is None:
+            raise ValidationError(_("Choose a person of this community."))
+    title = clean_text(title, field=_("The task"), limit=160)
+    if decision.pk is None:
+        decision.save()
+    task = Task.objects.create(
+        decision=decision, issue=issue, title=title, owner_user=owner_user, owner_organisation=owner_org,
+        due_date=due_date,
+    )
+    owners = [owner_user] if owner_user else list(
+        User.objects.filter(memberships__organisation=owner_org, memberships__role=Membership.Role.ORG_REP)
+    )
+    notify(
+        owners,
+        message=gettext_lazy("A task was assigned to you: “%(title)s”"),
+        params={"title": task.title},
+        url=(issue or decision).get_absolute_url(),
+        exclude=actor,
+    )
+    return task
+
+
+@transaction.atomic
+def post_task_update(
+    actor: User, *, task_id: int, text: str, progress: int, status: str, photo=None
+) -> TaskUpdate:
+    """Report progress on a task: what was done, how far along, and its status now."""
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("decision__community", "issue__grid__community", "issue__reporter")
+        .get(pk=task_id)
+    )
+    community_permissions.require(
+        permissions.can_update_task(actor, task), _("Only the task's owner and those responsible can update it.")
+    )
+    if task.status in Task.FINISHED:
+        raise ValidationError(_("This task is finished; it takes no more updates."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Say what was done."))
+    text = clean_text(text, field=_("The update"))
+    if status not in Status.values:
+        raise ValidationError(_("Choose a status."))
+    if not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise ValidationError(_("Progress is a whole number from 0 to 100."))
+    if status == Status.DONE:
+        progress = 100
+    cleaned = clean_photo(photo) if photo else None  # checked before anything is written
+    update = TaskUpdate(task=task, author=actor, text=text, progress=progress, status=status)
+    if cleaned:
+        content, update.photo_token, update.photo_extension = cleaned
+        update.photo.save(content.name, content, save=False)
+    update.save()
+    task.status, task.progress = status, progress
+    task.done_at = timezone.now() if status == Status.DONE else None
+    task.save(update_fields=["status", "progress", "done_at"])
+    for hook in settings.YISHI_TASK_UPDATE_HOOKS:  # the apps that link tasks (issues) add their part
+        import_string(hook)(task, update, actor)
+    return update

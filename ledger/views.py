@@ -1,0 +1,48 @@
+"""The public follow-up ledger: decisions and their tasks' progress."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from ledger import forms, permissions, selectors
+from ledger.models import Decision, Task
+
+
+def outcomes(request):
+    from community.http import current_community  # the issue views import this module
+
+    community = current_community(request)
+    tasks = Task.objects.select_related("owner_user", "owner_organisation").order_by("due_date", "pk")
+    decisions = (
+        Decision.objects.select_related("community", "issue", "decided_by")
+        .annotate(
+            task_count=Count("tasks", distinct=True),
+            done_count=Count("tasks", filter=Q(tasks__status="done"), distinct=True),
+        )
+        .prefetch_related(Prefetch("tasks", queryset=tasks))
+        .filter(is_public=True, community=community)  # one community's ledger, as every other list
+        .order_by("-decided_at", "-pk")
+    )
+    page = Paginator(decisions, 20).get_page(request.GET.get("page"))
+    return render(request, "ledger/outcomes.html", {"page": page, "community": community})
+
+
+def decision_detail(request, pk: int, task_forms=None):
+    decision = get_object_or_404(Decision.objects.select_related("community", "issue", "decided_by"), pk=pk)
+    if not permissions.can_view_decision(request.user, decision):
+        raise Http404
+    tasks = list(selectors.tasks_with_updates(decision.tasks.all()))
+    task_forms = task_forms or {}
+    editable = {
+        t.pk: task_forms.get(t.pk) or forms.TaskUpdateForm(prefix=f"task{t.pk}", initial={"status": "in_progress"})
+        for t in tasks
+        if t.status not in Task.FINISHED and permissions.can_update_task(request.user, t)
+    }
+    return render(request, "ledger/decision_detail.html",
+                  {"decision": decision, "tasks": tasks, "task_forms": editable})
+
+
+def task_update_form(task_id: int, *args) -> forms.TaskUpdateForm:
+    """Each task's form has its own prefix, so several fit on one page."""
+    return forms.TaskUpdateForm(*args, prefix=f"task{task_id}", initial={"status": "in_progress"})
