@@ -6,7 +6,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-import audit
 from community import services
 from community.admin_login import LimitedAdminLoginForm
 from community.models import Community, Grid, Membership, MembershipRequest, Organisation, User
@@ -44,39 +43,16 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name"]
     autocomplete_fields = ["user", "organisation"]
 
-    # Roles change here only: each change goes to the audit log, in the admin's transaction.
+    # Roles change through community.services.roles, which audits each change in the same transaction.
     def save_model(self, request, obj, form, change):
-        before = _role_of(Membership.objects.filter(pk=obj.pk).first()) if change else None
-        super().save_model(request, obj, form, change)
-        if before != _role_of(obj):
-            audit.record(request.user, "role.changed", community=obj.community_id, target=obj.user, before=before,
-                         after=_role_of(obj))
+        services.save_membership(request.user, membership=obj)
 
     def delete_model(self, request, obj):
-        audit.record(request.user, "role.changed", community=obj.community_id, target=obj.user,
-                     before=_role_of(obj), after=None)
-        super().delete_model(request, obj)
+        services.remove_membership(request.user, membership_id=obj.pk)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset:
             self.delete_model(request, membership)
-
-
-def _site_role(user) -> dict | None:
-    """A user's powers over the whole platform, as the audit log keeps them (codes, read in audit.views)."""
-    if user is None:
-        return None
-    flags = [flag for flag in ("is_superuser", "is_staff") if getattr(user, flag)]
-    return {"site": flags + ([] if user.is_active else ["suspended"])}
-
-
-def _role_of(membership) -> dict | None:
-    if membership is None:
-        return None
-    where = [str(membership.grid or membership.organisation or membership.community)]
-    if membership.position:
-        where.append(str(membership.get_position_display()))
-    return {"role": membership.role, "where": ", ".join(where)}
 
 
 @admin.register(MembershipRequest)
@@ -115,13 +91,9 @@ class UserAdmin(BaseUserAdmin):
         # A plain delete would take others' replies, votes and counts with it: the action anonymises instead.
         return False
 
-    # Staff, superuser and suspension are roles over the whole platform: each change goes to the audit log.
+    # Staff, superuser and suspension are roles over the whole platform: saved through the roles service.
     def save_model(self, request, obj, form, change):
-        before = _site_role(User.objects.filter(pk=obj.pk).first()) if change else None
-        super().save_model(request, obj, form, change)
-        if change and before != _site_role(obj):
-            audit.record(request.user, "role.changed", community=None, target=obj, before=before,
-                         after=_site_role(obj))
+        services.save_site_role(request.user, user=obj, created=not change)
 
     @admin.action(description=_("Delete the accounts: erase personal data, keep contributions anonymised"))
     def delete_accounts(self, request, queryset):

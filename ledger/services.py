@@ -66,6 +66,30 @@ def create_task(
     return task
 
 
+def record_decision(
+    actor: User | None, *, community, title: str, source: str, body: str = "", issue=None, consultation=None,
+    is_public: bool = True, tasks: list[dict] | None = None,
+) -> Decision:
+    """Make a decision, with its follow-up tasks: the one way a decision enters the ledger.
+
+    Runs inside the caller's transaction, after the caller checked who may decide (a grid worker's
+    triage, a consultation's conclusion, a meeting's agenda item, a poll's count). Each task is a
+    dict of ``create_task``'s fields; it follows up ``issue`` when there is one. The decision is saved
+    only once its first task is known to be valid.
+    """
+    if source not in Decision.Source.values:
+        raise ValueError(f"Unknown decision source: {source!r}")
+    decision = Decision(
+        community=community, title=title, body=body, source=source, issue=issue, consultation=consultation,
+        is_public=is_public, decided_by=actor,
+    )
+    for task in tasks or []:
+        create_task(actor, decision=decision, issue=issue, **task)
+    if decision.pk is None:
+        decision.save()
+    return decision
+
+
 @transaction.atomic
 def post_task_update(
     actor: User, *, task_id: int, text: str, progress: int, status: str, photo=None

@@ -22,7 +22,7 @@ from consult.models import Consultation, Proposal
 from core.text import clean_text
 from issues.models import Issue
 from ledger.models import Decision
-from ledger.services import create_task
+from ledger.services import record_decision
 from meetings import permissions
 from meetings.models import (
     AgendaItem,
@@ -478,12 +478,10 @@ def record_item_outcome(
     text = clean_text(text, field=_("The decision"), required=outcome == AgendaItem.Outcome.DECIDED, limit=5000)
     item.outcome, item.outcome_text = outcome, text
     if outcome == AgendaItem.Outcome.DECIDED:
-        decision = Decision(community=meeting.community, title=item.title[:160], body=text,
-                            source=Decision.Source.MEETING, issue=item.issue, is_public=meeting.is_public,
-                            consultation=item.consultation, decided_by=actor)
-        decision.save()
-        for task in tasks or []:
-            create_task(actor, decision=decision, issue=item.issue, **task)
+        decision = record_decision(
+            actor, community=meeting.community, title=item.title[:160], body=text, source=Decision.Source.MEETING,
+            issue=item.issue, consultation=item.consultation, is_public=meeting.is_public, tasks=tasks,
+        )
         item.decision = decision
     item.save(update_fields=["outcome", "outcome_text", "decision"])
     audit.record(actor, "agenda.outcome", community=meeting.community_id, target=item.decision or meeting,

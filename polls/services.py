@@ -19,6 +19,7 @@ from consult.models import Consultation
 from core import limits
 from core.text import clean_text
 from ledger.models import Decision
+from ledger.services import record_decision
 from meetings import permissions as meeting_permissions
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
@@ -300,9 +301,9 @@ def close_poll(actor: User | None, *, poll_id: int) -> Poll:
     poll.status, poll.closed_at = Status.CLOSED, timezone.now()
     poll.result = count(poll, eligible=eligible)
     if poll.result["adopted"]:
-        poll.decision = Decision.objects.create(
-            community=poll.community, title=poll.title[:160], source=Decision.Source.POLL,
-            body=_winner_text(poll), decided_by=actor, consultation=poll.consultation,
+        poll.decision = record_decision(
+            actor, community=poll.community, title=poll.title[:160], source=Decision.Source.POLL,
+            body=_winner_text(poll), consultation=poll.consultation,
             is_public=poll.meeting.is_public if poll.meeting else True,
         )
     poll.save(update_fields=["status", "closed_at", "result", "decision"])

@@ -11,6 +11,7 @@ from community.services.membership import (
     update_profile,
     withdraw_membership_request,
 )
+from community.services.roles import remove_membership, save_membership, save_site_role
 from community.services.tokens import (
     authenticate_api_token,
     create_api_token,
@@ -23,6 +24,9 @@ __all__ = [
     "create_api_token",
     "delete_account",
     "record_export",
+    "remove_membership",
+    "save_membership",
+    "save_site_role",
     "reject_membership_request",
     "request_membership",
     "revoke_api_token",

@@ -21,7 +21,7 @@ from core.text import clean_text
 from issues.models import Issue, IssueEvent
 from issues.services.timeline import lock_issue, record, tell_followers
 from ledger.models import Decision, Task
-from ledger.services import create_task
+from ledger.services import create_task, record_decision
 from notifications.services import notify
 
 Phase = Consultation.Phase
@@ -205,17 +205,15 @@ def record_consultation_decision(
     community_permissions.require(permissions.can_manage_consultations(actor, consultation.community))
     if consultation.phase not in (Phase.VOTING, Phase.CONCLUDED):
         raise ValidationError(_("Decisions are recorded once the consultation reaches its vote or conclusion."))
-    decision = Decision(
+    decision = record_decision(
+        actor,
         community=consultation.community,
         consultation=consultation,
         title=clean_text(title, field=_("The decision"), limit=160),
         body=clean_text(body, field=_("The text"), required=False, limit=10000),
         source=Decision.Source.CONSULTATION,
-        decided_by=actor,
+        tasks=tasks,
     )
-    decision.save()
-    for task in tasks or []:
-        create_task(actor, decision=decision, **task)
     audit.record(actor, "decision.recorded", community=consultation.community_id, target=decision,
                  tasks=len(tasks or []))
     log_event(consultation, "decision.recorded")

@@ -31,7 +31,7 @@ from issues.services.timeline import (
     tell_followers,
 )
 from ledger.models import Decision, Task
-from ledger.services import create_task
+from ledger.services import create_task, record_decision
 from notifications.services import notify
 
 Status, Tier, Kind = Issue.Status, Issue.Tier, IssueEvent.Kind
@@ -156,18 +156,17 @@ def ask_for_information(actor: User, *, issue_id: int, question: str) -> Issue:
 
 
 def _task_for(issue: Issue, actor: User, *, title: str, owner_user_id, owner_organisation_id, due_date) -> Task:
-    decision = issue.decisions.filter(source=Decision.Source.TRIAGE).first() or Decision(
-        community=issue.community,
-        title=issue.title,
-        body=_("Handled as a routine matter after triage of issue #%(id)s.") % {"id": issue.pk},
-        source=Decision.Source.TRIAGE,
-        issue=issue,
-        decided_by=actor,
-    )
-    task = create_task(
-        actor, decision=decision, issue=issue, title=title, owner_user_id=owner_user_id,
-        owner_organisation_id=owner_organisation_id, due_date=due_date,
-    )
+    task = {"title": title, "owner_user_id": owner_user_id, "owner_organisation_id": owner_organisation_id,
+            "due_date": due_date}
+    decision = issue.decisions.filter(source=Decision.Source.TRIAGE).first()
+    if decision is None:  # the first task of a routine issue: the triage is the decision it follows up
+        decision = record_decision(
+            actor, community=issue.community, title=issue.title, source=Decision.Source.TRIAGE, issue=issue,
+            body=_("Handled as a routine matter after triage of issue #%(id)s.") % {"id": issue.pk}, tasks=[task],
+        )
+        task = decision.tasks.get()
+    else:
+        task = create_task(actor, decision=decision, issue=issue, **task)
     record(issue, Kind.TASK_ASSIGNED, actor, task.title, task_id=task.pk, owner=str(task.owner),
            due=due_date.isoformat())
     audit.record(actor, "issue.assigned", community=issue.community_id, target=issue, task=task.title,

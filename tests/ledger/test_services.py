@@ -1,0 +1,59 @@
+"""The ledger: record_decision is the one way a decision is made; its tasks follow up the issue it settles."""
+
+import ast
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ledger.models import Decision, Task
+from ledger.services import record_decision
+
+TOMORROW = timezone.localdate() + timedelta(days=1)
+
+
+def test_a_decision_is_recorded_with_its_tasks_following_its_issue(chair, community, issue, organisation):
+    decision = record_decision(
+        chair, community=community, title="Fix the lift", source=Decision.Source.COMMITTEE, issue=issue,
+        tasks=[{"title": "Call the engineer", "owner_organisation_id": organisation.pk, "due_date": TOMORROW}],
+    )
+    decision.refresh_from_db()
+    assert (decision.decided_by, decision.issue, decision.source) == (chair, issue, "committee")
+    assert list(decision.tasks.values_list("title", "issue", "owner_organisation")) == [
+        ("Call the engineer", issue.pk, organisation.pk)
+    ]
+
+
+def test_a_decision_without_tasks_is_saved_on_its_own(chair, community):
+    decision = record_decision(chair, community=community, title="No change", source=Decision.Source.POLL)
+    assert Decision.objects.filter(pk=decision.pk, is_public=True).exists() and not decision.tasks.exists()
+
+
+def test_a_decision_whose_task_is_invalid_is_not_saved(chair, community):
+    with pytest.raises(ValidationError), transaction.atomic():
+        record_decision(chair, community=community, title="Half made", source=Decision.Source.MEETING,
+                        tasks=[{"title": "Nobody's job", "due_date": TOMORROW}])
+    assert not Decision.objects.exists() and not Task.objects.exists()
+
+
+def test_an_unknown_source_is_a_programming_error(chair, community):
+    with pytest.raises(ValueError):
+        record_decision(chair, community=community, title="?", source="whim")
+
+
+def test_no_module_but_the_ledgers_services_constructs_a_decision():
+    root = Path(__file__).resolve().parents[2]
+    makers = []
+    for path in root.glob("*/**/*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/")[0] in {"tests", "bench", ".venv"} or "/migrations/" in rel:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func)
+                if name in {"Decision", "Decision.objects.create", "Decision.objects.get_or_create"}:
+                    makers.append(rel)
+    assert makers == ["ledger/services.py"]
