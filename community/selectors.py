@@ -3,7 +3,7 @@
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 
 from community import permissions
-from community.models import Community, Grid, Membership, MembershipRequest, Organisation
+from community.models import Community, Grid, Membership, MembershipRequest, Organisation, User
 
 Role = Membership.Role
 
@@ -78,3 +78,21 @@ def recent_membership_decisions(user, community: Community, limit: int = 10):
         ]
         decided = decided.filter(grid_id__in=grid_ids)
     return decided.select_related("user", "grid", "decided_by").order_by("-decided_at")[:limit]
+
+
+def holders(role, *, community=None, grid=None, organisation=None, organisations=None) -> QuerySet[User]:
+    """The people who hold ``role`` (one role or a list) here — in a community, a grid or organisations — in one query.
+
+    Every condition applies to the same membership: a resident of grid 2 is not a resident "of
+    grid 1" because they are a grid worker there.
+    """
+    where = Q(memberships__role__in=[role] if isinstance(role, str) else list(role))
+    if community is not None:
+        where &= Q(memberships__community=community)
+    if grid is not None:
+        where &= Q(memberships__grid=grid)
+    if organisation is not None:
+        where &= Q(memberships__organisation=organisation)
+    if organisations is not None:
+        where &= Q(memberships__organisation__in=organisations)
+    return User.objects.filter(where).distinct()

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.models import User
+from community import selectors as community_selectors
+from community.models import Membership
 from ledger.models import Task
 
 
@@ -18,9 +19,9 @@ class TaskFieldsForm(forms.Form):
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_organisation"].queryset = community.organisations.all()
-        self.fields["owner_user"].queryset = User.objects.filter(
-            memberships__community=community, memberships__role__in=["grid_worker", "committee", "org_rep"]
-        ).distinct().order_by("display_name")
+        self.fields["owner_user"].queryset = community_selectors.holders(
+            [Membership.Role.GRID_WORKER, Membership.Role.COMMITTEE, Membership.Role.ORG_REP], community=community
+        ).order_by("display_name")
         self.fields["owner_user"].label_from_instance = lambda u: u.public_name
 
 

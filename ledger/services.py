@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community import permissions as community_permissions
+from community import selectors as community_selectors
 from community.models import Membership, Organisation, User
 from core.photos import clean_photo
 from core.text import clean_text
@@ -54,7 +55,7 @@ def create_task(
         due_date=due_date,
     )
     owners = [owner_user] if owner_user else list(
-        User.objects.filter(memberships__organisation=owner_org, memberships__role=Membership.Role.ORG_REP)
+        community_selectors.holders(Membership.Role.ORG_REP, organisation=owner_org)
     )
     notify(
         owners,

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from community import selectors as community_selectors
 from community.models import Membership, Organisation, User
 from ledger.forms import TaskFieldsForm
 from meetings.models import AgendaItem, Meeting
@@ -33,8 +34,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = User.objects.filter(memberships__community=community,
-                                    memberships__role__in=[Membership.Role.COMMITTEE]).distinct()
+        staff = community_selectors.holders(Membership.Role.COMMITTEE, community=community)
         for name in ("chair", "secretary"):
             self.fields[name].queryset = staff.order_by("display_name")
             self.fields[name].label_from_instance = lambda u: u.public_name

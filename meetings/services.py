@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import audit
-from community.models import Community, Grid, Organisation, User
+from community import selectors as community_selectors
+from community.models import Community, Grid, Membership, Organisation, User
 from consult.models import Consultation, Proposal
 from core.text import clean_text
 from issues.models import Issue
@@ -116,16 +117,13 @@ def schedule_meeting(
     Minutes.objects.create(meeting=meeting)
     audit.record(actor, "meeting.scheduled", community=community, target=meeting)
     invitees = [people[pk] for pk in set(invite_user_ids)] + list(
-        User.objects.filter(memberships__organisation__in=organisations, memberships__role="org_rep")
+        community_selectors.holders(Membership.Role.ORG_REP, organisations=organisations)
     )
     params = {"title": meeting.title, "when": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")}
     notify(invitees, message=gettext_lazy("You are invited: “%(title)s”, %(when)s"), params=params,
            url=meeting.get_absolute_url(), exclude=actor)
     if audience != Meeting.Audience.INVITED:  # residents of the grid or community: told in the site, not by mail
-        residents = User.objects.filter(memberships__community=community, memberships__role="resident",
-                                        is_active=True)
-        if grid is not None:
-            residents = residents.filter(memberships__grid=grid)
+        residents = community_selectors.holders(Membership.Role.RESIDENT, community=community, grid=grid).filter(is_active=True)
         notify(residents, message=gettext_lazy("You are invited: “%(title)s”, %(when)s"), params=params,
                url=meeting.get_absolute_url(), exclude=actor, email=False)
     return meeting
@@ -269,7 +267,7 @@ def check_in(actor: User, *, meeting_id: int, user_id: int | None = None) -> Att
             raise ValidationError(_("Check in a person of this community."))
     permissions.require(permissions.can_take_part(person, meeting), _("Only those invited can check in."))
     organisation = next((m.organisation for m in person.memberships.select_related("organisation")
-                         if m.role == "org_rep" and m.community_id == meeting.community_id), None)
+                         if m.role == Membership.Role.ORG_REP and m.community_id == meeting.community_id), None)
     try:
         with transaction.atomic():
             attendance = Attendance.objects.create(meeting=meeting, user=person, organisation=organisation,

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 import audit
-from community import permissions
+from community import permissions, selectors
 from community.models import Grid, Membership, MembershipRequest, User
 from community.models.accounts import AgeBand, EmailFrequency, Language
 from core.mail import send_to_user_on_commit, site_url
@@ -71,13 +71,9 @@ def request_membership(actor: User, *, grid_id: int, unit: str, note: str = "") 
     except IntegrityError:  # a concurrent request won the race
         raise ValidationError(_("You already have a request waiting.")) from None
     queue = reverse("community:membership-queue", kwargs={"slug": grid.community.slug})
-    deciders = User.objects.filter(
-        memberships__grid=grid, memberships__role=Membership.Role.GRID_WORKER, is_active=True
-    )
+    deciders = selectors.holders(Membership.Role.GRID_WORKER, grid=grid).filter(is_active=True)
     if not deciders.exists():  # a grid without workers: the committee decides
-        deciders = User.objects.filter(
-            memberships__community=grid.community, memberships__role=Membership.Role.COMMITTEE, is_active=True
-        )
+        deciders = selectors.holders(Membership.Role.COMMITTEE, community=grid.community).filter(is_active=True)
     for decider in deciders:
         send_to_user_on_commit(
             decider,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 import audit
 from community import permissions as community_permissions
+from community import selectors as community_selectors
 from community.models import Membership, User
 from consult import permissions
 from consult.models import (
@@ -150,7 +151,7 @@ def _target(comment_id=None, proposal_id=None):
 
 
 def _moderators(community) -> list[User]:
-    return list(User.objects.filter(memberships__community=community, memberships__role=Membership.Role.MODERATOR))
+    return list(community_selectors.holders(Membership.Role.MODERATOR, community=community))
 
 
 def _field(target) -> dict:

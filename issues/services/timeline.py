@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from community import selectors as community_selectors
 from community.models import Grid, Membership, User
 from issues.models import Issue, IssueEvent
 from issues.realtime import publish_issue_changed_on_commit
@@ -41,13 +42,11 @@ def followers(issue: Issue) -> list[User]:
 
 
 def grid_workers(grid: Grid) -> list[User]:
-    return list(User.objects.filter(memberships__grid=grid, memberships__role=Membership.Role.GRID_WORKER))
+    return list(community_selectors.holders(Membership.Role.GRID_WORKER, grid=grid))
 
 
 def committee_of(issue: Issue) -> list[User]:
-    return list(
-        User.objects.filter(memberships__community=issue.community_id, memberships__role=Membership.Role.COMMITTEE)
-    )
+    return list(community_selectors.holders(Membership.Role.COMMITTEE, community=issue.community_id))
 
 
 def tell_followers(issue: Issue, actor: User | None, message, *, email: bool = True, **params) -> None:

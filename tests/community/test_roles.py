@@ -72,3 +72,16 @@ def test_only_the_roles_service_writes_memberships_outside_the_membership_flow()
             offenders.append(rel)
     assert offenders == []
     assert AuditEntry  # the log the service writes to
+
+
+def test_who_holds_a_role_is_asked_of_one_membership_at_a_time(community, grid, other_grid, resident,
+                                                               grid_worker, grid_worker_of_other_grid):
+    from community.selectors import holders
+
+    assert list(holders(Membership.Role.GRID_WORKER, grid=grid)) == [grid_worker]
+    assert set(holders(Membership.Role.GRID_WORKER, community=community)) == {grid_worker,
+                                                                            grid_worker_of_other_grid}
+    # a grid worker of grid 2 is no resident of it, nor is grid 1's resident
+    assert list(holders(Membership.Role.RESIDENT, grid=other_grid)) == []
+    assert list(holders([Membership.Role.RESIDENT, Membership.Role.GRID_WORKER], grid=grid).order_by("pk")) == sorted(
+        [resident, grid_worker], key=lambda u: u.pk)
