@@ -358,5 +358,9 @@ YISHI_TASK_UPDATE_HOOKS = ["issues.services.timeline.task_updated"]
 # What runs at most once a minute when someone looks (deadlines, digests, early warning); cron runs them too.
 YISHI_SWEEPS = ["issues.services.outcomes.sweep_issues", "notifications.services.send_digests",
                 "insights.services.send_early_warnings"]
+# What the later apps add to an issue's page, and the service triage calls to put a major issue before a
+# consultation (issues imports no later app).
+YISHI_ISSUE_ACTIONS = {"consult": "consult.issue_actions.SEND_TO_CONSULTATION"}
+YISHI_ISSUE_TO_CONSULTATION = "consult.services.send_issue_to_consultation"
 # Where links in emails point; the address people open the site at.
 YISHI_BASE_URL = env_str("YISHI_BASE_URL", "http://127.0.0.1:8000")

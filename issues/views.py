@@ -1,19 +1,19 @@
 """Issue pages: the public list, the work queue, raising, and an issue with its actions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community import permissions as community_permissions
 from community.http import current_community
-from consult import services as consult_services
-from consult.forms import SendToConsultationForm
 from core.http import error_messages
 from issues import forms, permissions, selectors, services
 from issues.models import Issue, IssueEvent, IssueFollow, Rating
@@ -132,7 +132,8 @@ def issue_context(user, issue: Issue, **bound) -> dict:
         "report": permissions.can_handle(user, issue),
         "resolve": permissions.can_resolve(user, issue) and not context["site_report_expected"],
         "rate": permissions.can_rate(user, issue, following=following) and not rated,
-        "consult": looks_after and issue.is_open,
+        # the later apps' actions (put before a consultation) are for those who look after an open issue
+        **{name: looks_after and issue.is_open for name in settings.YISHI_ISSUE_ACTIONS},
     }
     for name, allowed in offer.items():
         if allowed or f"{name}_form" in bound:
@@ -142,8 +143,8 @@ def issue_context(user, issue: Issue, **bound) -> dict:
 
 
 def blank_form(action: str, issue):
-    extra = {"community": issue.community} if action in COMMUNITY_FORMS else {}
-    return ACTIONS[action][0](prefix=action, **extra)
+    extra = {"community": issue.community} if _takes_community(action) else {}
+    return actions()[action][0](prefix=action, **extra)
 
 
 # Actions: each binds its form, calls one service, and either redirects back to the
@@ -182,24 +183,33 @@ ACTIONS = {
                gettext_lazy("Your on-site report was added.")),
     "resolve": (forms.ResolveForm, lambda u, i, d: services.resolve_issue(u, issue_id=i.pk, note=d["note"]),
                 gettext_lazy("The issue is resolved. The reporter and followers are asked to rate it.")),
-    "consult": (SendToConsultationForm,
-                lambda u, i, d: consult_services.send_issue_to_consultation(u, issue_id=i.pk, consultation_id=d["consultation"].pk),
-                gettext_lazy("The issue was put before the consultation.")),
     "rate": (forms.RatingForm,
              lambda u, i, d: services.rate_issue(u, issue_id=i.pk, score=d["score"], comment=d["comment"]),
              gettext_lazy("Thank you for your rating.")),
 }
-COMMUNITY_FORMS = {"triage", "assign", "consult"}
+COMMUNITY_FORMS = {"triage", "assign"}
+
+
+def actions() -> dict:
+    """This app's actions and those the later apps add (``YISHI_ISSUE_ACTIONS``: name → (form, call, done)).
+
+    A later app's form takes the community, like triage's; e.g. consult's "put before a consultation".
+    """
+    return {**ACTIONS, **{name: import_string(path) for name, path in settings.YISHI_ISSUE_ACTIONS.items()}}
+
+
+def _takes_community(action: str) -> bool:
+    return action in COMMUNITY_FORMS or action in settings.YISHI_ISSUE_ACTIONS
 
 
 @require_POST
 @login_required
 def issue_action(request, pk: int, action: str):
-    if action not in ACTIONS:
+    if action not in actions():
         raise Http404
     issue = get_object_or_404(selectors.issue_queryset(), pk=pk)
-    form_class, call, done = ACTIONS[action]
-    extra = {"community": issue.community} if action in COMMUNITY_FORMS else {}
+    form_class, call, done = actions()[action]
+    extra = {"community": issue.community} if _takes_community(action) else {}
     form = form_class(request.POST, prefix=action, **extra)
     if form.is_valid():
         try:

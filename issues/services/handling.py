@@ -6,9 +6,11 @@ Resolving, rating, following and the deadline sweep are in ``issue_outcomes``.
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -219,11 +221,8 @@ def triage_issue(
             exclude=actor,
         )
     elif tier == Tier.MAJOR and consultation_id:
-        from consult.services.consultations import (
-            send_issue_to_consultation,  # the higher app's service
-        )
-
-        send_issue_to_consultation(actor, issue_id=issue.pk, consultation_id=consultation_id)
+        # consult's service, named by a setting: the issues app imports no later app
+        import_string(settings.YISHI_ISSUE_TO_CONSULTATION)(actor, issue_id=issue.pk, consultation_id=consultation_id)
     elif tier == Tier.MAJOR:
         notify(
             committee_of(issue),

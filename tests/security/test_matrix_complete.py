@@ -57,7 +57,7 @@ def _dispatch_keys(function) -> set[str]:
 
 
 ACTION_ROUTES = {
-    "issues:issue-action": set(issue_views.ACTIONS),
+    "issues:issue-action": set(issue_views.actions()),
     "consult:consultation-action": _dispatch_keys(consult_views.consultation_action),
     "consult:proposal-action": _dispatch_keys(consult_views.proposal_action),
     "consult:comment-action": _dispatch_keys(consult_views.comment_action),
