@@ -46,14 +46,23 @@ SCALEOUT_DB = $(if $(YISHI_TEST_POSTGRES_URL),PostgreSQL,SQLite)
 NOT_RUN = $(strip $(if $(YISHI_TEST_POSTGRES_URL),,the suite on PostgreSQL (set YISHI_TEST_POSTGRES_URL=postgres://user:pw@127.0.0.1:5432/db, a role that may CREATE DATABASE);) \
   $(if $(YISHI_TEST_REDIS_URL),,the multi-process tests (set YISHI_TEST_REDIS_URL=redis://127.0.0.1:6379/0, with redis-server on PATH);))
 
+# One run of the suite on the database DATABASE_URL names: the tests in parallel, one worker per core
+# (pytest-xdist; a file stays on one worker), then the API's generated requests on their own (schemathesis
+# names its cases alike, which parallel runs would merge into one), then the browser journeys in parallel,
+# each worker with its own Daphne and Chromium. `pytest` alone runs everything serially.
+TEST_WORKERS ?= auto
+SUITE = $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/browser --deselect tests/api/test_openapi.py \
+  && $(BIN)/pytest tests/api/test_openapi.py \
+  && $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile tests/browser
+
 test: $(DEV_STAMP)
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations." >&2; exit 1; }
 	$(BIN)/lint-imports --no-cache >/dev/null || { $(BIN)/lint-imports --no-cache; echo "An import runs against the apps' arrows (pyproject.toml, docs/architecture.md)." >&2; exit 1; }
 	@echo "== make test: the whole suite on SQLite"
-	$(BIN)/pytest
+	$(SUITE)
 ifdef YISHI_TEST_POSTGRES_URL
 	@echo "== make test: the whole suite on PostgreSQL (YISHI_TEST_POSTGRES_URL)"
-	DATABASE_URL="$$YISHI_TEST_POSTGRES_URL" $(BIN)/pytest
+	export DATABASE_URL="$$YISHI_TEST_POSTGRES_URL" && $(SUITE)
 endif
 ifdef YISHI_TEST_REDIS_URL
 	@echo "== make test: two Daphne processes on Redis (YISHI_TEST_REDIS_URL) and $(SCALEOUT_DB)"
