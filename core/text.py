@@ -135,7 +135,12 @@ class _YishiMarkdown(Extension):
         md.ESCAPED_CHARS.extend(["~", "<"])
 
 
-def clean_text(value: str, *, field: str, required: bool = True, limit: int = 5000) -> str:
+def max_length(model, name: str) -> int:
+    """The most characters a model's text field holds: each limit is written once, on its model field."""
+    return model._meta.get_field(name).max_length
+
+
+def clean_text(value: str, *, field: str, required: bool = True, limit: int) -> str:
     value = (value or "").strip()
     # Forms refuse NUL already; the API and Open311 reach here with raw text. Control characters other than
     # tab and line breaks are not text, and XML cannot carry them: one in a title took the Atom feeds down.
