@@ -25,13 +25,12 @@ from community import services as community_services
 from community.http import current_community
 from community.models import ApiToken, Community
 from core.limits import RateLimited
-from core.text import clean_text
+from core.text import clean_text, max_length
 from issues import services as issues_services
 from issues.models import Category, Issue
 
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
-TITLE_LIMIT = 140
 
 
 # Answers and refusals ------------------------------------------------------------------
@@ -231,8 +230,8 @@ def _category(request) -> Category:
 
 
 def _title(description: str) -> str:
-    line = description.strip().splitlines()[0].strip()
-    return line if len(line) <= TITLE_LIMIT else line[: TITLE_LIMIT - 1].rstrip() + "…"
+    line, limit = description.strip().splitlines()[0].strip(), max_length(Issue, "title")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _coordinates(post) -> str:
@@ -259,7 +258,8 @@ def _raise(request) -> JsonResponse:
         grid is not None,
         _("Only verified residents of this grid can raise an issue here. Ask to join the grid first."),
     )
-    description = clean_text(request.POST.get("description"), field=_("The description"), limit=10000)
+    description = clean_text(request.POST.get("description"), field=_("The description"),
+                             limit=max_length(Issue, "body"))
     issue = issues_services.raise_issue(
         user, grid_id=grid.pk, category_id=category.pk, title=_title(description), body=description,
         location=request.POST.get("address_string", ""), contact=request.POST.get("phone", ""),

@@ -24,14 +24,16 @@ def record(actor, action: str, *, community, target=None, target_label: str | No
     actor = actor if getattr(actor, "is_authenticated", False) else None
     community_id = getattr(community, "pk", community)
     entry = AuditEntry(actor=actor, community_id=community_id, action=action, details=details)
+    most = {name: AuditEntry._meta.get_field(name).max_length for name in ("actor_name", "target_label", "target_url")}
     with translation.override(settings.LANGUAGE_CODE):  # a snapshot, the same whoever's page did it
         if actor is not None:
-            entry.actor_name = str(actor.public_name)[:80]
+            entry.actor_name = str(actor.public_name)[:most["actor_name"]]
         if target is not None:
             entry.target_type, entry.target_id = target._meta.label_lower, target.pk
-            entry.target_label = (str(target) if target_label is None else target_label)[:200]
+            label = str(target) if target_label is None else target_label
+            entry.target_label = label[:most["target_label"]]
             url = getattr(target, "get_absolute_url", None)
-            entry.target_url = url()[:300] if url else ""
+            entry.target_url = url()[:most["target_url"]] if url else ""
     entry.save()
     return entry
 

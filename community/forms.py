@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from community import services
 from community.models import ApiToken, Grid, MembershipRequest, User
 from community.models.accounts import AgeBand, Language
+from core.text import max_length
 
 
 class SignupExtraForm(forms.Form):
@@ -14,7 +15,7 @@ class SignupExtraForm(forms.Form):
 
     display_name = forms.CharField(
         label=_("Display name"),
-        max_length=60,
+        max_length=max_length(User, "display_name"),
         required=False,
         help_text=_("How your name appears to others. You can leave it empty."),
     )
@@ -60,7 +61,7 @@ class MembershipRequestForm(forms.ModelForm):
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
-        max_length=1000,
+        max_length=max_length(MembershipRequest, "reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The resident will read this. Say what they can do next."),
     )
@@ -70,7 +71,7 @@ class RejectForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60,
+    name = forms.CharField(label=_("Name"), max_length=max_length(ApiToken, "name"),
                            help_text=_("What the token is for, so you recognise it later, e.g. “My phone app”."))
     scopes = forms.MultipleChoiceField(
         label=_("What it may do"), choices=ApiToken.Scope.choices, widget=forms.CheckboxSelectMultiple,

@@ -3,15 +3,26 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consult.models import Comment, Consultation, ModerationReason, Proposal
+from consult.models import (
+    Attachment,
+    Comment,
+    Consultation,
+    ModerationAction,
+    ModerationReason,
+    Proposal,
+    Report,
+)
+from core.text import max_length
 from ledger.forms import TaskFieldsForm
+from ledger.models import Decision
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ConsultationForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=160)
-    body = forms.CharField(label=_("What is to be decided"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}),
+    title = forms.CharField(label=_("Title"), max_length=max_length(Consultation, "title"))
+    body = forms.CharField(label=_("What is to be decided"), max_length=max_length(Consultation, "body"),
+                           widget=forms.Textarea(attrs={"rows": 8}),
                            help_text=_("Explain the matter, what is possible and what is not. Markdown works."))
     grid = forms.ModelChoiceField(label=_("For"), queryset=None, required=False,
                                   empty_label=_("The whole community"))
@@ -31,7 +42,7 @@ class ConsultationForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    title = forms.CharField(label=_("Title of the document"), max_length=160)
+    title = forms.CharField(label=_("Title of the document"), max_length=max_length(Attachment, "title"))
     upload = forms.FileField(
         label=_("File"), help_text=_("A PDF up to 10 MB, or a JPEG, PNG or WebP image up to 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
@@ -40,14 +51,15 @@ class AttachmentForm(forms.Form):
 
 class ConclusionForm(forms.Form):
     conclusion = forms.CharField(
-        label=_("Conclusion"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Conclusion"), max_length=max_length(Consultation, "conclusion"),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What was concluded and why. Markdown works."),
     )
 
 
 class DecisionForm(TaskFieldsForm):
-    title = forms.CharField(label=_("Decision"), max_length=160)
-    body = forms.CharField(label=_("Details"), max_length=10000, required=False,
+    title = forms.CharField(label=_("Decision"), max_length=max_length(Decision, "title"))
+    body = forms.CharField(label=_("Details"), max_length=max_length(Decision, "body"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
     field_order = ["title", "body", "task_title", "owner_organisation", "owner_user", "due_date"]
 
@@ -72,15 +84,17 @@ def task_fields(data) -> dict:
 
 
 class ProposalForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=160,
+    title = forms.CharField(label=_("Title"), max_length=max_length(Proposal, "title"),
                             help_text=_("One line, e.g. “Add a ramp at the east gate”."))
-    body = forms.CharField(label=_("Your proposal"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+    body = forms.CharField(label=_("Your proposal"), max_length=max_length(Proposal, "body"),
+                           widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("What should be done, where, and why. Markdown works."))
 
 
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(label=_("Answer"), choices=Proposal.Answer.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Why"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label=_("Why"), max_length=max_length(Proposal, "answer_text"),
+                             widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("The author and the supporters read this."))
     merged_into = forms.ModelChoiceField(label=_("Merged into"), queryset=None, required=False,
                                          empty_label=_("— only when merged —"))
@@ -94,7 +108,8 @@ class AnswerForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+    body = forms.CharField(label=_("Your comment"), max_length=max_length(Comment, "body"),
+                           widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Be kind and stay on the matter. Markdown works."))
     stance = forms.ChoiceField(label=_("Your stance"), choices=Comment.Stance.choices, initial="neutral",
                                widget=forms.RadioSelect)
@@ -103,18 +118,20 @@ class CommentForm(forms.Form):
 
 
 class CommentEditForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("Comment"), max_length=max_length(Comment, "body"),
+                           widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ContentReportForm(forms.Form):
     reason = forms.ChoiceField(label=_("What is wrong?"), choices=ModerationReason.choices)
-    detail = forms.CharField(label=_("Details (optional)"), max_length=500, required=False)
+    detail = forms.CharField(label=_("Details (optional)"), max_length=max_length(Report, "detail"), required=False)
 
 
 class ModerateForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("— for hiding —")), *ModerationReason.choices],
                                required=False)
-    explanation = forms.CharField(label=_("Explanation for the author"), max_length=300, required=False)
+    explanation = forms.CharField(label=_("Explanation for the author"), required=False,
+                                  max_length=max_length(ModerationAction, "explanation"))
 
 
 class SendToConsultationForm(forms.Form):

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Grid
-from issues.models import Issue
+from core.text import max_length
+from issues.models import Issue, IssueCase, IssueEvent, Rating
 from ledger.forms import TaskFieldsForm
 
 
@@ -25,20 +26,22 @@ class MultiplePhotoField(forms.FileField):
 class IssueForm(forms.Form):
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), empty_label=None)
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose a category"))
-    title = forms.CharField(label=_("Title"), max_length=140,
+    title = forms.CharField(label=_("Title"), max_length=max_length(Issue, "title"),
                             help_text=_("One line that says what is wrong, e.g. “Lift in Building 3 stuck”."))
-    body = forms.CharField(label=_("What happened"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+    body = forms.CharField(label=_("What happened"), max_length=max_length(Issue, "body"),
+                           widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("Describe it so others understand. Markdown works: **bold**, lists, links."))
-    location = forms.CharField(label=_("Where"), max_length=140, required=False,
+    location = forms.CharField(label=_("Where"), max_length=max_length(Issue, "location"), required=False,
                                help_text=_("Public. A place others recognise, e.g. “east gate of Building 3”."))
     photos = MultiplePhotoField(label=_("Photos"), required=False,
                                 help_text=_("Up to 4 photos, JPEG, PNG or WebP, 5 MB each. Location data is removed."))
     name_public = forms.BooleanField(label=_("Show my name with this issue"), required=False)
-    contact = forms.CharField(label=_("Contact"), max_length=120, required=False,
+    contact = forms.CharField(label=_("Contact"), max_length=max_length(IssueCase, "contact"), required=False,
                               help_text=_("Private: only your grid workers and the committee see it."))
-    address = forms.CharField(label=_("Exact address"), max_length=160, required=False,
+    address = forms.CharField(label=_("Exact address"), max_length=max_length(IssueCase, "address"), required=False,
                               help_text=_("Private: only your grid workers and the committee see it."))
-    on_behalf_of = forms.CharField(label=_("Resident's name"), max_length=80, required=False,
+    on_behalf_of = forms.CharField(label=_("Resident's name"), max_length=max_length(IssueCase, "reporter_name"),
+                                   required=False,
                                    help_text=_("For a resident met on a door visit or by phone."))
     channel = forms.ChoiceField(label=_("How you met them"), required=False,
                                 choices=[c for c in Issue.Channel.choices if c[0] != "online"])
@@ -81,16 +84,18 @@ class IssueFilterForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Comment"), max_length=max_length(IssueEvent, "text"),
+                           widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(label=_("What do you need to know?"), max_length=5000,
+    question = forms.CharField(label=_("What do you need to know?"), max_length=max_length(IssueEvent, "text"),
                                widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+    reason = forms.CharField(label=_("Reason"), max_length=max_length(IssueEvent, "text"),
+                             widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("The reporter will read this."))
 
 
@@ -100,7 +105,7 @@ class MergeForm(forms.Form):
 
 class TriageForm(TaskFieldsForm):
     tier = forms.ChoiceField(label=_("Tier"), choices=Issue.Tier.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Note for the timeline"), max_length=5000, required=False,
+    note = forms.CharField(label=_("Note for the timeline"), max_length=max_length(IssueEvent, "text"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
     consultation = forms.ModelChoiceField(
         label=_("Major: put it before a consultation"), queryset=None, required=False,
@@ -118,12 +123,13 @@ class TriageForm(TaskFieldsForm):
 
 
 class ReportForm(forms.Form):
-    text = forms.CharField(label=_("On-site report"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+    text = forms.CharField(label=_("On-site report"), max_length=max_length(IssueEvent, "text"),
+                           widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("What was found and what was done."))
 
 
 class ResolveForm(forms.Form):
-    note = forms.CharField(label=_("How it was resolved"), max_length=5000, required=False,
+    note = forms.CharField(label=_("How it was resolved"), max_length=max_length(IssueEvent, "text"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -133,5 +139,5 @@ class RatingForm(forms.Form):
         choices=[(5, _("5 — very well")), (4, _("4 — well")), (3, _("3 — acceptable")), (2, _("2 — badly")),
                  (1, _("1 — very badly"))],
     )
-    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False,
+    comment = forms.CharField(label=_("Comment"), max_length=max_length(Rating, "comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))

@@ -218,7 +218,9 @@ class IssueEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    text = models.TextField(blank=True, max_length=10000)
+    # The longest text a person writes onto the timeline (a comment, a question, a note, a report, a task's
+    # progress); the services and forms read the limit from here.
+    text = models.TextField(blank=True, max_length=5000)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

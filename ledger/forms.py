@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from community import selectors as community_selectors
 from community.models import Membership
-from ledger.models import Task
+from core.text import max_length
+from ledger.models import Task, TaskUpdate
 
 
 class TaskFieldsForm(forms.Form):
-    task_title = forms.CharField(label=_("Task"), max_length=160, required=False)
+    task_title = forms.CharField(label=_("Task"), max_length=max_length(Task, "title"), required=False)
     owner_organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False,
                                                 empty_label=_("— no organisation —"))
     owner_user = forms.ModelChoiceField(label=_("or a person"), queryset=None, required=False,
@@ -26,7 +27,8 @@ class TaskFieldsForm(forms.Form):
 
 
 class TaskUpdateForm(forms.Form):
-    text = forms.CharField(label=_("What was done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("What was done"), max_length=max_length(TaskUpdate, "text"),
+                           widget=forms.Textarea(attrs={"rows": 2}))
     progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
     status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
     photo = forms.FileField(label=_("Photo"), required=False,

@@ -14,7 +14,7 @@ from community import permissions as community_permissions
 from community import selectors as community_selectors
 from community.models import Membership, Organisation, User
 from core.photos import clean_photo
-from core.text import clean_text
+from core.text import clean_text, max_length
 from ledger import permissions
 from ledger.models import Decision, Task, TaskUpdate
 from notifications.services import notify
@@ -47,7 +47,7 @@ def create_task(
         owner_user = User.objects.filter(pk=owner_user_id, is_active=True, memberships__community=community).first()
         if owner_user is None:
             raise ValidationError(_("Choose a person of this community."))
-    title = clean_text(title, field=_("The task"), limit=160)
+    title = clean_text(title, field=_("The task"), limit=max_length(Task, "title"))
     if decision.pk is None:
         decision.save()
     task = Task.objects.create(
@@ -109,7 +109,7 @@ def post_task_update(
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Say what was done."))
-    text = clean_text(text, field=_("The update"))
+    text = clean_text(text, field=_("The update"), limit=max_length(TaskUpdate, "text"))
     if status not in Status.values:
         raise ValidationError(_("Choose a status."))
     if not isinstance(progress, int) or not 0 <= progress <= 100:

@@ -5,19 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 from community import selectors as community_selectors
 from community.models import Membership, Organisation, User
+from core.text import max_length
 from ledger.forms import TaskFieldsForm
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, Minutes
 
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=160)
-    description = forms.CharField(label=_("What it is about"), max_length=10000, required=False,
+    title = forms.CharField(label=_("Title"), max_length=max_length(Meeting, "title"))
+    description = forms.CharField(label=_("What it is about"), max_length=max_length(Meeting, "description"),
+                                  required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown works."))
     starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends_at = forms.DateTimeField(label=_("Ends (optional)"), required=False,
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = forms.CharField(label=_("Place"), max_length=max_length(Meeting, "place"), required=False)
     online = forms.BooleanField(label=_("Also in the live room online"), required=False, initial=True)
     chair = forms.ModelChoiceField(label=_("Chair"), queryset=None)
     secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=None)
@@ -47,8 +49,8 @@ class MeetingForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("Item"), max_length=160)
-    description = forms.CharField(label=_("Details"), max_length=5000, required=False,
+    title = forms.CharField(label=_("Item"), max_length=max_length(AgendaItem, "title"))
+    description = forms.CharField(label=_("Details"), max_length=max_length(AgendaItem, "description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     minutes_allotted = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=480, initial=10)
     issue = forms.IntegerField(label=_("Issue number (optional)"), min_value=1, required=False)
@@ -62,20 +64,22 @@ class AgendaItemForm(forms.Form):
 
 
 class SuggestionForm(forms.Form):
-    title = forms.CharField(label=_("Your suggestion"), max_length=160)
-    description = forms.CharField(label=_("Why it should be discussed"), max_length=5000, required=False,
+    title = forms.CharField(label=_("Your suggestion"), max_length=max_length(AgendaItem, "title"))
+    description = forms.CharField(label=_("Why it should be discussed"), required=False,
+                                  max_length=max_length(AgendaItem, "description"),
                                   widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class OutcomeForm(TaskFieldsForm):
     outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect,
                                 choices=[c for c in AgendaItem.Outcome.choices if c[0]])
-    text = forms.CharField(label=_("What was decided"), max_length=5000, required=False,
+    text = forms.CharField(label=_("What was decided"), max_length=max_length(AgendaItem, "outcome_text"),
+                           required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["outcome", "text", "task_title", "owner_organisation", "owner_user", "due_date"]
 
 
 class MinutesForm(forms.Form):
-    body = forms.CharField(label=_("Minutes"), max_length=100000, required=False,
+    body = forms.CharField(label=_("Minutes"), max_length=max_length(Minutes, "body"), required=False,
                            widget=forms.Textarea(attrs={"rows": 14}), help_text=_("Markdown works."))
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -20,7 +20,7 @@ import audit
 from community import selectors as community_selectors
 from community.models import Community, Grid, Membership, Organisation, User
 from consult.models import Consultation, Proposal
-from core.text import clean_text
+from core.text import clean_text, max_length
 from issues.models import Issue
 from ledger.models import Decision
 from ledger.services import record_decision
@@ -104,9 +104,12 @@ def schedule_meeting(
     if not set(invite_user_ids) <= people.keys() or len(organisations) != len(set(invite_organisation_ids)):
         raise ValidationError(_("Invite people and organisations of this community only."))
     meeting = Meeting.objects.create(
-        community=community, kind=kind, title=clean_text(title, field=_("The title"), limit=160),
-        description=clean_text(description, field=_("The description"), required=False, limit=10000),
-        starts_at=starts_at, ends_at=ends_at, place=clean_text(place, field=_("The place"), required=False, limit=200),
+        community=community, kind=kind,
+        title=clean_text(title, field=_("The title"), limit=max_length(Meeting, "title")),
+        description=clean_text(description, field=_("The description"), required=False,
+                               limit=max_length(Meeting, "description")),
+        starts_at=starts_at, ends_at=ends_at,
+        place=clean_text(place, field=_("The place"), required=False, limit=max_length(Meeting, "place")),
         online=online, chair=people[chair_id], secretary=people[secretary_id], audience=audience, grid=grid,
         quorum=quorum, is_public=is_public, created_by=actor,
     )
@@ -162,8 +165,10 @@ def add_agenda_item(
         raise ValidationError(_("Give the item between 1 and 480 minutes."))
     position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
     item = AgendaItem.objects.create(
-        meeting=meeting, position=position, title=clean_text(title, field=_("The title"), limit=160),
-        description=clean_text(description, field=_("The description"), required=False, limit=5000),
+        meeting=meeting, position=position,
+        title=clean_text(title, field=_("The title"), limit=max_length(AgendaItem, "title")),
+        description=clean_text(description, field=_("The description"), required=False,
+                               limit=max_length(AgendaItem, "description")),
         minutes_allotted=minutes_allotted, **links,
     )
     record(meeting, "agenda.changed", actor)
@@ -196,8 +201,10 @@ def suggest_agenda_item(actor: User, *, meeting_id: int, title: str, description
     permissions.require(permissions.can_suggest_item(actor, meeting),
                         _("Those taking part can suggest items before the meeting starts."))
     item = AgendaItem.objects.create(
-        meeting=meeting, position=0, title=clean_text(title, field=_("The title"), limit=160),
-        description=clean_text(description, field=_("The description"), required=False, limit=5000),
+        meeting=meeting, position=0,
+        title=clean_text(title, field=_("The title"), limit=max_length(AgendaItem, "title")),
+        description=clean_text(description, field=_("The description"), required=False,
+                               limit=max_length(AgendaItem, "description")),
         status=AgendaItem.Status.SUGGESTED, suggested_by=actor,
     )
     notify([meeting.chair, meeting.secretary], message=gettext_lazy("An agenda item was suggested for “%(title)s”"),
@@ -219,7 +226,7 @@ def decide_suggestion(actor: User, *, item_id: int, accept: bool, reason: str = 
         item.position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
     else:
         item.status = AgendaItem.Status.DECLINED
-        item.decline_reason = clean_text(reason, field=_("The reason"), limit=300)
+        item.decline_reason = clean_text(reason, field=_("The reason"), limit=max_length(AgendaItem, "decline_reason"))
     item.save(update_fields=["status", "position", "decline_reason"])
     audit.record(actor, "agenda.accepted" if accept else "agenda.declined", community=meeting.community_id,
                  target=meeting, item=item.title, reason=item.decline_reason)
@@ -295,7 +302,7 @@ def post_message(actor: User, *, meeting_id: int, body: str) -> RoomEvent:
     meeting = lock_meeting(meeting_id)
     _require_live(meeting)
     permissions.require(permissions.can_take_part(actor, meeting), _("Only those taking part can write here."))
-    body = clean_text(body, field=_("The message"), limit=2000)
+    body = clean_text(body, field=_("The message"), limit=max_length(RoomEvent, "body"))
     if not _chat_rate_ok(meeting, actor):
         raise ValidationError(_("Slow down: at most 5 messages a second."))
     return record(meeting, "chat.message", actor, body)
@@ -446,7 +453,7 @@ def update_minutes(actor: User, *, meeting_id: int, body: str, base_version: int
         raise ValidationError(_("The minutes are approved and published; they no longer change."))
     if base_version != minutes.version:
         raise ValidationError(_("Someone saved the minutes in the meantime. Copy your text, reload and try again."))
-    minutes.body = clean_text(body, field=_("The minutes"), required=False, limit=100000)
+    minutes.body = clean_text(body, field=_("The minutes"), required=False, limit=max_length(Minutes, "body"))
     minutes.version += 1
     minutes.save(update_fields=["body", "version"])
     MinutesRevision.objects.create(minutes=minutes, version=minutes.version, body=minutes.body, saved_by=actor)
@@ -473,12 +480,14 @@ def record_item_outcome(
         raise ValidationError(_("Record outcomes for items on the agenda."))
     if item.decision_id:
         raise ValidationError(_("A decision was already recorded for this item."))
-    text = clean_text(text, field=_("The decision"), required=outcome == AgendaItem.Outcome.DECIDED, limit=5000)
+    text = clean_text(text, field=_("The decision"), required=outcome == AgendaItem.Outcome.DECIDED,
+                      limit=max_length(AgendaItem, "outcome_text"))
     item.outcome, item.outcome_text = outcome, text
     if outcome == AgendaItem.Outcome.DECIDED:
         decision = record_decision(
-            actor, community=meeting.community, title=item.title[:160], body=text, source=Decision.Source.MEETING,
-            issue=item.issue, consultation=item.consultation, is_public=meeting.is_public, tasks=tasks,
+            actor, community=meeting.community, title=item.title[:max_length(Decision, "title")], body=text,
+            source=Decision.Source.MEETING, issue=item.issue, consultation=item.consultation,
+            is_public=meeting.is_public, tasks=tasks,
         )
         item.decision = decision
     item.save(update_fields=["outcome", "outcome_text", "decision"])

@@ -1,14 +1,12 @@
 """Meeting pages: the list, scheduling, the live room, actions over HTTP, and calendar files."""
 
 from collections import Counter
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,6 +18,7 @@ from core.http import attempt, error_messages
 from core.text import whole_number
 from ledger.selectors import tasks_with_updates
 from meetings import permissions, services
+from meetings.calendar import calendar_response
 from meetings.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SuggestionForm
 from meetings.models import Invitation, Meeting, Minutes, RoomEvent
 from meetings.realtime import frame_for
@@ -253,62 +252,16 @@ def meeting_action(request, pk: int, action: str):
 # Calendar files ------------------------------------------------------------------------------
 
 
-def _ics_text(value: str) -> str:
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-
-
-def _fold(line: str) -> list[str]:
-    """RFC 5545: lines longer than 75 octets continue on the next line after a space."""
-    parts, current = [], ""
-    for char in line:
-        if len((current + char).encode()) > (75 if not parts else 74):
-            parts.append(current)
-            current = char
-        else:
-            current += char
-    parts.append(current)
-    return [parts[0], *(" " + p for p in parts[1:])]
-
-
-def _vevent(request, meeting: Meeting) -> list[str]:
-    fmt = "%Y%m%dT%H%M%SZ"
-    starts = meeting.starts_at.astimezone(timezone.UTC)
-    ends = (meeting.ends_at or meeting.starts_at + timedelta(hours=2)).astimezone(timezone.UTC)
-    return [
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting.pk}@{request.get_host().split(':')[0]}",
-        f"DTSTAMP:{meeting.created_at.astimezone(timezone.UTC).strftime(fmt)}",
-        f"DTSTART:{starts.strftime(fmt)}",
-        f"DTEND:{ends.strftime(fmt)}",
-        f"SUMMARY:{_ics_text(meeting.title)}",
-        f"LOCATION:{_ics_text(meeting.place or _('Online'))}",
-        f"URL:{request.build_absolute_uri(meeting.get_absolute_url())}",
-        f"STATUS:{'CANCELLED' if meeting.status == Meeting.Status.CANCELLED else 'CONFIRMED'}",
-        "END:VEVENT",
-    ]
-
-
-def _calendar(lines: list[str], filename: str) -> HttpResponse:
-    folded = [part for line in lines for part in _fold(line)]
-    body = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Yishi//Meetings//EN", *folded,
-                         "END:VCALENDAR", ""])
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def meeting_ics(request, pk: int):
     meeting, _invitations = _meeting(request, pk)
-    return _calendar(_vevent(request, meeting), f"meeting-{meeting.pk}.ics")
+    return calendar_response(request, [meeting], f"meeting-{meeting.pk}.ics")
 
 
 def community_calendar(request, slug: str):
     """Every public meeting of a community, for calendar apps to subscribe to."""
     community = get_object_or_404(Community, slug=slug)
     meetings = community.meetings.filter(is_public=True).order_by("-starts_at")[:500]  # the newest 500
-    lines = [line for meeting in meetings for line in _vevent(request, meeting)]
-    return _calendar(lines, f"{community.slug}-meetings.ics")
+    return calendar_response(request, meetings, f"{community.slug}-meetings.ics")
 
 
 @login_required

@@ -13,6 +13,7 @@ from community.models import User
 from community.models.accounts import EmailFrequency
 from core.mail import send_to_user_on_commit, site_url
 from core.realtime import publish_to_user_on_commit
+from core.text import max_length
 from notifications.models import Notification
 
 DIGEST_EVERY = timedelta(hours=24)
@@ -39,7 +40,7 @@ def notify(
             text = str(message) % {k: str(v) for k, v in params.items()}
         frequency = user.email_frequency if email else EmailFrequency.NEVER
         rows.append(
-            Notification(user=user, message=text[:300], url=url, in_digest=frequency == EmailFrequency.DAILY)
+            Notification(user=user, message=text[:max_length(Notification, "message")], url=url, in_digest=frequency == EmailFrequency.DAILY)
         )
         publish_to_user_on_commit(user.pk, {"type": "notification.new", "message": text, "url": url})
         if frequency == EmailFrequency.IMMEDIATELY:

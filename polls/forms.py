@@ -4,14 +4,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.text import max_length
 from polls.models import Poll
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
 
 class PollForm(forms.Form):
-    title = forms.CharField(label=_("Question"), max_length=200)
-    body = forms.CharField(label=_("Explanation"), max_length=10000, required=False,
+    title = forms.CharField(label=_("Question"), max_length=max_length(Poll, "title"))
+    body = forms.CharField(label=_("Explanation"), max_length=max_length(Poll, "body"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown works."))
     method = forms.ChoiceField(label=_("Method"), choices=Poll.Method.choices)
     options = forms.CharField(label=_("Options, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 5}),

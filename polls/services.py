@@ -17,7 +17,7 @@ from community.models import Community, Grid, Membership, User
 from consult import permissions as consult_permissions
 from consult.models import Consultation
 from core import limits
-from core.text import clean_text
+from core.text import clean_text, max_length
 from ledger.models import Decision
 from ledger.services import record_decision
 from meetings import permissions as meeting_permissions
@@ -101,7 +101,8 @@ def create_poll(
             raise ValidationError(_("Choose the grid whose residents vote."))
     if audience == Audience.ATTENDEES and meeting is None:
         raise ValidationError(_("A poll of the attendees belongs to a meeting."))
-    texts = [clean_text(t, field=_("An option"), limit=200) for t in options if (t or "").strip()]
+    limit = max_length(Option, "text")
+    texts = [clean_text(t, field=_("An option"), limit=limit) for t in options if (t or "").strip()]
     if method == Method.YES_NO:
         texts = []
     elif len(texts) < 2:
@@ -131,8 +132,9 @@ def create_poll(
     consultation = Consultation.objects.filter(pk=consultation_id, community=community).first() \
         if consultation_id else None
     poll = Poll.objects.create(
-        community=community, title=clean_text(title, field=_("The question"), limit=200),
-        body=clean_text(body, field=_("The explanation"), required=False, limit=10000), method=method,
+        community=community, title=clean_text(title, field=_("The question"), limit=max_length(Poll, "title")),
+        body=clean_text(body, field=_("The explanation"), required=False, limit=max_length(Poll, "body")),
+        method=method,
         min_choices=min_choices, max_choices=max_choices, audience=audience, grid=grid, meeting=meeting,
         agenda_item=item, consultation=consultation, opens_at=opens_at, closes_at=closes_at, secret=secret,
         quorum_kind=quorum_kind, quorum_value=quorum_value, threshold=threshold, threshold_base=threshold_base,
@@ -302,8 +304,8 @@ def close_poll(actor: User | None, *, poll_id: int) -> Poll:
     poll.result = count(poll, eligible=eligible)
     if poll.result["adopted"]:
         poll.decision = record_decision(
-            actor, community=poll.community, title=poll.title[:160], source=Decision.Source.POLL,
-            body=_winner_text(poll), consultation=poll.consultation,
+            actor, community=poll.community, title=poll.title[:max_length(Decision, "title")],
+            source=Decision.Source.POLL, body=_winner_text(poll), consultation=poll.consultation,
             is_public=poll.meeting.is_public if poll.meeting else True,
         )
     poll.save(update_fields=["status", "closed_at", "result", "decision"])

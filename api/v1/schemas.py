@@ -7,6 +7,10 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from consult.models import Comment
+from core.text import max_length
+from issues.models import Issue, Rating
+
 
 def _iso_day(value):
     """Only YYYY-MM-DD, as documented: not a number of seconds, which pydantic would otherwise take."""
@@ -176,16 +180,16 @@ class IssueOut(Public):
 class IssueIn(Schema):
     grid: Id | None = Field(None, description="Your grid; leave out to use the grid you live in.")
     category: Id = Field(description="One of the community's categories (GET /categories).")
-    title: str = Field(max_length=140)
-    body: str = Field(max_length=10000, description="What is wrong. Markdown.")
-    location: str = Field("", max_length=140, description="The public place.")
+    title: str = Field(max_length=max_length(Issue, "title"))
+    body: str = Field(max_length=max_length(Issue, "body"), description="What is wrong. Markdown.")
+    location: str = Field("", max_length=max_length(Issue, "location"), description="The public place.")
     name_public: bool = Field(False, description="Show your name with the issue.")
     community: str | None = Field(None, description="The community's slug, when you belong to several.")
 
 
 class RatingIn(Schema):
     score: int = Field(ge=1, le=5)
-    comment: str = Field("", max_length=2000)
+    comment: str = Field("", max_length=max_length(Rating, "comment"))
 
 
 class RatingOut(Schema):
@@ -320,7 +324,7 @@ class CommentOut(Public):
 
 
 class CommentIn(Schema):
-    body: str = Field(max_length=5000, description="Markdown.")
+    body: str = Field(max_length=max_length(Comment, "body"), description="Markdown.")
     stance: str = Field("neutral", description="for, against or neutral.")
     proposal: Id | None = Field(None, description="Comment on this proposal of the consultation.")
     parent: Id | None = Field(None, description="Reply to this comment.")

@@ -15,7 +15,7 @@ from community.models import Grid, Membership, MembershipRequest, User
 from community.models.accounts import AgeBand, EmailFrequency, Language
 from core.mail import send_to_user_on_commit, site_url
 from core.realtime import publish_to_user_on_commit
-from core.text import clean_text
+from core.text import clean_text, max_length
 
 Status = MembershipRequest.Status
 REQUESTS_PER_DAY = 5  # each request mails the grid workers: no flooding them
@@ -28,9 +28,10 @@ def update_profile(
     """Change the actor's own display name, preferred language, age band and how often they get email."""
     permissions.require(permissions.is_active(actor))
     display_name = " ".join(display_name.split())
-    if len(display_name) > 60:
-        raise ValidationError(_("A display name has at most 60 characters."))
-    display_name = clean_text(display_name, field=_("The display name"), required=False, limit=60)
+    limit = max_length(User, "display_name")
+    if len(display_name) > limit:
+        raise ValidationError(_("A display name has at most %(limit)s characters.") % {"limit": limit})
+    display_name = clean_text(display_name, field=_("The display name"), required=False, limit=limit)
     if language not in {"", *Language.values}:
         raise ValidationError(_("Choose English or Simplified Chinese."))
     if age_band not in {"", *AgeBand.values}:
@@ -56,7 +57,7 @@ def request_membership(actor: User, *, grid_id: int, unit: str, note: str = "") 
     unit, note = unit.strip(), note.strip()
     if not unit:
         raise ValidationError(_("Tell the grid worker where you live (building, unit, room)."))
-    if len(unit) > 120 or len(note) > 1000:
+    if len(unit) > max_length(MembershipRequest, "unit") or len(note) > max_length(MembershipRequest, "note"):
         raise ValidationError(_("The address or the note is too long."))
     if not permissions.can_request_membership(actor, grid):
         raise ValidationError(
@@ -159,8 +160,9 @@ def reject_membership_request(actor: User, *, request_id: int, reason: str) -> M
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the resident a reason, so they know what to do next."))
-    if len(reason) > 1000:
-        raise ValidationError(_("The reason has at most 1000 characters."))
+    limit = max_length(MembershipRequest, "reason")
+    if len(reason) > limit:
+        raise ValidationError(_("The reason has at most %(limit)s characters.") % {"limit": limit})
     request.status, request.reason = Status.REJECTED, reason
     request.decided_by, request.decided_at = actor, timezone.now()
     request.save(update_fields=["status", "reason", "decided_by", "decided_at"])

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 import audit
 from community.models import ApiToken, User
 from core import limits
-from core.text import clean_text
+from core.text import clean_text, max_length
 
 PREFIX = "yishi_"
 MAX_ACTIVE = 10
@@ -33,7 +33,7 @@ def create_api_token(actor: User, *, name: str, scopes: list[str]) -> tuple[ApiT
     limits.hit(actor, "token")
     if not actor.is_active:
         raise ValidationError(_("This account is not active."))
-    name = clean_text(name, field=_("The name"), limit=60)
+    name = clean_text(name, field=_("The name"), limit=max_length(ApiToken, "name"))
     unknown = set(scopes) - set(ApiToken.Scope.values)
     if unknown or not scopes:
         raise ValidationError(_("Choose at least one thing the token may do."))

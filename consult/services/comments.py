@@ -24,7 +24,7 @@ from consult.models import (
 )
 from consult.services.consultations import auto_follow, lock_consultation, log_event
 from core import limits
-from core.text import clean_text
+from core.text import clean_text, max_length
 from notifications.services import notify
 
 Moderation = Comment.Moderation
@@ -77,7 +77,7 @@ def post_comment(
         parent=parent,
         depth=parent.depth + 1 if parent else 0,
         author=actor,
-        body=clean_text(body, field=_("The comment"), limit=5000),
+        body=clean_text(body, field=_("The comment"), limit=max_length(Comment, "body")),
         stance=stance,
     )
     auto_follow(consultation, actor)
@@ -101,7 +101,7 @@ def edit_comment(actor: User, *, comment_id: int, body: str) -> Comment:
     community_permissions.require(
         permissions.can_change_comment(actor, comment), _("Only the author can edit a comment, while comments are open.")
     )
-    body = clean_text(body, field=_("The comment"), limit=5000)
+    body = clean_text(body, field=_("The comment"), limit=max_length(Comment, "body"))
     if body == comment.body:
         return comment
     CommentRevision.objects.create(comment=comment, body=comment.body)
@@ -170,7 +170,7 @@ def report_content(actor: User, *, reason: str, detail: str = "", comment_id=Non
     )
     if reason not in ModerationReason.values:
         raise ValidationError(_("Choose a reason for the report."))
-    detail = clean_text(detail, field=_("The details"), required=False, limit=500)
+    detail = clean_text(detail, field=_("The details"), required=False, limit=max_length(Report, "detail"))
     try:
         with transaction.atomic():
             report = Report.objects.create(reporter=actor, reason=reason, detail=detail, **_field(target))
@@ -214,9 +214,10 @@ def moderate(actor: User, *, action: str, reason: str, explanation: str, comment
         if target.moderation != Moderation.VISIBLE:
             raise ValidationError(_("This is hidden: restore it instead."))
         Report.objects.filter(resolved_at=None, **_field(target)).update(resolved_at=timezone.now())
+        explanation = clean_text(explanation, field=_("The explanation"), required=False,
+                                 limit=max_length(ModerationAction, "explanation"))
         ModerationAction.objects.create(consultation=consultation, moderator=actor, action=action,
-                                        explanation=clean_text(explanation, field=_("The explanation"),
-                                                               required=False, limit=300), **_field(target))
+                                        explanation=explanation, **_field(target))
         audit.record(actor, "content.dismissed", community=consultation.community_id, target=target,
                      target_label=f"#{target.pk}", kind=type(target).__name__.lower())
         return target
@@ -225,7 +226,8 @@ def moderate(actor: User, *, action: str, reason: str, explanation: str, comment
         raise ValidationError(_("The consultation is concluded and this proposal has no answer: it stays hidden."))
     if action == "hide" and reason not in ModerationReason.values:
         raise ValidationError(_("Choose the reason it is hidden."))
-    explanation = clean_text(explanation, field=_("The explanation"), required=action == "hide", limit=300)
+    explanation = clean_text(explanation, field=_("The explanation"), required=action == "hide",
+                             limit=max_length(ModerationAction, "explanation"))
     if action == "hide":
         target.moderation, target.moderation_reason = Moderation.HIDDEN, reason
     else:

@@ -17,7 +17,7 @@ from consult import permissions
 from consult.models import Attachment, Consultation, ConsultationEvent, ConsultationFollow
 from consult.realtime import publish_consultation_on_commit
 from core.photos import clean_photo
-from core.text import clean_text
+from core.text import clean_text, max_length
 from issues.models import Issue, IssueEvent
 from issues.services.timeline import lock_issue, record, tell_followers
 from ledger.models import Decision, Task
@@ -97,8 +97,8 @@ def _fields(community: Community, *, grid_id, title, body, collecting_from, deli
         raise ValidationError(_("The support threshold is a whole number of at least 1, or empty."))
     return {
         "grid": grid,
-        "title": clean_text(title, field=_("The title"), limit=160),
-        "body": clean_text(body, field=_("The text"), limit=20000),
+        "title": clean_text(title, field=_("The title"), limit=max_length(Consultation, "title")),
+        "body": clean_text(body, field=_("The text"), limit=max_length(Consultation, "body")),
         "collecting_from": collecting_from,
         "deliberation_from": deliberation_from,
         "voting_from": voting_from,
@@ -180,7 +180,8 @@ def conclude_consultation(actor: User, *, consultation_id: int, conclusion: str)
             "%(count)s proposals still wait for an answer (or for a moderator). Answer each one before concluding.",
             waiting,
         ) % {"count": waiting})
-    consultation.conclusion = clean_text(conclusion, field=_("The conclusion"), limit=20000)
+    consultation.conclusion = clean_text(conclusion, field=_("The conclusion"),
+                                         limit=max_length(Consultation, "conclusion"))
     consultation.phase = Phase.CONCLUDED
     consultation.concluded_at = consultation.phase_changed_at = timezone.now()
     consultation.save(update_fields=["conclusion", "phase", "concluded_at", "phase_changed_at"])
@@ -209,8 +210,8 @@ def record_consultation_decision(
         actor,
         community=consultation.community,
         consultation=consultation,
-        title=clean_text(title, field=_("The decision"), limit=160),
-        body=clean_text(body, field=_("The text"), required=False, limit=10000),
+        title=clean_text(title, field=_("The decision"), limit=max_length(Decision, "title")),
+        body=clean_text(body, field=_("The text"), required=False, limit=max_length(Decision, "body")),
         source=Decision.Source.CONSULTATION,
         tasks=tasks,
     )
@@ -265,7 +266,7 @@ def attach_file(actor: User, *, consultation_id: int, title: str, upload) -> Att
                 raise ValidationError(_("A concluded consultation cannot be changed."))
             if consultation.attachments.count() >= MAX_ATTACHMENTS:
                 raise ValidationError(_("A consultation has at most 10 attachments."))
-            title = clean_text(title, field=_("The title"), limit=160)
+            title = clean_text(title, field=_("The title"), limit=max_length(Attachment, "title"))
             content, token, extension = _clean_attachment(upload)
             attachment = Attachment(consultation=consultation, title=title, token=token, extension=extension,
                                     size=content.size)

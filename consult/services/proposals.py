@@ -20,7 +20,7 @@ from consult.services.consultations import (
     tell_consultation_followers,
 )
 from core import limits
-from core.text import clean_text
+from core.text import clean_text, max_length
 from notifications.services import notify
 
 Answer = Proposal.Answer
@@ -55,8 +55,8 @@ def submit_proposal(actor: User, *, consultation_id: int, title: str, body: str)
         consultation=consultation,
         author=actor,
         organisation_id=organisation_id,
-        title=clean_text(title, field=_("The title"), limit=160),
-        body=clean_text(body, field=_("The text"), limit=10000),
+        title=clean_text(title, field=_("The title"), limit=max_length(Proposal, "title")),
+        body=clean_text(body, field=_("The text"), limit=max_length(Proposal, "body")),
     )
     auto_follow(consultation, actor)
     log_event(consultation, "proposal.new", proposal=proposal)
@@ -75,8 +75,8 @@ def edit_proposal(actor: User, *, proposal_id: int, title: str, body: str) -> Pr
         permissions.can_edit_proposal(actor, proposal),
         _("A proposal can be edited by its author until deliberation starts, unless it was answered."),
     )
-    proposal.title = clean_text(title, field=_("The title"), limit=160)
-    proposal.body = clean_text(body, field=_("The text"), limit=10000)
+    proposal.title = clean_text(title, field=_("The title"), limit=max_length(Proposal, "title"))
+    proposal.body = clean_text(body, field=_("The text"), limit=max_length(Proposal, "body"))
     proposal.edited_at = timezone.now()
     proposal.save(update_fields=["title", "body", "edited_at"])
     log_event(proposal.consultation, "proposal.changed", proposal=proposal)
@@ -120,7 +120,7 @@ def answer_proposal(actor: User, *, proposal_id: int, answer: str, reason: str, 
         if merged_into is None:
             raise ValidationError(_("Choose the proposal of this consultation it was merged into."))
     proposal.answer = answer
-    proposal.answer_text = clean_text(reason, field=_("The reason"), limit=5000)
+    proposal.answer_text = clean_text(reason, field=_("The reason"), limit=max_length(Proposal, "answer_text"))
     proposal.merged_into = merged_into
     proposal.answered_by, proposal.answered_at = actor, timezone.now()
     proposal.save(update_fields=["answer", "answer_text", "merged_into", "answered_by", "answered_at"])

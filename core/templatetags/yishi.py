@@ -1,6 +1,8 @@
 from django import template
+from django.apps import apps
 from django.utils.translation import gettext as _
 
+from core.text import max_length as field_max_length
 from core.text import render_markdown
 
 register = template.Library()
@@ -10,6 +12,12 @@ register = template.Library()
 def markdown(source: str):
     """Render user Markdown, sanitised."""
     return render_markdown(source)
+
+
+@register.simple_tag
+def max_length(model: str, field: str) -> int:
+    """A text field's limit for an input's ``maxlength``: ``{% max_length "consult.Comment" "body" %}``."""
+    return field_max_length(apps.get_model(model), field)
 
 
 @register.filter

@@ -19,7 +19,7 @@ from community import permissions as community_permissions
 from community.models import Grid, User
 from core import limits
 from core.photos import clean_photos
-from core.text import clean_text
+from core.text import clean_text, max_length
 from issues import permissions
 from issues.models import Category, Issue, IssueCase, IssueEvent, IssueFollow, IssuePhoto
 from issues.services.timeline import (
@@ -92,9 +92,9 @@ def _raise_issue(
         community=grid.community,
         grid=grid,
         category=category,
-        title=clean_text(title, field=_("The title"), limit=140),
-        body=clean_text(body, field=_("The description"), limit=10000),
-        location=clean_text(location, field=_("The place"), required=False, limit=140),
+        title=clean_text(title, field=_("The title"), limit=max_length(Issue, "title")),
+        body=clean_text(body, field=_("The description"), limit=max_length(Issue, "body")),
+        location=clean_text(location, field=_("The place"), required=False, limit=max_length(Issue, "location")),
         reporter=None if entered else actor,
         name_public=name_public and not entered,  # a resident met in person is never named in public
         entered_by=actor if entered else None,
@@ -104,9 +104,10 @@ def _raise_issue(
     )
     IssueCase.objects.create(
         issue=issue,
-        reporter_name=clean_text(on_behalf_of, field=_("The resident's name"), required=False, limit=80),
-        contact=clean_text(contact, field=_("The contact"), required=False, limit=120),
-        address=clean_text(address, field=_("The address"), required=False, limit=160),
+        reporter_name=clean_text(on_behalf_of, field=_("The resident's name"), required=False,
+                                 limit=max_length(IssueCase, "reporter_name")),
+        contact=clean_text(contact, field=_("The contact"), required=False, limit=max_length(IssueCase, "contact")),
+        address=clean_text(address, field=_("The address"), required=False, limit=max_length(IssueCase, "address")),
     )
     for content, token, extension in cleaned_photos:
         photo = IssuePhoto(issue=issue, token=token, extension=extension)
@@ -148,7 +149,7 @@ def ask_for_information(actor: User, *, issue_id: int, question: str) -> Issue:
     community_permissions.require(community_permissions.looks_after(actor, issue.grid))
     if issue.status not in (Status.NEW, Status.NEEDS_INFO):
         raise ValidationError(_("Only an issue awaiting triage can ask for more information."))
-    question = clean_text(question, field=_("The question"))
+    question = clean_text(question, field=_("The question"), limit=max_length(IssueEvent, "text"))
     issue.status = Status.NEEDS_INFO
     first_response(issue)
     issue.save(update_fields=["status", "first_response_at", "updated_at"])
@@ -201,7 +202,7 @@ def triage_issue(
         raise ValidationError(_("Choose routine, major or emergency."))
     if consultation_id and tier != Tier.MAJOR:
         raise ValidationError(_("Only a major issue is put before a consultation."))
-    note = clean_text(note, field=_("The note"), required=False)
+    note = clean_text(note, field=_("The note"), required=False, limit=max_length(IssueEvent, "text"))
     issue.status, issue.tier = Status.IN_PROGRESS, tier
     first_response(issue)
     issue.save(update_fields=["status", "tier", "first_response_at", "updated_at"])
@@ -263,7 +264,7 @@ def decline_issue(actor: User, *, issue_id: int, reason: str) -> Issue:
     community_permissions.require(community_permissions.looks_after(actor, issue.grid))
     if issue.status not in (Status.NEW, Status.NEEDS_INFO):
         raise ValidationError(_("Only an issue awaiting triage can be declined."))
-    reason = clean_text(reason, field=_("The reason"))
+    reason = clean_text(reason, field=_("The reason"), limit=max_length(IssueEvent, "text"))
     issue.status, issue.closed_at = Status.DECLINED, timezone.now()
     first_response(issue)
     issue.save(update_fields=["status", "closed_at", "first_response_at", "updated_at"])
@@ -310,7 +311,7 @@ def comment_on_issue(actor: User, *, issue_id: int, text: str) -> IssueEvent:
     limits.hit(actor, "comment")
     issue = lock_issue(issue_id)
     community_permissions.require(permissions.can_comment(actor, issue), _("Only members of this community can comment."))
-    text = clean_text(text, field=_("The comment"))
+    text = clean_text(text, field=_("The comment"), limit=max_length(IssueEvent, "text"))
     event = record(issue, Kind.COMMENTED, actor, text)
     if issue.status == Status.NEEDS_INFO and issue.reporter_id == actor.pk:
         # The answer starts the clock again: the grid workers owe a response within the deadline.
@@ -332,7 +333,8 @@ def report_on_site(actor: User, *, issue_id: int, text: str) -> IssueEvent:
     community_permissions.require(community_permissions.looks_after(actor, issue.grid))
     if not permissions.can_handle(actor, issue):
         raise ValidationError(_("Reports can be added only while the issue is in progress."))
-    event = record(issue, Kind.ON_SITE_REPORT, actor, clean_text(text, field=_("The report")))
+    text = clean_text(text, field=_("The report"), limit=max_length(IssueEvent, "text"))
+    event = record(issue, Kind.ON_SITE_REPORT, actor, text)
     issue.save(update_fields=["updated_at"])
     tell_followers(issue, actor, gettext_lazy("%(actor)s reported from the site of “%(title)s”"))
     return event

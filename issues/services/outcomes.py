@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 import audit
 from community import permissions as community_permissions
 from community.models import User
-from core.text import clean_text
+from core.text import clean_text, max_length
 from issues import permissions
 from issues.models import RATING_WINDOW, Issue, IssueEvent, IssueFollow, Rating
 from issues.realtime import publish_issue_changed_on_commit
@@ -43,7 +43,8 @@ def resolve_issue(actor: User, *, issue_id: int, note: str = "") -> Issue:
     issue.status, issue.resolved_at = Status.RESOLVED, timezone.now()
     issue.resolution_round += 1
     issue.save(update_fields=["status", "resolved_at", "resolution_round", "updated_at"])
-    record(issue, Kind.RESOLVED, actor, clean_text(note, field=_("The note"), required=False), round=issue.resolution_round)
+    note = clean_text(note, field=_("The note"), required=False, limit=max_length(IssueEvent, "text"))
+    record(issue, Kind.RESOLVED, actor, note, round=issue.resolution_round)
     audit.record(actor, "issue.resolved", community=issue.community_id, target=issue)
     tell_followers(issue, actor, gettext_lazy("“%(title)s” is resolved. Was it done well? Rate it within 14 days."))
     return issue
@@ -87,7 +88,7 @@ def rate_issue(actor: User, *, issue_id: int, score: int, comment: str = "") -> 
     )
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationError(_("Give a score from 1 to 5."))
-    comment = clean_text(comment, field=_("The comment"), required=False, limit=2000)
+    comment = clean_text(comment, field=_("The comment"), required=False, limit=max_length(Rating, "comment"))
     by_reporter = issue.reporter_id == actor.pk
     try:
         with transaction.atomic():

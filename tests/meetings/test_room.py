@@ -64,7 +64,7 @@ async def test_a_client_that_reconnects_with_since_misses_nothing(live_meeting, 
         await sync_to_async(services.post_message)(chair, meeting_id=live_meeting.pk, body=text)
     back, _ = await enter(live_meeting, resident, since=welcome["last_id"])
     missed = [await next_of(back, "chat.message") for _ in range(3)]
-    assert [m["body_html"] for m in missed] == ["<p>one</p>\n", "<p>two</p>\n", "<p>three</p>\n"]
+    assert [m["body_html"] for m in missed] == ["<p>one</p>", "<p>two</p>", "<p>three</p>"]
     await back.disconnect()
 
 
