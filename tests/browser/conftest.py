@@ -50,11 +50,12 @@ class Inbox:
                     found.append(email.message_from_bytes(chunk.strip().encode(), policy=email.policy.default))
         return found
 
-    def wait_for(self, to: str, timeout: float = 10) -> email.message.Message:
+    def wait_for(self, to: str, timeout: float = 10, *, containing: str = "") -> email.message.Message:
+        """The latest mail to ``to`` (with ``containing`` in its body): the worker sends it a moment after the page."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for message in reversed(self.messages()):
-                if to in message["To"]:
+                if to in message["To"] and containing in self.body(message):
                     return message
             time.sleep(0.1)
         raise AssertionError(f"no mail to {to} within {timeout}s")
