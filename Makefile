@@ -34,9 +34,14 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --no-input
 
+# Daphne, the task worker (mail, sweeps, poll closing) and the scheduler that enqueues the periodic tasks,
+# in one command: when Daphne stops (Ctrl-C) the other two are stopped too.
 run: migrate
 	$(PY) manage.py seed_demo --if-empty
-	@echo "Yishi on http://127.0.0.1:$(PORT)/ (HTTP and WebSockets, Daphne). Ctrl-C stops it."
+	@echo "Yishi on http://127.0.0.1:$(PORT)/ (HTTP and WebSockets, Daphne), with its task worker and scheduler. Ctrl-C stops them."
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/daphne -e tcp:port=$(PORT):interface=127.0.0.1:backlog=1024 config.asgi:application
 
 # The whole suite on SQLite; then again on PostgreSQL when YISHI_TEST_POSTGRES_URL is set (pytest-django

@@ -293,7 +293,6 @@ def request_list(request):
     if request.method == "POST":
         return _raise(request)
     community = _community(request)
-    issues_services.sweep_issues_now_and_then()  # the statuses the issue list would show
     issues = _filtered(_public_issues().filter(community=community), request.GET)
     issues = issues.order_by("-created_at", "-pk")[:MAX_RESULTS]
     return _json(request, [_as_request(request, issue) for issue in issues])

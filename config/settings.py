@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "channels",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "core",
@@ -261,32 +262,34 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.SignupExtraForm"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
-# Email: the console unless an SMTP host is given (Django 6.1 mailers).
+# Email: the console unless an SMTP host is given (Django 6.1 mailers). Requests never talk to the mail
+# server: the default mailer queues each message as a task (core/mail.py) and the worker sends it through
+# "outgoing", retrying a failure (core/tasks.py). Tests replace every mailer with the in-memory outbox.
 if env_str("EMAIL_HOST"):
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": env_str("EMAIL_HOST"),
-                "port": env_int("EMAIL_PORT", 587),
-                "username": env_str("EMAIL_HOST_USER"),
-                "password": env_str("EMAIL_HOST_PASSWORD"),
-                "use_tls": env_bool("EMAIL_USE_TLS", not env_bool("EMAIL_USE_SSL")),
-                "use_ssl": env_bool("EMAIL_USE_SSL", False),
-                "timeout": 20,
-            },
-        }
+    OUTGOING_MAILER = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST"),
+            "port": env_int("EMAIL_PORT", 587),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", not env_bool("EMAIL_USE_SSL")),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": 20,
+        },
     }
 elif env_str("YISHI_EMAIL_DIR"):
     # Each message saved as a file: lets a separate process (or a person) read the mail.
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "OPTIONS": {"file_path": env_str("YISHI_EMAIL_DIR")},
-        }
+    OUTGOING_MAILER = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": env_str("YISHI_EMAIL_DIR")},
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    OUTGOING_MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {
+    "default": {"BACKEND": "core.mail.QueuedEmailBackend", "OPTIONS": {"mailer": "outgoing"}},
+    "outgoing": OUTGOING_MAILER,
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Yishi <noreply@yishi.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -355,9 +358,16 @@ YISHI_MINUTES_SECTIONS = ["polls.minutes.votes_section"]
 YISHI_ACCOUNT_DELETION_HOOKS = ["notifications.privacy", "issues.privacy", "consult.privacy", "meetings.privacy"]
 # What the apps that link tasks add when a task's progress is reported (ledger imports no later app).
 YISHI_TASK_UPDATE_HOOKS = ["issues.services.timeline.task_updated"]
-# What runs at most once a minute when someone looks (deadlines, digests, early warning); cron runs them too.
-YISHI_SWEEPS = ["issues.services.outcomes.sweep_issues", "notifications.services.send_digests",
-                "insights.services.send_early_warnings"]
+# Background work (django.tasks, stored in the database by django-tasks-db): `manage.py db_worker` runs the
+# tasks, `manage.py run_scheduler` enqueues these periodic ones every so many seconds; `make run` starts both.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+YISHI_SCHEDULE = [
+    ("issues.tasks.sweep_issues", 60),  # escalate past the response deadline, close past the rating window
+    ("polls.tasks.close_due_polls", 60),  # a safety net: opening a poll also enqueues its close at its time
+    ("notifications.tasks.send_digests", 300),  # each person at most one a day
+    ("insights.tasks.send_early_warnings", 600),  # each spike once a week
+    ("core.tasks.prune_task_results", 24 * 3600),
+]
 # What the later apps add to an issue's page, and the service triage calls to put a major issue before a
 # consultation (issues imports no later app).
 YISHI_ISSUE_ACTIONS = {"consult": "consult.issue_actions.SEND_TO_CONSULTATION"}

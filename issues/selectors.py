@@ -2,7 +2,8 @@
 
 from statistics import median
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from community import permissions
@@ -76,9 +77,11 @@ def work_queue(user, community: Community) -> dict:
         "now": timezone.now(),
     }
     if queue["is_committee"]:
+        # Past the deadline counts as escalated even before the minutely sweep has marked it.
         queue["escalated"] = base.filter(
-            escalated_at__isnull=False, status__in=[Status.NEW, Status.NEEDS_INFO]
-        ).order_by("escalated_at")
+            Q(escalated_at__isnull=False, status__in=[Status.NEW, Status.NEEDS_INFO])
+            | Q(status=Status.NEW, response_due_at__lt=queue["now"])
+        ).order_by(Coalesce("escalated_at", "response_due_at"), "pk")
         queue["emergencies"] = base.filter(status=Status.IN_PROGRESS, tier=Issue.Tier.EMERGENCY)
         # Major issues wait here until the committee decides how they are handled (a task, a consultation…).
         queue["major"] = base.filter(

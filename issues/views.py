@@ -27,7 +27,6 @@ from ledger.views import decision_detail, task_update_form
 
 def issue_list(request):
     community = current_community(request)
-    services.sweep_issues_now_and_then()  # deadlines apply even where no cron runs the sweep
     form = forms.IssueFilterForm(request.GET or None, community=community)
     filters = form.cleaned_data if form.is_valid() else {}
     issues = selectors.issue_list(community, **filters)
@@ -50,7 +49,6 @@ def work_queue(request):
     community = current_community(request)
     if not community_permissions.can_view_membership_queue(request.user, community):
         raise Http404
-    services.sweep_issues_now_and_then()
     context = {"community": community, **selectors.work_queue(request.user, community)}
     return render(request, "issues/issue_queue.html", context)
 

@@ -113,6 +113,19 @@ class Poll(models.Model):
                 and (self.closes_at is None or now < self.closes_at))
 
     @property
+    def is_closing(self) -> bool:
+        """Open, but past its closing time: voting has ended and the worker is about to count."""
+        return self.status == self.Status.OPEN and self.closes_at is not None and self.closes_at <= timezone.now()
+
+    @property
+    def shown_status(self) -> str:
+        """The status as people should read it: "closing" between the closing time and the count."""
+        return "closing" if self.is_closing else self.status
+
+    def get_shown_status_display(self) -> str:
+        return _("Voting ended") if self.is_closing else self.get_status_display()
+
+    @property
     def shows_counts(self) -> bool:
         """No counts of a secret poll before it closes; an open poll's only if chosen."""
         return self.status == self.Status.CLOSED or (self.live_results and not self.secret)

@@ -162,7 +162,16 @@ def open_poll(actor: User, *, poll_id: int) -> Poll:
     poll.save(update_fields=["status", "opened_at", "eligible_count"])
     audit.record(actor, "poll.opened", community=poll.community_id, target=poll, eligible=len(roll))
     _announce(poll, actor)
+    if poll.closes_at:
+        transaction.on_commit(lambda: _close_on_time(poll.pk, poll.closes_at), robust=True)
     return poll
+
+
+def _close_on_time(poll_id: int, closes_at: datetime) -> None:
+    """Have the worker close and count the poll at its closing time (the minutely sweep is the safety net)."""
+    from polls.tasks import close_due_polls  # the task module imports this one
+
+    close_due_polls.using(run_after=closes_at).enqueue(poll_id=poll_id)
 
 
 def _announce(poll: Poll, actor) -> None:
@@ -323,7 +332,8 @@ def _winner_text(poll: Poll) -> str:
 
 
 def close_due_polls(now=None, *, poll_id: int | None = None) -> int:
-    """Close open polls whose closing time has passed: all of them (cron), or just one (its page)."""
+    """Close open polls whose closing time has passed: all of them (the minutely task, cron), or just one
+    (the task enqueued for its closing time)."""
     now = now or timezone.now()
     closed = 0
     due = Poll.objects.filter(status=Status.OPEN, closes_at__lte=now)

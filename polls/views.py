@@ -91,10 +91,7 @@ OPEN_VOTES_PER_PAGE = 100
 
 
 def poll_detail(request, pk: int, ballot=None):
-    poll = _visible(request, pk)
-    if poll.status == Poll.Status.OPEN and poll.closes_at and not poll.is_open and services.close_due_polls(
-            poll_id=poll.pk):
-        poll = _visible(request, pk)  # its time was up: counted just now
+    poll = _visible(request, pk)  # past its closing time but not yet counted, it reads "voting ended"
     options = list(poll.options.all())
     user = request.user
     eligible = bool(user.is_authenticated and (

@@ -208,3 +208,28 @@ def proposal(consultation, resident):
 
     return consult_services.submit_proposal(resident, consultation_id=consultation.pk, title=f"Canteen {CANARY}",
                                     body=f"Lunch for the elderly {CANARY}")
+
+
+@pytest.fixture
+def run_tasks(transactional_db):
+    """Run what waits in the task queue through the real worker, ``manage.py db_worker --batch``.
+
+    In this process, so the test's settings (e.g. a failing mail server) apply; committed data
+    (``transactional_db``), as the worker of a deployment sees it.
+    """
+    import io
+    import signal
+
+    from django.core.management import call_command
+
+    def run() -> str:
+        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        out = io.StringIO()
+        try:
+            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=out)
+        finally:
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
+        return out.getvalue()
+
+    return run

@@ -97,14 +97,16 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis(tmp_path):
     assert cache["LOCATION"] == "redis://cache.internal:6379/0"
 
 
-def test_email_goes_to_the_console_unless_an_smtp_host_is_set(tmp_path):
+def test_email_is_queued_and_goes_out_to_the_console_unless_an_smtp_host_is_set(tmp_path):
     default = read_settings("MAILERS", DJANGO_DEBUG="1", YISHI_VAR_DIR=str(tmp_path))
-    assert default["MAILERS"]["default"]["BACKEND"].endswith("console.EmailBackend")
+    assert default["MAILERS"]["default"]["BACKEND"] == "core.mail.QueuedEmailBackend"
+    assert default["MAILERS"]["outgoing"]["BACKEND"].endswith("console.EmailBackend")
     smtp = read_settings(
         "MAILERS", DJANGO_DEBUG="1", YISHI_VAR_DIR=str(tmp_path),
         EMAIL_HOST="smtp.example.org", EMAIL_PORT="2525", EMAIL_HOST_USER="u",
     )
-    mailer = smtp["MAILERS"]["default"]
+    assert smtp["MAILERS"]["default"]["BACKEND"] == "core.mail.QueuedEmailBackend"
+    mailer = smtp["MAILERS"]["outgoing"]
     assert mailer["BACKEND"].endswith("smtp.EmailBackend")
     assert (mailer["OPTIONS"]["host"], mailer["OPTIONS"]["port"]) == ("smtp.example.org", 2525)
 

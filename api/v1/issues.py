@@ -22,7 +22,6 @@ WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429:
 
 
 def issues_for_reading():
-    services.sweep_issues_now_and_then()  # deadlines apply even where no cron runs the sweep, as on the pages
     current = Q(ratings__round=F("resolution_round"))
     return (
         Issue.objects.select_related("community", "grid", "category", "reporter")

@@ -23,9 +23,9 @@ Status = Poll.Status
 def public_polls():
     """Not drafts, and not the polls of a closed meeting: those belong to its invitees.
 
-    A poll whose time is up is closed and counted first, as its page does.
+    Reads only: the task worker closes a poll whose time is up (``polls.tasks``); until then it says
+    ``voting_open: false``.
     """
-    services.close_due_polls()
     return (Poll.objects.exclude(status=Status.DRAFT).filter(Q(meeting=None) | Q(meeting__is_public=True))
             .select_related("community").prefetch_related("options"))
 

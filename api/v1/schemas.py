@@ -430,6 +430,8 @@ class PollOut(Public):
     meeting: int | None
     consultation: int | None
     status: str
+    voting_open: bool = Field(description="Whether a ballot is accepted now: open, and within its opening and "
+                                          "closing times. An open poll past its closing time is about to be counted.")
     secret: bool
     opens_at: datetime | None
     closes_at: datetime | None
@@ -455,6 +457,10 @@ class PollOut(Public):
     @staticmethod
     def resolve_result(obj):
         return obj.result if obj.status == obj.Status.CLOSED else None
+
+    @staticmethod
+    def resolve_voting_open(obj) -> bool:
+        return obj.is_open
 
 
 

@@ -15,7 +15,6 @@ from issues.services.outcomes import (
     rate_issue,
     resolve_issue,
     sweep_issues,
-    sweep_issues_now_and_then,
     unfollow_issue,
 )
 
@@ -31,7 +30,6 @@ __all__ = [
     "report_on_site",
     "resolve_issue",
     "sweep_issues",
-    "sweep_issues_now_and_then",
     "triage_issue",
     "unfollow_issue",
 ]

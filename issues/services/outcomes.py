@@ -1,11 +1,8 @@
 """Issue outcomes: resolving, rating, following, and the deadline sweep."""
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +19,6 @@ from notifications.services import notify
 
 Status, Tier, Kind = Issue.Status, Issue.Tier, IssueEvent.Kind
 REOPEN_AT_OR_BELOW = 2
-SWEEP_EVERY_SECONDS = 60
 
 
 @transaction.atomic
@@ -126,17 +122,11 @@ def _existing(issue_id: int) -> Issue:
     return issue
 
 
-def sweep_issues_now_and_then() -> None:
-    """Apply deadlines and send due digests when someone looks, at most once a minute (cron does it too)."""
-    if cache.add("yishi:sweep-issues", 1, SWEEP_EVERY_SECONDS):
-        for sweep in settings.YISHI_SWEEPS:
-            import_string(sweep)()
-
-
 def sweep_issues(now=None) -> dict[str, int]:
     """Escalate issues past their response deadline; close resolved issues past the rating window.
 
-    Safe to run often and from several processes: each issue is re-checked under its lock.
+    Safe to run often and from several processes: each issue is re-checked under its lock. The task
+    worker runs it every minute (``issues.tasks.sweep_issues``); ``manage.py sweep_issues`` from cron.
     """
     now = now or timezone.now()
     counts = {"escalated": 0, "closed": 0}

@@ -449,6 +449,17 @@
       }
     });
     if (poll.dataset.status === "open" && poll.dataset.liveResults === "1") window.setInterval(refreshRegions, 10000);
+    // The worker closes a poll at its closing time. Where its news cannot reach this page (one process
+    // without Redis runs the worker apart), look again: at the closing time, then while it is being counted.
+    var reloadUnlessVoting = function () {
+      var form = poll.querySelector("form.ballot");
+      if (!form || !form.querySelector("input:checked")) window.location.reload();
+    };
+    if (poll.dataset.closing) window.setTimeout(reloadUnlessVoting, 5000);
+    if (poll.dataset.closesAt) {
+      var wait = parseInt(poll.dataset.closesAt, 10) * 1000 - Date.now() + 2000;
+      if (wait > 0 && wait < 86400000) window.setTimeout(reloadUnlessVoting, wait);
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -202,7 +202,7 @@ def test_one_request_is_a_one_element_array_and_an_unknown_one_a_404(client, iss
 
 def queries(client, url) -> int:
     cache.clear()
-    client.get(url)  # the background sweep runs on the first look, then waits a minute
+    client.get(url)  # the first look fills the caches
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)

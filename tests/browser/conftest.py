@@ -2,7 +2,8 @@
 
 The server shares the file-based test database; tests that use it run with
 ``transactional_db`` so what they create is committed and visible to it.
-Mail is written to files that the test reads, as a person reads their inbox.
+Mail is queued as a task, sent by the task worker beside the server (as `make run` starts it) and
+written to files that the test reads, as a person reads their inbox.
 """
 
 import email
@@ -49,11 +50,12 @@ class Inbox:
                     found.append(email.message_from_bytes(chunk.strip().encode(), policy=email.policy.default))
         return found
 
-    def wait_for(self, to: str, timeout: float = 10) -> email.message.Message:
+    def wait_for(self, to: str, timeout: float = 10, *, containing: str = "") -> email.message.Message:
+        """The latest mail to ``to`` (with ``containing`` in its body): the worker sends it a moment after the page."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for message in reversed(self.messages()):
-                if to in message["To"]:
+                if to in message["To"] and containing in self.body(message):
                     return message
             time.sleep(0.1)
         raise AssertionError(f"no mail to {to} within {timeout}s")
@@ -71,12 +73,9 @@ def _fast_passwords():
     """Keep the default hashers: the server process must verify the passwords tests set."""
 
 
-def start_daphne(port: int, mail_dir: Path, log_path: Path, *, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """``daphne config.asgi:application`` as `make run` runs it, on the test database; waits until it answers.
-
-    ``env`` adds to the server's environment (e.g. ``DJANGO_SETTINGS_MODULE`` for a tests-only settings module).
-    """
-    env = {
+def server_env(port: int, mail_dir: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the server and its worker: the test database, mail into ``mail_dir``."""
+    return {
         **os.environ,
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": database_url(),  # the test database, on SQLite or PostgreSQL
@@ -84,6 +83,25 @@ def start_daphne(port: int, mail_dir: Path, log_path: Path, *, env: dict[str, st
         "YISHI_BASE_URL": f"http://127.0.0.1:{port}",
         **(env or {}),
     }
+
+
+def start_worker(port: int, mail_dir: Path, log_path: Path) -> subprocess.Popen:
+    """The task worker (``manage.py db_worker``) as `make run` starts it, polling the test database often."""
+    log = open(log_path, "a")
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"],
+        cwd=ROOT, env=server_env(port, mail_dir), stdout=log, stderr=subprocess.STDOUT,
+    )
+    log.close()
+    return process
+
+
+def start_daphne(port: int, mail_dir: Path, log_path: Path, *, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``daphne config.asgi:application`` as `make run` runs it, on the test database; waits until it answers.
+
+    ``env`` adds to the server's environment (e.g. ``DJANGO_SETTINGS_MODULE`` for a tests-only settings module).
+    """
+    env = server_env(port, mail_dir, env)
     log = open(log_path, "a")
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
@@ -103,14 +121,17 @@ def start_daphne(port: int, mail_dir: Path, log_path: Path, *, env: dict[str, st
 
 @pytest.fixture(scope="session")
 def server(django_db_setup, tmp_path_factory, django_db_blocker):
-    """The server every journey uses."""
+    """The server every journey uses, with its task worker (mail goes out through it)."""
     mail_dir = tmp_path_factory.mktemp("mail")
     port = _free_port()
-    process = start_daphne(port, mail_dir, tmp_path_factory.mktemp("daphne") / "daphne.log")
+    logs = tmp_path_factory.mktemp("daphne")
+    worker = start_worker(port, mail_dir, logs / "worker.log")
+    process = start_daphne(port, mail_dir, logs / "daphne.log")
     base = f"http://127.0.0.1:{port}"
     yield {"url": base, "inbox": Inbox(mail_dir)}
-    process.terminate()
-    process.wait(timeout=10)
+    for running in (process, worker):
+        running.terminate()
+        running.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -61,7 +61,7 @@ def test_sign_up_confirm_ask_to_join_and_be_verified_by_the_grid_worker(live, op
 
     # She is told at once on her open page, and by mail.
     expect(page.get_by_text("You are now a verified resident of Grid 1 · Willow Court.")).to_be_visible()
-    assert "verified resident" in inbox.body(inbox.wait_for("mei@test.org"))
+    assert "verified resident" in inbox.body(inbox.wait_for("mei@test.org", containing="verified resident"))
     page.goto(base + "/c/willow-lane/grids/1/")
     expect(page.get_by_text("You live here")).to_be_visible()
     assert Membership.objects.filter(user=User.objects.get(email="mei@test.org"), grid=grid).exists()
@@ -99,4 +99,4 @@ def test_a_declined_resident_reads_the_reason_in_chinese(live, open_page):
     expect(page.get_by_text("请带上租房合同到居委会登记")).to_be_visible()
     page.goto(base + "/account/")
     expect(page.get_by_text("未通过")).to_be_visible()
-    assert "请带上租房合同到居委会登记" in inbox.body(inbox.wait_for("wen@test.org"))
+    assert "请带上租房合同到居委会登记" in inbox.body(inbox.wait_for("wen@test.org", containing="请带上租房合同到居委会登记"))

@@ -29,7 +29,7 @@ def page(client, url) -> str:
 
 def queries(client, url) -> int:
     cache.clear()
-    client.get(url)  # the background sweep (deadlines, digests, early warning) runs here, then waits a minute
+    client.get(url)  # the first look fills the caches (site, content types)
     with CaptureQueriesContext(connection) as ctx:  # so this measures the page itself
         assert client.get(url).status_code == 200
     return len(ctx)

@@ -165,8 +165,12 @@ class Daphne:
 
 @pytest.fixture
 def start_daphnes(transactional_db, tmp_path):
-    """Start Daphne processes on the shared test database and a Redis: ``start_daphnes(redis_url, 2)``."""
+    """Start Daphne processes on the shared test database and a Redis: ``start_daphnes(redis_url, 2)``.
+
+    One task worker runs beside them, as in a deployment: what it does reaches every process through Redis.
+    """
     started: list[Daphne] = []
+    workers: list[subprocess.Popen] = []
 
     def start(redis: str, count: int = 2) -> list[Daphne]:
         env = {
@@ -178,6 +182,10 @@ def start_daphnes(transactional_db, tmp_path):
             "PYTHONUNBUFFERED": "1",
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
+        if not workers:
+            with open(tmp_path / "worker.log", "a") as log:
+                workers.append(subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload"], cwd=ROOT,
+                                                env=env, stdout=log, stderr=subprocess.STDOUT))
         servers = [Daphne("AB"[i] if count <= 2 else str(i), env, tmp_path) for i in range(count)]
         for server in servers:
             server.start()
@@ -187,6 +195,9 @@ def start_daphnes(transactional_db, tmp_path):
     yield start
     for server in started:
         server.stop()
+    for worker in workers:
+        worker.terminate()
+        worker.wait(timeout=10)
 
 
 @pytest.fixture

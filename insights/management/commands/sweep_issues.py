@@ -1,7 +1,8 @@
 """Apply the deadlines: escalate unanswered issues, close resolved ones whose rating window ended.
 
-Pages apply them too whenever someone opens a list; run this from cron (e.g. every 10 minutes)
-so escalations reach the committee even when nobody is looking.
+The task worker does this every minute (``make run`` starts it with the scheduler). Where no
+scheduler runs, run this from cron (e.g. every few minutes), with ``manage.py db_worker --batch``
+after it to send the mail it queued.
 """
 
 from django.core.management.base import BaseCommand

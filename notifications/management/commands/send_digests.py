@@ -1,4 +1,8 @@
-"""Send the daily email digests to people who chose them. Run from cron, e.g. every hour."""
+"""Send the daily email digests to people who chose them.
+
+The scheduler enqueues this every five minutes; without it, run this from cron (e.g. every hour) and
+``manage.py db_worker --batch`` after it, which sends the queued mail.
+"""
 
 from django.core.management.base import BaseCommand
 

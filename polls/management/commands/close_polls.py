@@ -1,4 +1,8 @@
-"""Close and count every poll whose closing time has passed. Run from cron, e.g. every minute."""
+"""Close and count every poll whose closing time has passed.
+
+The task worker does this at each poll's closing time and every minute; without a worker and its
+scheduler, run this from cron every minute.
+"""
 
 from django.core.management.base import BaseCommand
 
