@@ -52,12 +52,12 @@ NOT_RUN = $(strip $(if $(YISHI_TEST_POSTGRES_URL),,the suite on PostgreSQL (set 
   $(if $(YISHI_TEST_REDIS_URL),,the multi-process tests (set YISHI_TEST_REDIS_URL=redis://127.0.0.1:6379/0, with redis-server on PATH);))
 
 # One run of the suite on the database DATABASE_URL names: the tests in parallel, one worker per core
-# (pytest-xdist; a file stays on one worker), then the API's generated requests on their own (schemathesis
-# names its cases alike, which parallel runs would merge into one), then the browser journeys in parallel,
-# each worker with its own Daphne and Chromium. `pytest` alone runs everything serially.
+# (pytest-xdist; a file stays on one worker), then those marked `serial` on their own (timed against
+# rate limits and lock timeouts, or with ids a parallel run would merge), then the browser journeys in
+# parallel, each worker with its own Daphne and Chromium. `pytest` alone runs everything serially.
 TEST_WORKERS ?= auto
-SUITE = $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/browser --deselect tests/api/test_openapi.py \
-  && $(BIN)/pytest tests/api/test_openapi.py \
+SUITE = $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/browser -m "not scaleout and not serial" \
+  && $(BIN)/pytest --ignore=tests/browser -m "serial and not scaleout" \
   && $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile tests/browser
 
 test: $(DEV_STAMP)

@@ -12,6 +12,9 @@ from django.db import OperationalError, close_old_connections, connections, tran
 
 from config.sqlite.base import forget_idle
 
+# serial: threads timed against the lock timeout, which a busy machine would stretch
+pytestmark = pytest.mark.serial
+
 ALIAS = "scratch"
 
 

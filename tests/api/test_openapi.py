@@ -10,6 +10,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.api.conftest import token_for
 
+# serial: schemathesis names its generated cases alike, and parallel workers would merge them into one
+pytestmark = pytest.mark.serial
+
 # Every built-in check but one: a well-formed request may still be refused by the rules (a second support,
 # a ballot for a closed poll), and that refusal is a documented 400/403, not a failure.
 EXCLUDED = [positive_data_acceptance]

@@ -7,7 +7,8 @@ from community import services
 from community.models import Membership, MembershipRequest
 from tests.conftest import race
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serial: many connections at once, timed against the database's lock timeout
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.serial]
 
 
 def test_two_people_deciding_one_request_at_once_decide_it_once(grid, newcomer, grid_worker, chair):
