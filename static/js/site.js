@@ -74,8 +74,9 @@
     };
   }
 
-  // Fetch this page again and swap in the regions marked data-live-region;
-  // forms are left alone so nothing typed is lost.
+  // Fetch this page's live regions again — only them: with the X-Live-Refresh header the view renders its
+  // template's `live` partial, each region an element with its id — and put each in place of the one
+  // with that id (parts marked data-keep, such as a form being filled in, stay as they are).
   // One refresh at a time, and at most one more waiting: a burst of events costs two fetches.
   var refreshing = false, refreshAgain = null;
   function refreshRegions(onDone) {
@@ -84,34 +85,19 @@
     fetch(window.location.href, { credentials: "same-origin", headers: { "X-Live-Refresh": "1" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
-        if (!html) return;
-        var fresh = new DOMParser().parseFromString(html, "text/html");
-        document.querySelectorAll("[data-live-region]").forEach(function (region) {
-          var next = region.id && fresh.getElementById(region.id);
-          if (next) {
-            region.innerHTML = next.innerHTML;
-            if (window.htmx) window.htmx.process(region); // buttons inside keep working in place
-          }
+        if (html === null) return;
+        var template = document.createElement("template");
+        template.innerHTML = html;
+        Array.prototype.forEach.call(template.content.children, function (region) {
+          var current = region.id && document.getElementById(region.id);
+          if (current) swapInto(current, "outer", region.outerHTML);
         });
-        addNewCards(fresh);
-        if (onDone) onDone(fresh);
+        if (onDone) onDone();
       })
       .finally(function () {
         refreshing = false;
         if (refreshAgain) { var again = refreshAgain; refreshAgain = null; refreshRegions(again); }
       });
-  }
-
-  // Task cards added since the page was loaded are appended, with their forms.
-  function addNewCards(fresh) {
-    var cards = document.getElementById("task-cards");
-    var freshCards = fresh.getElementById("task-cards");
-    if (!cards || !freshCards) return;
-    Array.prototype.forEach.call(freshCards.children, function (card) {
-      if (card.id && !document.getElementById(card.id)) cards.appendChild(document.importNode(card, true));
-    });
-    var section = document.getElementById("tasks-section");
-    if (section && cards.children.length) section.hidden = false;
   }
 
   function watchIssue() {
@@ -125,10 +111,10 @@
       function (frame) {
         if (frame.type !== "issue.changed") return;
         if (frame.event_id) lastEvent = Math.max(lastEvent, frame.event_id);
-        refreshRegions(function (fresh) {
-          var next = fresh.querySelector("[data-live-issue]");
-          if (next && next.dataset.status !== issue.dataset.status) {
-            document.getElementById("issue-stale").hidden = false;
+        refreshRegions(function () {
+          var summary = document.getElementById("issue-summary");
+          if (summary && summary.dataset.status !== issue.dataset.status) {
+            document.getElementById("issue-stale").hidden = false; // what this person may do changed
           }
         });
       });
@@ -232,12 +218,13 @@
       var old = document.getElementById(el.id);
       if (old && target.contains(old)) el.replaceWith(old);
     });
-    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
-    fresh.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]:not([value=fragment])");
+    fresh.querySelectorAll("input[name=csrfmiddlewaretoken][value=fragment]").forEach(function (input) {
       input.value = token ? token.value : "";
     });
+    var added = Array.prototype.slice.call(fresh.children);
     if (how === "append") {
-      Array.prototype.slice.call(fresh.children).forEach(function (el) {
+      added.forEach(function (el) {
         var old = el.id && document.getElementById(el.id);
         if (old) old.replaceWith(el); else target.appendChild(el);
         el.scrollIntoView({ block: "nearest" });
@@ -246,7 +233,9 @@
       target.replaceWith(fresh);
     } else {
       target.replaceChildren(fresh);
+      added = [target];
     }
+    if (window.htmx) added.forEach(function (el) { window.htmx.process(el); }); // buttons inside keep working
   }
 
   // The live meeting room (protocol in docs/realtime.md): frames carry the room's regions rendered on the
