@@ -186,16 +186,12 @@ def _head(event: RoomEvent) -> dict[str, Any]:
     return frame
 
 
-def _meeting(meeting_id: int) -> Meeting:
-    return Meeting.objects.select_related("community").get(pk=meeting_id)
-
-
 def broadcast(event: RoomEvent) -> dict[str, Any]:
     """The event for the room's group: its frame rendered once per audience and language it tells apart."""
     head, kind = _head(event), KINDS.get(event.kind)
     if kind is None:
         return head
-    meeting = _meeting(event.meeting_id)
+    meeting = event.meeting  # the services' locked row, as the event left it
     loaded = kind.load(event, meeting)
     variants = {
         f"{audience}.{language}": {**head, "swaps": kind.swaps(loaded, audience, language)}

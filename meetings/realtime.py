@@ -1,4 +1,4 @@
-"""The live room's frames: built from the room's events, rendered and sent to the group after the commit."""
+"""The live room's frames: built from the room's events, sent to the group after the commit."""
 
 from django.db import transaction
 
@@ -11,6 +11,11 @@ def meeting_group(meeting_id: int) -> str:
 
 
 def publish_on_commit(event) -> None:
-    """Persist, then broadcast: the event's fragments are rendered and sent only once the write is committed."""
-    transaction.on_commit(
-        lambda: send_to_group(meeting_group(event.meeting_id), fragments.broadcast(event)), robust=True)
+    """Persist, then broadcast: the frame leaves only once the write is committed.
+
+    It is rendered here, inside the transaction, so it shows the room as this event left it, and the
+    time between the commit and the send stays short: frames of the room's events arrive in the order
+    of their ids (clients drop an id lower than one they have).
+    """
+    message = fragments.broadcast(event)
+    transaction.on_commit(lambda: send_to_group(meeting_group(event.meeting_id), message), robust=True)
