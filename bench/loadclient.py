@@ -139,9 +139,9 @@ class Room:
     # -- sending ----------------------------------------------------------------------------
     def frame(self, text: str) -> str:
         if self.a.bare:  # the bare server re-broadcasts what it gets: send a frame shaped like the app's
-            return json.dumps({"type": "chat.message", "id": 0, "author": {"id": 1, "name": "Resident 1"},
-                               "body_html": f"<p>{text}</p>\n", "hidden": False,
-                               "created_at": "2026-11-23T18:00:00.000000+00:00"})
+            return json.dumps({"type": "chat.message", "id": 0, "author_id": 1, "swaps": [
+                {"target": "chat", "swap": "append", "html": f'<li id="msg-0" class="chat-message" data-author="1">'
+                 f'<strong>Resident 1</strong> <div class="markdown"><p>{text}</p>\n</div></li>'}]})
         return json.dumps({"type": "chat.send", "body": text})
 
     async def sender(self):

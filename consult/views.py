@@ -27,7 +27,7 @@ from consult.forms import (
     task_fields,
 )
 from consult.models import Comment, Consultation, Proposal
-from core.http import attempt, error_messages
+from core.http import attempt, error_messages, render_live
 
 Phase = Consultation.Phase
 
@@ -95,7 +95,7 @@ def consultation_detail(request, pk: int, **bound):
     consultation = _visible(request, pk)
     context = consultation_context(request.user, consultation, page=request.GET.get("page"),
                                    comments_page=request.GET.get("comments"), **bound)
-    return render(request, "consult/consultation_detail.html", context)
+    return render_live(request, "consult/consultation_detail.html", context)
 
 
 def consultation_context(user, consultation: Consultation, *, page=None, comments_page=None, **bound) -> dict:
@@ -280,7 +280,7 @@ def proposal_detail(request, pk: int, **bound):
         initial = {"answer": proposal.answer, "reason": proposal.answer_text, "merged_into": proposal.merged_into_id}
         context["answer_form"] = bound.get("answer_form") or AnswerForm(prefix="answer", proposal=proposal,
                                                                         initial=initial)
-    return render(request, "consult/proposal_detail.html", context)
+    return render_live(request, "consult/proposal_detail.html", context)
 
 
 @login_required

@@ -1,9 +1,13 @@
-"""What every app's views share: turning a service's refusal into messages on a form."""
+"""What every app's views share: turning a service's refusal into messages on a form, live pages, CSV."""
 
 import csv
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+LIVE_HEADER = "X-Live-Refresh"  # sent by the page's script when a live event makes it fetch its regions again
 
 
 def error_messages(error) -> list[str]:
@@ -22,6 +26,15 @@ def attempt(form, call) -> bool:
             form.add_error(None, message)
         return False
     return True
+
+
+def render_live(request, template: str, context: dict) -> HttpResponse:
+    """A page whose regions change live: the whole page, or, when its script asks again after a live event,
+    only those regions — its template's ``live`` partial, each region an element with its id."""
+    live = request.headers.get(LIVE_HEADER) == "1"
+    response = render(request, f"{template}#live" if live else template, context)
+    patch_vary_headers(response, [LIVE_HEADER])
+    return response
 
 
 class _Echo:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from community import permissions as community_permissions
 from community.http import current_community
-from core.http import error_messages
+from core.http import error_messages, render_live
 from issues import forms, permissions, selectors, services
 from issues.models import Issue, IssueEvent, IssueFollow, Rating
 from ledger import forms as ledger_forms
@@ -84,7 +84,7 @@ def issue_new(request):
 
 def issue_detail(request, pk: int, **bound):
     issue = get_object_or_404(selectors.issue_queryset(), pk=pk)
-    return render(request, "issues/issue_detail.html", issue_context(request.user, issue, **bound))
+    return render_live(request, "issues/issue_detail.html", issue_context(request.user, issue, **bound))
 
 
 def issue_context(user, issue: Issue, **bound) -> dict:

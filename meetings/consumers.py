@@ -25,9 +25,10 @@ from core.fanout import FanoutConsumer, coalesce, group_message
 from core.limits import RateLimited
 from core.realtime import COALESCE_SECONDS
 from core.text import whole_number
-from meetings import permissions, services
+from meetings import fragments, permissions
+from meetings.actions import BY_FRAME
 from meetings.models import Meeting, Presence, RoomEvent
-from meetings.realtime import frame_for, meeting_group
+from meetings.realtime import meeting_group
 
 MAX_FRAME_BYTES = 4096
 REPLAY_AT_MOST = 1000
@@ -42,19 +43,25 @@ class MeetingConsumer(FanoutConsumer):
         self.socket_id = f"socket.{uuid.uuid4().hex}"  # names this socket's presence row
         query = parse_qs(self.scope.get("query_string", b"").decode())
         since = whole_number(query.get("since", [""])[0])
+        self.language = _language(query.get("lang", [""])[0], self.user)
         self.recent: deque[float] = deque(maxlen=FRAMES_PER_SECOND)
+        self.audience: str | None = None
+        self.early: list[dict[str, Any]] = []  # group events that arrive before the audience is known
         # Join first, read the state second: an event committed in between arrives twice at worst
         # (clients drop ids they have), never not at all.
         self.group = meeting_group(self.meeting_id)
         await self.fanout_join(self.group)
-        state = await _enter(self.user, self.meeting_id, self.socket_id, since)
+        state = await _enter(self.user, self.meeting_id, self.socket_id, since, self.language)
         if state is None:
             await self.fanout_leave()
             del self.group
             await self.close(code=4403)
             return
         await self.accept()
-        welcome, missed = state
+        welcome, missed, self.audience = state
+        for event in self.early:  # held until fanout_ready, like everything arriving from here on
+            await super().deliver(event, {})
+        self.early = []
         await self.send_json(welcome)
         for frame in missed:
             await self.send_json(frame)
@@ -69,13 +76,24 @@ class MeetingConsumer(FanoutConsumer):
             await _leave(self.socket_id)
             _in_background(_announce_presence(self.meeting_id))
 
+    async def deliver(self, event: dict[str, Any], encoded: dict[str, str]) -> None:
+        if self.audience is None:  # still entering: which variant is ours is not known yet
+            self.early.append(event)
+            return
+        await super().deliver(event, encoded)
+
     def frame_variant(self, event: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        if event.get("type") == "presence" and not (self.user and self.user.is_authenticated):
-            return "anonymous", {**event, "people": []}  # names of who is in the room are for those signed in
-        return "", event
+        """The frame as rendered for this socket's audience and language (see ``meetings.fragments``)."""
+        variants = event.get("variants")
+        if variants is None:
+            return "", event
+        for key in fragments.variant_keys(self.audience, self.language):
+            if key in variants:
+                return key, variants[key]
+        return "-", {k: v for k, v in event.items() if k != "variants"}
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        with translation.override(getattr(self.user, "language", "") or settings.LANGUAGE_CODE):
+        with translation.override(self.language):
             if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
                 await self.send_json({"type": "error", "message": _("Frames must be JSON text of at most 4 KB.")})
                 return
@@ -99,7 +117,7 @@ class MeetingConsumer(FanoutConsumer):
             await _seen(self.socket_id)
             await self.send_json({"type": "pong"})
             return
-        if kind not in ACTIONS:
+        if kind not in BY_FRAME:
             await self.send_json({"type": "error", "message": _("Unknown frame type.")})
             return
         if self.user is None or not self.user.is_authenticated:
@@ -112,54 +130,33 @@ class MeetingConsumer(FanoutConsumer):
             await self.send_json({"type": "error", "message": " ".join(messages), "for": kind})
 
 
-def _chat(user, meeting_id, content):
-    body = content.get("body")
-    if not isinstance(body, str):
-        raise ValidationError(_("A chat message needs a text body."))
-    services.post_message(user, meeting_id=meeting_id, body=body)
-
-
-def _with_id(name: str, call):
-    """A frame action that needs a whole-number field; a missing or malformed one is a message."""
-    def run(user, meeting_id, content):
-        value = whole_number(content.get(name))
-        if value is None:
-            raise ValidationError(_("This frame needs a whole-number %(field)s.") % {"field": name})
-        call(user, meeting_id, value)
-    return run
-
-
-# Each frame a client may send, and the one service it calls.
-ACTIONS = {
-    "chat.send": _chat,
-    "chat.hide": _with_id("message_id", lambda u, m, v: services.hide_message(u, meeting_id=m, message_id=v)),
-    "hand.raise": lambda u, m, c: services.raise_hand(u, meeting_id=m),
-    "hand.lower": lambda u, m, c: services.lower_hand(u, meeting_id=m),
-    "speaker.next": lambda u, m, c: services.call_next_speaker(
-        u, meeting_id=m, seconds=whole_number(c.get("seconds")) or 120),
-    "speaker.remove": _with_id("request_id", lambda u, m, v: services.remove_speaker(u, meeting_id=m, request_id=v)),
-    "agenda.set": _with_id("item_id", lambda u, m, v: services.set_current_item(u, meeting_id=m, item_id=v)),
-    "check_in": lambda u, m, c: services.check_in(u, meeting_id=m),
-}
-
-
 @database_sync_to_async
 def _act(kind, user, meeting_id, content) -> None:
     community_permissions.forget(user)  # roles are read afresh for each action: a removed chair stops at once
-    ACTIONS[kind](user, meeting_id, content)
+    BY_FRAME[kind].run(user, meeting_id, content)
+
+
+def _language(asked: str, user) -> str:
+    """The page's language (it asks for it), else the person's, else the site's: fragments come in it."""
+    for candidate in (asked, getattr(user, "language", "")):
+        try:
+            return translation.get_supported_language_variant((candidate or "").lower())
+        except LookupError:  # none given, or one the site does not speak
+            continue
+    return settings.LANGUAGE_CODE
 
 
 @database_sync_to_async
-def _enter(user, meeting_id: int, socket_id: str, since: int | None):
-    """Check who may enter, register presence, and gather the welcome and what was missed."""
-    meeting = Meeting.objects.select_related("community", "current_item").filter(pk=meeting_id).first()
+def _enter(user, meeting_id: int, socket_id: str, since: int | None, language: str):
+    """Check who may enter, register presence, and gather the welcome, what was missed and the audience."""
+    meeting = Meeting.objects.select_related("community").filter(pk=meeting_id).first()
     if meeting is None or not permissions.can_watch(user, meeting):
         return None
     signed_in = bool(user and user.is_authenticated)
     Presence.objects.create(meeting=meeting, channel_name=socket_id, user=user if signed_in else None)
     events = RoomEvent.objects.filter(meeting=meeting).select_related("author")
     latest = events.order_by("-pk").values_list("pk", flat=True).first() or 0
-    item = meeting.current_item
+    audience = fragments.audience_of(user, meeting)
     welcome = {
         "type": "welcome",
         "now": timezone.now().isoformat(),  # clients count speaking time down against the server's clock
@@ -167,15 +164,14 @@ def _enter(user, meeting_id: int, socket_id: str, since: int | None):
         "status": meeting.status,
         "last_id": latest,
         "can_take_part": permissions.can_take_part(user, meeting),
-        "runs": permissions.runs(user, meeting),
+        "runs": audience == fragments.CHAIR,
         "you": {"id": user.pk, "name": user.public_name} if signed_in else None,
-        "current_item": {"item_id": item.pk, "title": item.title} if item else None,
-        **services.queue_state(meeting),
     }
     missed = []
     if since is not None:
-        missed = [frame_for(e) for e in events.filter(pk__gt=since).order_by("pk")[:REPLAY_AT_MOST]]
-    return welcome, missed
+        replayed = list(events.filter(pk__gt=since).order_by("pk")[:REPLAY_AT_MOST])
+        missed = fragments.replay(replayed, meeting, audience, language)
+    return welcome, missed, audience
 
 
 @database_sync_to_async
@@ -215,4 +211,4 @@ def _presence(meeting_id: int) -> dict:
     Presence.objects.filter(meeting_id=meeting_id, last_seen__lt=fresh).delete()  # left by a process that died
     rows = Presence.objects.filter(meeting_id=meeting_id).select_related("user")
     people = {p.user_id: p.user.public_name for p in rows if p.user_id}
-    return {"type": "presence", "count": rows.count(), "people": sorted(name for name in people.values() if name)}
+    return fragments.presence(rows.count(), sorted(name for name in people.values() if name))

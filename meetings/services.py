@@ -35,7 +35,7 @@ from meetings.models import (
     RoomEvent,
     SpeakerRequest,
 )
-from meetings.realtime import frame_for, publish_on_commit
+from meetings.realtime import publish_on_commit
 from notifications.services import notify
 
 Status = Meeting.Status
@@ -56,7 +56,7 @@ def lock_meeting(meeting_id: int) -> Meeting:
 def record(meeting: Meeting, kind: str, actor: User | None = None, body: str = "", **data) -> RoomEvent:
     """Write the room's next event and broadcast it once committed."""
     event = RoomEvent.objects.create(meeting=meeting, kind=kind, author=actor, body=body, data=data)
-    publish_on_commit(meeting.pk, frame_for(event))
+    publish_on_commit(event)
     return event
 
 

@@ -1,6 +1,5 @@
 """Meeting pages: the list, scheduling, the live room, actions over HTTP, and calendar files."""
 
-from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,16 +11,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.http import current_community
-from community.models import Community, Membership
+from community.models import Community
 from consult.forms import task_fields
 from core.http import attempt, error_messages
 from core.text import whole_number
-from ledger.selectors import tasks_with_updates
-from meetings import permissions, services
+from meetings import fragments, permissions, services
+from meetings.actions import BY_PATH
 from meetings.calendar import calendar_response
 from meetings.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SuggestionForm
 from meetings.models import Invitation, Meeting, Minutes, RoomEvent
-from meetings.realtime import frame_for
 
 CHAT_SHOWN = 200
 
@@ -76,41 +74,26 @@ def meeting_detail(request, pk: int, **bound):
     user = request.user
     runs = permissions.runs(user, meeting)
     writes = permissions.writes_minutes(user, meeting)
-    items = list(meeting.agenda_items.select_related("issue", "consultation", "proposal", "decision", "suggested_by"))
+    items = fragments.agenda(meeting)
     minutes = Minutes.objects.get(meeting=meeting)  # made with the meeting
     last_id = meeting.events.order_by("-pk").values_list("pk", flat=True).first() or 0  # before reading the room
-    events = list(
+    chat = list(
         RoomEvent.objects.filter(meeting=meeting, kind="chat.message", pk__lte=last_id).select_related("author")
         .order_by("-pk")[:CHAT_SHOWN]
     )
-    attendances = list(meeting.attendances.select_related("user", "organisation"))
-    decisions = [i.decision_id for i in items if i.decision_id]
-    from ledger.models import Task
-
-    tasks = list(tasks_with_updates(Task.objects.filter(decision__in=decisions))) if decisions else []
-    for item in items:
-        item.task_list = [t for t in tasks if t.decision_id == item.decision_id]
+    attendance = fragments.attendance(meeting)
     own = next((i for i in invitations if user.is_authenticated and i.user_id == user.pk), None)
-    grid_of = dict(Membership.objects.filter(
-        user__in=[a.user_id for a in attendances], community=meeting.community, role=Membership.Role.RESIDENT
-    ).values_list("user_id", "grid__name")) if attendances else {}
-    by_group = Counter(
-        a.organisation.name if a.organisation else grid_of.get(a.user_id) or _("Committee and community staff")
-        for a in attendances
-    )
     context = {
         "meeting": meeting,
         "community": meeting.community,
         "agenda": [i for i in items if i.status == "accepted"],
         "suggestions": [i for i in items if i.status == "suggested"] if runs else
         [i for i in items if i.status != "accepted" and i.suggested_by_id == getattr(user, "pk", None)],
-        "chat": [frame_for(e) for e in reversed(events)],
+        "chat": chat[::-1],
         "last_id": last_id,
         "queue": services.queue_state(meeting),
-        "attendances": attendances,
-        "present": len(attendances),
-        "by_group": sorted(by_group.items(), key=lambda kv: (-kv[1], kv[0])),
-        "checked_in": any(a.user_id == getattr(user, "pk", None) for a in attendances),
+        **attendance,
+        "checked_in": any(a.user_id == getattr(user, "pk", None) for a in attendance["attendances"]),
         "invitations": invitations,
         "own_invitation": own,
         "minutes": minutes,
@@ -126,7 +109,7 @@ def meeting_detail(request, pk: int, **bound):
         "can_suggest": permissions.can_suggest_item(user, meeting),
         "responses": Invitation.Response,
         "forms": {
-            "item": bound.get("item_form") or (_once(AgendaItemForm(prefix="item", community=meeting.community))
+            "item": bound.get("item_form") or (AgendaItemForm(prefix="item", community=meeting.community)
                                                if runs else None),
             "suggest": bound.get("suggest_form") or SuggestionForm(prefix="suggest"),
             "minutes": bound.get("minutes_form") or MinutesForm(
@@ -134,14 +117,14 @@ def meeting_detail(request, pk: int, **bound):
             "outcome": bound.get("outcome_form"),
             "outcome_item": bound.get("outcome_item"),
         },
-        "community_people": _checkable(meeting, attendances) if (runs or writes) and meeting.status == "live" else [],
+        "community_people": _checkable(meeting, attendance["attendances"])
+        if (runs or writes) and meeting.status == "live" else [],
         "chat_text": bound.get("chat_text", ""),
         "awaiting_approval": list(
             Minutes.objects.filter(meeting__community=meeting.community, meeting__status=Meeting.Status.ADJOURNED,
                                    status=Minutes.Status.DRAFT).select_related("meeting")
         ) if runs and meeting.status == Meeting.Status.LIVE else [],
-        "blank_outcome": _once(OutcomeForm(prefix="outcome", community=meeting.community)) if (runs or writes)
-        else None,
+        "blank_outcome": fragments.blank_outcome_form(meeting) if runs or writes else None,
     }
     return render(request, "meetings/meeting_detail.html", context)
 
@@ -155,21 +138,13 @@ def _checkable(meeting, attendances) -> list:
     return [p for p in people.order_by("display_name", "pk")[:2000] if p.pk not in present]
 
 
-def _once(form):
-    """Evaluate a form's choice lists once, so including it under every agenda item costs no queries."""
-    for field in form.fields.values():
-        if hasattr(field, "queryset"):
-            field.widget.choices = list(field.choices)
-    return form
-
-
 def minutes_view(request, pk: int):
     """The minutes as this person may read them, for the live room to fetch after ``minutes.updated``."""
     meeting, invitations = _meeting(request, pk)
     minutes = Minutes.objects.get(meeting=meeting)  # made with the meeting
     if minutes.status != Minutes.Status.PUBLISHED and not permissions.is_invited(request.user, meeting, invitations):
         raise Http404
-    return render(request, "meetings/includes/minutes_view.html", {"minutes": minutes})
+    return render(request, "meetings/meeting_detail.html#minutes-view", {"minutes": minutes})
 
 
 def minutes_print(request, pk: int):
@@ -216,31 +191,10 @@ def meeting_action(request, pk: int, action: str):
             messages.success(request, _("The outcome is recorded."))
             return redirect(meeting)
         return meeting_detail(request, pk, outcome_form=form, outcome_item=item_id or None)
-    number = whole_number(request.POST.get("id")) or 0
-    buttons = {
-        "respond": lambda: services.respond_to_invitation(user, meeting_id=pk, response=request.POST.get("response", "")),
-        "open": lambda: services.open_meeting(user, meeting_id=pk),
-        "adjourn": lambda: services.adjourn_meeting(user, meeting_id=pk),
-        "approve": lambda: services.approve_minutes(user, meeting_id=pk),
-        "approve-earlier": lambda: services.approve_minutes(user, meeting_id=number, at_meeting_id=pk),
-        "up": lambda: services.move_agenda_item(user, item_id=number, up=True),
-        "down": lambda: services.move_agenda_item(user, item_id=number, up=False),
-        "check-in": lambda: services.check_in(user, meeting_id=pk, user_id=number or None),
-        "accept": lambda: services.decide_suggestion(user, item_id=number, accept=True),
-        "decline": lambda: services.decide_suggestion(user, item_id=number, accept=False,
-                                                      reason=request.POST.get("reason", "")),
-        "hand": lambda: services.raise_hand(user, meeting_id=pk),
-        "remove": lambda: services.remove_speaker(user, meeting_id=pk, request_id=number),
-        "lower": lambda: services.lower_hand(user, meeting_id=pk),
-        "next": lambda: services.call_next_speaker(user, meeting_id=pk, seconds=whole_number(request.POST.get("seconds")) or 120),
-        "current": lambda: services.set_current_item(user, meeting_id=pk, item_id=number),
-        "chat": lambda: services.post_message(user, meeting_id=pk, body=request.POST.get("body", "")),
-        "hide": lambda: services.hide_message(user, meeting_id=pk, message_id=number),
-    }
-    if action not in buttons:
+    if action not in BY_PATH:
         raise Http404
-    try:
-        buttons[action]()
+    try:  # the same table, permissions and services as the room's socket (meetings/actions.py)
+        BY_PATH[action].run(user, pk, request.POST)
     except (ValidationError, PermissionDenied) as error:
         for message in error_messages(error):
             messages.error(request, message)

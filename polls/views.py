@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from community import services as community_services
 from community.http import current_community
-from core.http import csv_response, error_messages
+from core.http import csv_response, error_messages, render_live
 from core.text import whole_number
 from polls import services
 from polls.forms import PollForm, ballot_form
@@ -115,7 +115,7 @@ def poll_detail(request, pk: int, ballot=None):
         page = Paginator(votes, OPEN_VOTES_PER_PAGE).get_page(request.GET.get("votes"))
         context["votes_page"] = page
         context["open_votes"] = [(v.user.public_name, describe(poll, v.choices, options)) for v in page.object_list]
-    return render(request, "polls/poll_detail.html", context)
+    return render_live(request, "polls/poll_detail.html", context)
 
 
 def describe(poll: Poll, choices, options: list) -> str:

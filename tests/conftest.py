@@ -47,6 +47,30 @@ def _fresh_cache():
     cache.clear()
 
 
+def live_regions(client, url) -> tuple[list[str], str]:
+    """What a live page's script fetches after a live event (the X-Live-Refresh header): the ids of the
+    top-level elements of the answer, and the answer."""
+    from html.parser import HTMLParser
+
+    response = client.get(url, headers={"X-Live-Refresh": "1"})
+    assert response.status_code == 200 and "X-Live-Refresh" in response["Vary"], url
+    html = response.content.decode()
+    ids, depth = [], [0]
+
+    class TopLevel(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if depth[0] == 0:
+                ids.append(dict(attrs).get("id"))
+            if tag not in ("input", "br", "img", "meta", "link", "hr", "source", "col", "wbr"):
+                depth[0] += 1
+
+        def handle_endtag(self, tag):
+            depth[0] -= 1
+
+    TopLevel().feed(html)
+    return ids, html
+
+
 def make_user(email: str, name: str = "", *, verified: bool = True, **extra) -> User:
     user = User.objects.create_user(email, "correct horse battery", display_name=name, **extra)
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)

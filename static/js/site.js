@@ -74,8 +74,9 @@
     };
   }
 
-  // Fetch this page again and swap in the regions marked data-live-region;
-  // forms are left alone so nothing typed is lost.
+  // Fetch this page's live regions again — only them: with the X-Live-Refresh header the view renders its
+  // template's `live` partial, each region an element with its id — and put each in place of the one
+  // with that id (parts marked data-keep, such as a form being filled in, stay as they are).
   // One refresh at a time, and at most one more waiting: a burst of events costs two fetches.
   var refreshing = false, refreshAgain = null;
   function refreshRegions(onDone) {
@@ -84,34 +85,19 @@
     fetch(window.location.href, { credentials: "same-origin", headers: { "X-Live-Refresh": "1" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
-        if (!html) return;
-        var fresh = new DOMParser().parseFromString(html, "text/html");
-        document.querySelectorAll("[data-live-region]").forEach(function (region) {
-          var next = region.id && fresh.getElementById(region.id);
-          if (next) {
-            region.innerHTML = next.innerHTML;
-            if (window.htmx) window.htmx.process(region); // buttons inside keep working in place
-          }
+        if (html === null) return;
+        var template = document.createElement("template");
+        template.innerHTML = html;
+        Array.prototype.forEach.call(template.content.children, function (region) {
+          var current = region.id && document.getElementById(region.id);
+          if (current) swapInto(current, "outer", region.outerHTML);
         });
-        addNewCards(fresh);
-        if (onDone) onDone(fresh);
+        if (onDone) onDone();
       })
       .finally(function () {
         refreshing = false;
         if (refreshAgain) { var again = refreshAgain; refreshAgain = null; refreshRegions(again); }
       });
-  }
-
-  // Task cards added since the page was loaded are appended, with their forms.
-  function addNewCards(fresh) {
-    var cards = document.getElementById("task-cards");
-    var freshCards = fresh.getElementById("task-cards");
-    if (!cards || !freshCards) return;
-    Array.prototype.forEach.call(freshCards.children, function (card) {
-      if (card.id && !document.getElementById(card.id)) cards.appendChild(document.importNode(card, true));
-    });
-    var section = document.getElementById("tasks-section");
-    if (section && cards.children.length) section.hidden = false;
   }
 
   function watchIssue() {
@@ -125,10 +111,10 @@
       function (frame) {
         if (frame.type !== "issue.changed") return;
         if (frame.event_id) lastEvent = Math.max(lastEvent, frame.event_id);
-        refreshRegions(function (fresh) {
-          var next = fresh.querySelector("[data-live-issue]");
-          if (next && next.dataset.status !== issue.dataset.status) {
-            document.getElementById("issue-stale").hidden = false;
+        refreshRegions(function () {
+          var summary = document.getElementById("issue-summary");
+          if (summary && summary.dataset.status !== issue.dataset.status) {
+            document.getElementById("issue-stale").hidden = false; // what this person may do changed
           }
         });
       });
@@ -208,21 +194,63 @@
       });
   }
 
-  // The live meeting room (protocol in docs/realtime.md). Server HTML (body_html) is sanitised;
-  // everything else is set as text.
+  // Put server-rendered HTML where a frame says (docs/realtime.md): "inner" replaces an element's content,
+  // "outer" the element, "append" adds to its end (an element already there by id is replaced, not
+  // repeated). A swap without html names a URL to fetch it from, as this person. Parts marked data-keep
+  // (a form being filled in) stay as they are; forms get this page's CSRF token (a fragment is for many).
+  function applySwaps(swaps, after) {
+    (swaps || []).forEach(function (s) {
+      var target = document.getElementById(s.target);
+      if (!target) return;
+      if (typeof s.html === "string") { swapInto(target, s.swap, s.html); if (after) after(); return; }
+      if (!s.url) return;
+      fetch(s.url, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) { if (html !== null) { swapInto(target, s.swap, html); if (after) after(); } });
+    });
+  }
+
+  function swapInto(target, how, html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    var fresh = template.content;
+    fresh.querySelectorAll("[data-keep][id]").forEach(function (el) {
+      var old = document.getElementById(el.id);
+      if (old && target.contains(old)) el.replaceWith(old);
+    });
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]:not([value=fragment])");
+    fresh.querySelectorAll("input[name=csrfmiddlewaretoken][value=fragment]").forEach(function (input) {
+      input.value = token ? token.value : "";
+    });
+    var added = Array.prototype.slice.call(fresh.children);
+    if (how === "append") {
+      added.forEach(function (el) {
+        var old = el.id && document.getElementById(el.id);
+        if (old) old.replaceWith(el); else target.appendChild(el);
+        el.scrollIntoView({ block: "nearest" });
+      });
+    } else if (how === "outer") {
+      target.replaceWith(fresh);
+    } else {
+      target.replaceChildren(fresh);
+      added = [target];
+    }
+    if (window.htmx) added.forEach(function (el) { window.htmx.process(el); }); // buttons inside keep working
+  }
+
+  // The live meeting room (protocol in docs/realtime.md): frames carry the room's regions rendered on the
+  // server, in this page's language and for this person's audience; this only puts them in place.
   function watchMeeting() {
     var room = document.querySelector("[data-live-meeting]");
     if (!room) return;
     window.setInterval(function () { if (socket) socket.send({ type: "ping" }); }, 25000); // "still here"
     var lastId = parseInt(room.dataset.lastId, 10) || 0;
-    var runs = room.dataset.runs === "1";
-    var chat = document.getElementById("chat");
     var form = document.getElementById("chat-form");
     var pending = "";
     var clockOffset = Date.now() - (Date.parse(room.dataset.serverNow) || Date.now()); // this phone's clock error
     var me = room.dataset.user;
+    var lang = (document.documentElement.lang || "").toLowerCase();
 
-    function text(el, value) { if (el) el.textContent = value; }
     function notice(message) {
       var box = document.getElementById("live-notice");
       if (!box) return;
@@ -231,93 +259,12 @@
       p.textContent = message;
       box.replaceChildren(p);
     }
-    function hideButton(id) {
-      var form = document.createElement("form");
-      form.className = "inline-form";
-      form.dataset.roomAction = "chat.hide";
-      form.dataset.message = String(id);
-      form.dataset.socketOnly = "1"; // made here, without a form to post: only over the socket
-      var button = document.createElement("button");
-      button.type = "submit";
-      button.className = "link-button small";
-      button.textContent = chat.dataset.hideLabel;
-      form.appendChild(button);
-      return form;
-    }
-    function addMessage(frame) {
-      if (!chat || document.getElementById("msg-" + frame.id)) return;
-      var li = document.createElement("li");
-      li.id = "msg-" + frame.id;
-      li.className = "chat-message";
-      var who = document.createElement("strong");
-      who.textContent = (frame.author && frame.author.name) || chat.dataset.someone;
-      li.appendChild(who);
-      li.appendChild(document.createTextNode(" "));
-      if (frame.hidden) {
-        var em = document.createElement("em");
-        em.className = "muted";
-        em.textContent = chat.dataset.hiddenText;
-        li.appendChild(em);
-      } else {
-        var body = document.createElement("div");
-        body.className = "markdown";
-        body.innerHTML = frame.body_html; // sanitised on the server
-        li.appendChild(body);
-        if (runs) li.appendChild(hideButton(frame.id));
-      }
-      chat.appendChild(li);
-      li.scrollIntoView({ block: "nearest" });
-    }
-    function showQueue(frame) {
-      var now = document.getElementById("speaker-now");
-      var list = document.getElementById("speaker-queue");
-      if (now) {
-        now.replaceChildren();
-        var p = document.createElement("p");
-        if (frame.speaker) {
-          var who = document.createElement("strong");
-          who.textContent = frame.speaker.name || now.dataset.someone;
-          var clock = document.createElement("span");
-          clock.className = "countdown";
-          clock.dataset.endsAt = frame.speaker.ends_at;
-          p.append(who, " " + now.dataset.floor + " ", clock);
-        } else {
-          p.className = "muted small";
-          p.textContent = now.dataset.nobody;
-        }
-        now.appendChild(p);
-      }
-      if (list) {
-        list.replaceChildren();
-        frame.waiting.forEach(function (w) {
-          var li = document.createElement("li");
-          li.textContent = w.name || now.dataset.someone;
-          if (runs) {
-            var remove = document.createElement("form");
-            remove.className = "inline-form";
-            remove.dataset.roomAction = "speaker.remove";
-            remove.dataset.request = String(w.request_id);
-            remove.dataset.socketOnly = "1";
-            var button = document.createElement("button");
-            button.type = "submit";
-            button.className = "link-button small";
-            button.textContent = list.dataset.removeLabel;
-            remove.appendChild(button);
-            li.append(" ", remove);
-          }
-          list.appendChild(li);
-        });
-      }
-      showHand(frame);
-      tick();
-    }
-    // Offer "raise" or "lower", whichever applies to me now.
-    function showHand(frame) {
-      var mine = frame.waiting.some(function (w) { return String(w.user_id) === me; }) ||
-        (frame.speaker && String(frame.speaker.user_id) === me);
+    // Offer "raise" or "lower", whichever applies to me now: am I in the queue or speaking?
+    function showHand() {
+      var mine = me && room.querySelector("#speaker-now [data-user='" + me + "'], #speaker-queue [data-user='" + me + "']");
       var raise = room.querySelector("form[data-room-action='hand.raise']");
       var lower = room.querySelector("form[data-room-action='hand.lower']");
-      if (raise) raise.hidden = mine;
+      if (raise) raise.hidden = !!mine;
       if (lower) lower.hidden = !mine;
     }
     function tick() {
@@ -329,86 +276,30 @@
         el.classList.toggle("over", sign !== "");
       });
     }
+    function settle() { showHand(); tick(); }
     window.setInterval(tick, 1000);
-    tick();
+    settle();
 
-    var socket = liveSocket(function () { return "/ws/meetings/" + room.dataset.liveMeeting + "/?since=" + lastId; },
-      function (frame) {
-        if (frame.id) {
-          if (frame.id <= lastId) return; // seen already (a reconnect can repeat the newest frames)
-          lastId = frame.id;
-        }
-        switch (frame.type) {
-          case "welcome":
-            if (frame.now) clockOffset = Date.now() - Date.parse(frame.now);
-            showHand(frame);
-            break;
-          case "chat.message":
-            addMessage(frame);
-            if (frame.author && String(frame.author.id) === room.dataset.user) pending = "";
-            break;
-          case "chat.hidden":
-            var li = document.getElementById("msg-" + frame.message_id);
-            if (li) {
-              var em = document.createElement("em");
-              em.className = "muted";
-              em.textContent = chat.dataset.hiddenText;
-              li.replaceChildren(li.querySelector("strong"), " ", em);
-            }
-            break;
-          case "queue": showQueue(frame); break;
-          case "agenda.current":
-            document.querySelectorAll("#agenda > li").forEach(function (item) {
-              var current = item.id === "item-" + frame.item_id;
-              item.classList.toggle("current", current);
-              if (current) item.setAttribute("aria-current", "step"); else item.removeAttribute("aria-current");
-            });
-            break;
-          case "attendance":
-            text(document.getElementById("present-count"), String(frame.present));
-            var badge = document.getElementById("quorum-badge");
-            if (badge && frame.quorum_met) { badge.className = "badge badge-approved"; badge.textContent = badge.dataset.met; }
-            var list = document.getElementById("attendance");
-            if (list && frame.name) {
-              var empty = list.querySelector(".empty");
-              if (empty) empty.remove();
-              var person = document.createElement("li");
-              person.textContent = frame.name;
-              list.appendChild(person);
-            }
-            break;
-          case "minutes.updated":
-            var view = document.getElementById("minutes-view");
-            if (view) {
-              fetch("/meetings/" + room.dataset.liveMeeting + "/minutes-view", { credentials: "same-origin" })
-                .then(function (response) { return response.ok ? response.text() : null; })
-                .then(function (html) {
-                  if (!html) return;
-                  var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("minutes-view");
-                  if (fresh) view.replaceChildren.apply(view, Array.prototype.map.call(fresh.childNodes, function (n) {
-                    return document.importNode(n, true);
-                  }));
-                });
-            }
-            break;
-          case "presence":
-            var here = document.getElementById("presence");
-            if (here) here.textContent = here.dataset.label.replace("{count}", frame.count) +
-              (frame.people.length ? " — " + frame.people.join(", ") : "");
-            break;
-          case "meeting.status": // opened or adjourned: the page's controls change, so load it again
-            document.getElementById("meeting-stale").hidden = false;
-            if (!(form && form.querySelector("textarea").value)) window.setTimeout(function () { window.location.reload(); }, 800);
-            break;
-          case "agenda.changed": case "agenda.outcome": case "minutes.published":
-            document.getElementById("meeting-stale").hidden = false;
-            break;
-          case "error":
-            notice(frame.message);
-            if (frame["for"] === "chat.send" && pending && form) { form.querySelector("textarea").value = pending; pending = ""; }
-            break;
-        }
-      });
+    var socket = liveSocket(function () {
+      return "/ws/meetings/" + room.dataset.liveMeeting + "/?since=" + lastId + "&lang=" + encodeURIComponent(lang);
+    }, function (frame) {
+      if (frame.id) {
+        if (frame.id <= lastId) return; // seen already (a reconnect can repeat the newest frames)
+        lastId = frame.id;
+      }
+      if (frame.type === "welcome" && frame.now) clockOffset = Date.now() - Date.parse(frame.now);
+      if (frame.type === "chat.message" && String(frame.author_id) === me) pending = "";
+      applySwaps(frame.swaps, settle);
+      if (frame.type === "meeting.status") { // opened or adjourned: the page's controls change, so load it again
+        document.getElementById("meeting-stale").hidden = false;
+        if (!(form && form.querySelector("textarea").value)) window.setTimeout(function () { window.location.reload(); }, 800);
+      }
+      if (frame.type === "minutes.published") document.getElementById("meeting-stale").hidden = false;
+      if (frame.type === "error") {
+        notice(frame.message);
+        if (frame["for"] === "chat.send" && pending && form) { form.querySelector("textarea").value = pending; pending = ""; }
+      }
+    });
 
     if (form) {
       form.addEventListener("submit", function (event) {
@@ -422,17 +313,16 @@
         }
       });
     }
-    // Room buttons are forms: sent as frames while the socket is open, posted as usual otherwise.
+    // Room buttons are forms: sent as frames while the socket is open (their fields are the frame's, the
+    // same as the form's, see meetings/actions.py), posted as usual otherwise.
     room.addEventListener("submit", function (event) {
       var target = event.target.closest("form[data-room-action]");
       if (!target) return;
       var frame = { type: target.dataset.roomAction };
-      if (target.dataset.item) frame.item_id = parseInt(target.dataset.item, 10);
-      if (target.dataset.message) frame.message_id = parseInt(target.dataset.message, 10);
-      if (target.dataset.request) frame.request_id = parseInt(target.dataset.request, 10);
-      var seconds = target.querySelector("input[name=seconds]");
-      if (seconds && seconds.value) frame.seconds = parseInt(seconds.value, 10);
-      if (socket.send(frame) || target.dataset.socketOnly) event.preventDefault();
+      target.querySelectorAll("input[name]:not([name=csrfmiddlewaretoken])").forEach(function (input) {
+        frame[input.name] = input.value;
+      });
+      if (socket.send(frame)) event.preventDefault();
     });
   }
 

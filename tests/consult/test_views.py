@@ -14,7 +14,7 @@ from community.models import Membership
 from consult import services
 from consult.models import Attachment, Comment, Consultation, Proposal
 from consult.selectors import merge_small, statistics
-from tests.conftest import CANARY, make_user
+from tests.conftest import CANARY, live_regions, make_user
 from tests.consult.conftest import TODAY, new_consultation
 
 
@@ -282,3 +282,32 @@ def test_a_big_consultation_is_read_in_pages_newest_discussion_first(client, con
     assert oldest.index("Say 000") < oldest.index("Say 019")  # each page reads in order
     second = client.get(f"/consultations/{consultation.pk}/?page=2").content.decode()
     assert "Idea 039" in second and "Idea 020" in second and "Idea 059" not in second and "Idea 019" not in second
+
+
+@pytest.mark.parametrize("who", [None, "resident", "chair"])
+def test_after_a_live_event_consultation_pages_fetch_only_their_live_regions(request, client, grid, consultation,
+                                                                             proposal, resident, who):
+    if who:
+        client.force_login(request.getfixturevalue(who))
+    people = neighbours(grid, 4)
+
+    def live_queries(url, regions):
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            ids, html = live_regions(client, url)
+        assert ids == regions and "<html" not in html and CANARY not in html
+        return len(ctx)
+
+    pages = {consultation.get_absolute_url(): ["consultation-summary", "proposal-region"],
+             proposal.get_absolute_url(): ["proposal-summary"]}
+    def add(i, person):
+        extra = services.submit_proposal(person, consultation_id=consultation.pk, title=f"P{i} {CANARY}", body="B")
+        services.support_proposal(people[(i + 1) % 4], proposal_id=extra.pk)
+        services.post_comment(person, consultation_id=consultation.pk, proposal_id=proposal.pk, body=f"On P {i}")
+
+    add(0, people[0])  # one of everything, then many more
+    small = {url: live_queries(url, regions) for url, regions in pages.items()}
+    for i, person in enumerate(people[1:], start=1):
+        add(i, person)
+    assert {url: live_queries(url, regions) for url, regions in pages.items()} == small
+    assert "P3 &lt;script&gt;" in live_regions(client, consultation.get_absolute_url())[1]

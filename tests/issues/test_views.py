@@ -15,7 +15,7 @@ from issues import services as issues_services
 from issues.models import Issue
 from ledger import services as ledger_services
 from ledger.models import Task
-from tests.conftest import CANARY, make_user
+from tests.conftest import CANARY, live_regions, make_user
 
 IMAGES = Path(__file__).parent / "images"
 TOMORROW = timezone.localdate() + timedelta(days=1)
@@ -233,3 +233,34 @@ def test_a_reporter_who_chose_not_to_be_named_stays_unnamed_on_the_timeline_and_
     assert "Rita" not in html and "The reporter" in html
     note = Notification.objects.get(user=follower)
     assert "Rita" not in note.message and note.message.startswith("The reporter commented")
+
+
+def live_queries(client, url) -> int:
+    cache.clear()
+    client.get(url)  # the background sweep runs on the first request, then waits a minute
+    with CaptureQueriesContext(connection) as ctx:
+        live_regions(client, url)
+    return len(ctx)
+
+
+def test_after_a_live_event_the_issue_page_fetches_only_its_live_regions(client, issue, grid_worker, organisation,
+                                                                         org_rep, resident):
+    client.force_login(grid_worker)
+    issues_services.triage_issue(grid_worker, issue_id=issue.pk, tier="routine", owner_organisation_id=organisation.pk,
+                                 due_date=TOMORROW)
+    ids, html = live_regions(client, issue.get_absolute_url())
+    assert ids == ["issue-summary", "tasks-section", "timeline"]  # the partials the page shows them with
+    assert "<html" not in html and "<nav" not in html and "Private case" not in html
+    assert 'id="task-' in html and 'name="csrfmiddlewaretoken"' in html  # the worker's progress form, usable
+    assert len(html) < len(page(client, issue.get_absolute_url())) / 3
+    small = live_queries(client, issue.get_absolute_url())
+    task = Task.objects.get()
+    for i in range(5):
+        ledger_services.post_task_update(org_rep, task_id=task.pk, text=f"Step {i}", progress=10 * i,
+                                         status="in_progress")
+        issues_services.comment_on_issue(resident, issue_id=issue.pk, text=f"Thanks {i} {CANARY}")
+        issues_services.assign_task(grid_worker, issue_id=issue.pk, title=f"Extra {i}",
+                                    owner_organisation_id=organisation.pk, due_date=TOMORROW)
+    assert live_queries(client, issue.get_absolute_url()) == small
+    html = live_regions(client, issue.get_absolute_url())[1]
+    assert "Thanks 4 &lt;script&gt;" in html and CANARY not in html

@@ -7,6 +7,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import close_old_connections
+from django.utils.html import escape
 
 from community.models import Membership
 from config.asgi import application
@@ -19,8 +20,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = [(b"origin", b"http://127.0.0.1:8000")]
 
 
-async def enter(meeting, user=None, since=None):
-    path = f"/ws/meetings/{meeting.pk}/" + (f"?since={since}" if since is not None else "")
+async def enter(meeting, user=None, since=None, lang=None):
+    query = "&".join(part for part in (f"since={since}" if since is not None else "", f"lang={lang}" if lang else "")
+                     if part)
+    path = f"/ws/meetings/{meeting.pk}/" + (f"?{query}" if query else "")
     communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
     if user is not None:
         communicator.scope["user"] = user  # the session middleware sets this from the cookie
@@ -29,6 +32,11 @@ async def enter(meeting, user=None, since=None):
     welcome = await communicator.receive_json_from()
     assert welcome["type"] == "welcome"
     return communicator, welcome
+
+
+def html(frame) -> str:
+    """The fragments a frame carries, as one string."""
+    return "".join(swap.get("html", "") for swap in frame.get("swaps", []))
 
 
 async def next_of(communicator, kind, timeout=2):
@@ -47,11 +55,15 @@ async def test_a_chat_message_reaches_everyone_in_order_with_increasing_ids(live
     await chen.send_json_to({"type": "chat.send", "body": "Welcome"})  # sent at the same moment: either may be first
     first, second = await next_of(mei, "chat.message"), await next_of(mei, "chat.message")
     assert first["id"] > welcome["last_id"] and second["id"] > first["id"]
-    if first["author"]["id"] != resident.pk:
+    if first["author_id"] != resident.pk:
         first, second = second, first
-    assert first["author"] == {"id": resident.pk, "name": resident.public_name}
-    assert "<strong>all</strong>" in first["body_html"] and "<script>" not in first["body_html"]
-    assert set(first) == {"type", "id", "author", "body_html", "hidden", "created_at"}
+    assert set(first) == {"type", "id", "author_id", "swaps"}
+    [swap] = first["swaps"]  # the chat-message partial, appended to the chat
+    assert (swap["target"], swap["swap"]) == ("chat", "append")
+    assert swap["html"].startswith(f'<li id="msg-{first["id"]}" class="chat-message"')
+    assert f"<strong>{escape(resident.public_name)}</strong>" in swap["html"]
+    assert "<strong>all</strong>" in swap["html"] and "<script>" not in swap["html"]
+    assert "&lt;script&gt;" in swap["html"]
     assert [(await next_of(chen, "chat.message"))["id"] for _ in range(2)] == sorted([first["id"], second["id"]])
     for c in (mei, chen):
         await c.disconnect()
@@ -64,7 +76,9 @@ async def test_a_client_that_reconnects_with_since_misses_nothing(live_meeting, 
         await sync_to_async(services.post_message)(chair, meeting_id=live_meeting.pk, body=text)
     back, _ = await enter(live_meeting, resident, since=welcome["last_id"])
     missed = [await next_of(back, "chat.message") for _ in range(3)]
-    assert [m["body_html"] for m in missed] == ["<p>one</p>", "<p>two</p>", "<p>three</p>"]
+    assert ["<p>one</p>" in html(m) for m in missed] == [True, False, False]
+    assert ["<p>two</p>" in html(m) for m in missed] == [False, True, False]
+    assert "<p>three</p>" in html(missed[2])
     await back.disconnect()
 
 
@@ -81,7 +95,7 @@ async def test_oversized_frames_and_floods_get_an_error_and_store_nothing(live_m
     count = await sync_to_async(RoomEvent.objects.filter(kind="chat.message", author=resident).count)()
     assert count == 5
     await chen.send_json_to({"type": "chat.send", "body": "still open"})  # the room goes on for others
-    while (frame := await chen.receive_json_from())["type"] != "chat.message" or "still open" not in frame["body_html"]:
+    while (frame := await chen.receive_json_from())["type"] != "chat.message" or "still open" not in html(frame):
         pass
     for c in (mei, chen):
         await c.disconnect()
@@ -114,7 +128,7 @@ async def test_the_public_watches_a_public_meeting_but_cannot_speak(live_meeting
     await anyone.send_json_to({"type": "chat.send", "body": "hi"})
     assert "Sign in" in (await next_of(anyone, "error"))["message"]
     await sync_to_async(services.post_message)(chair, meeting_id=live_meeting.pk, body="Public words")
-    assert "Public words" in (await next_of(anyone, "chat.message"))["body_html"]
+    assert "Public words" in html(await next_of(anyone, "chat.message"))
     await anyone.disconnect()
 
 
@@ -140,15 +154,19 @@ async def test_the_speaker_queue_and_the_agenda_are_seen_by_everyone(live_meetin
     chen, _ = await enter(live_meeting, chair)
     await mei.send_json_to({"type": "hand.raise"})
     queue = await next_of(chen, "queue")
-    assert queue["change"] == "raised" and [w["user_id"] for w in queue["waiting"]] == [resident.pk]
+    assert queue["change"] == "raised" and [s["target"] for s in queue["swaps"]] == ["speaker-now", "speaker-queue"]
+    assert f'<li data-user="{resident.pk}">{escape(resident.public_name)}' in queue["swaps"][1]["html"]
     await chen.send_json_to({"type": "speaker.next", "seconds": 90})
     queue = await next_of(mei, "queue")
     queue = queue if queue["change"] == "next" else await next_of(mei, "queue")
-    assert queue["speaker"]["user_id"] == resident.pk and queue["speaker"]["seconds"] == 90 and not queue["waiting"]
+    speaker, waiting = (s["html"] for s in queue["swaps"])
+    assert f'<p data-user="{resident.pk}"><strong>{escape(resident.public_name)}</strong> has the floor' in speaker
+    assert 'class="countdown" data-ends-at="' in speaker and waiting == ""
     item = await sync_to_async(lambda: live_meeting.agenda_items.last())()
     await chen.send_json_to({"type": "agenda.set", "item_id": item.pk})
     current = await next_of(mei, "agenda.current")
-    assert (current["item_id"], current["title"]) == (item.pk, "Hall renovation")
+    assert current["item_id"] == item.pk and current["swaps"][0]["target"] == "agenda"
+    assert f'<li id="item-{item.pk}" class="current" aria-current="step">' in html(current)
     for c in (mei, chen):
         await c.disconnect()
 
@@ -279,3 +297,94 @@ async def test_a_chair_removed_from_the_committee_stops_at_once(live_meeting, ch
     current = await sync_to_async(lambda: Meeting.objects.get(pk=live_meeting.pk).current_item_id)()
     assert current == item.pk
     await room.disconnect()
+
+
+# Fragments: rendered once per audience and language, each socket sent its audience's ----------------------
+
+CHAIR_ONLY = ('data-room-action="chat.hide"', 'data-room-action="speaker.remove"', 'data-room-action="agenda.set"',
+              "Move down")
+
+
+async def test_a_chair_only_control_never_reaches_a_non_chairs_socket(live_meeting, chair, moderator, resident):
+    chen, _ = await enter(live_meeting, chair)
+    secretary, _ = await enter(live_meeting, moderator)  # the secretary records outcomes, but runs nothing
+    mei, _ = await enter(live_meeting, resident)
+    anyone, _ = await enter(live_meeting)
+    await mei.send_json_to({"type": "chat.send", "body": "Hello"})
+    await mei.send_json_to({"type": "hand.raise"})
+    item = await sync_to_async(lambda: live_meeting.agenda_items.last())()
+    await chen.send_json_to({"type": "agenda.set", "item_id": item.pk})
+    seen = {}
+    for name, socket in (("chair", chen), ("secretary", secretary), ("resident", mei), ("public", anyone)):
+        seen[name] = {}
+        while len(seen[name]) < 3:  # the chair's frame and the resident's may cross
+            frame = await socket.receive_json_from(timeout=2)
+            if frame["type"] != "presence":
+                seen[name][frame["type"]] = html(frame)
+    assert 'data-room-action="chat.hide"' in seen["chair"]["chat.message"]
+    assert 'data-room-action="speaker.remove"' in seen["chair"]["queue"]
+    assert 'data-room-action="agenda.set"' in seen["chair"]["agenda.current"]
+    assert 'name="csrfmiddlewaretoken" value="fragment"' in seen["chair"]["chat.message"]  # each page puts its own
+    for name in ("secretary", "resident", "public"):
+        assert not [c for c in CHAIR_ONLY if c in "".join(seen[name].values())], name
+        assert "Hello" in seen[name]["chat.message"] and "<form" not in seen[name]["chat.message"]
+    assert "Record the outcome" in seen["secretary"]["agenda.current"]
+    assert "Record the outcome" not in seen["resident"]["agenda.current"] + seen["public"]["agenda.current"]
+    for c in (chen, secretary, mei, anyone):
+        await c.disconnect()
+
+
+async def test_a_message_is_rendered_once_per_audience_and_language_however_many_sockets(
+        live_meeting, chair, resident, monkeypatch):
+    from meetings import fragments
+
+    renders = []
+    real = fragments.render
+    monkeypatch.setattr(fragments, "render", lambda name, *a: renders.append(name) or real(name, *a))
+    sockets = [(await enter(live_meeting, who))[0] for who in (chair, chair, resident, resident, resident, None, None)]
+    await sync_to_async(services.post_message)(resident, meeting_id=live_meeting.pk, body="Once")
+    for socket in sockets:
+        assert "Once" in html(await next_of(socket, "chat.message"))
+    assert [r for r in renders if r != "presence"] == ["chat-message"] * 4  # (chair, everyone) × (en, zh-hans)
+    for socket in sockets:
+        await socket.disconnect()
+
+
+async def test_fragments_come_in_the_language_of_the_page(live_meeting, resident, chair):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        nobody = translation.gettext("Nobody has the floor.")
+    assert nobody != "Nobody has the floor."
+    mei, _ = await enter(live_meeting, resident, lang="zh-Hans")
+    chen, _ = await enter(live_meeting, chair, lang="klingon")  # one the site does not speak: the person's, or English
+    await mei.send_json_to({"type": "hand.raise"})
+    assert nobody in html(await next_of(mei, "queue"))
+    assert "Nobody has the floor." in html(await next_of(chen, "queue"))
+    for c in (mei, chen):
+        await c.disconnect()
+
+
+async def test_a_reconnecting_socket_gets_every_message_but_each_region_redrawn_once(live_meeting, resident, chair):
+    mei, welcome = await enter(live_meeting, resident)
+    await mei.disconnect()
+    for step in (services.raise_hand, services.lower_hand, services.raise_hand):
+        await sync_to_async(step)(resident, meeting_id=live_meeting.pk)
+    await sync_to_async(services.post_message)(chair, meeting_id=live_meeting.pk, body="After the hands")
+    back, _ = await enter(live_meeting, resident, since=welcome["last_id"])
+    queue, chat = await next_of(back, "queue"), await next_of(back, "chat.message")
+    assert queue["change"] == "raised" and escape(resident.public_name) in html(queue)  # the newest state only
+    assert "After the hands" in html(chat) and chat["id"] > queue["id"]
+    assert await back.receive_nothing(timeout=0.7) or (await back.receive_json_from())["type"] == "presence"
+    await back.disconnect()
+
+
+async def test_the_public_is_told_how_many_are_in_the_room_and_members_also_who(live_meeting, resident):
+    anyone, _ = await enter(live_meeting)
+    mei, _ = await enter(live_meeting, resident)
+    public = await presence_until(anyone, 2)
+    assert [s["target"] for s in public["swaps"]] == ["presence"] and html(public) == "In the room: 2"
+    member = await presence_until(mei, 2)
+    assert html(member) == f"In the room: 2 — {escape(resident.public_name)}"
+    for c in (anyone, mei):
+        await c.disconnect()

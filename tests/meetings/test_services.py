@@ -156,15 +156,17 @@ def test_hands_are_raised_once_and_the_chair_can_remove_them(live_meeting, chair
 
 
 def test_the_chair_hides_a_message_and_it_replays_hidden(live_meeting, chair, resident):
-    from meetings.realtime import frame_for
+    from meetings import fragments
 
     message = services.post_message(resident, meeting_id=live_meeting.pk, body="Rude words")
     with pytest.raises(PermissionDenied):
         services.hide_message(resident, meeting_id=live_meeting.pk, message_id=message.pk)
     services.hide_message(chair, meeting_id=live_meeting.pk, message_id=message.pk)
     message.refresh_from_db()
-    frame = frame_for(message)
-    assert frame["hidden"] and frame["body_html"] == "" and "Rude" not in str(frame)
+    for audience in ("chair", "attendee", "public"):
+        [frame] = fragments.replay([message], live_meeting, audience, "en")
+        assert "Hidden by the chair." in str(frame) and "Rude" not in str(frame)
+        assert "Hide</button>" not in str(frame)  # nothing left to hide
     assert AgendaItem.objects.count() == 2
 
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from polls import services
 from polls.models import Ballot
-from tests.conftest import CANARY
+from tests.conftest import CANARY, live_regions
 from tests.polls.conftest import make_poll
 
 
@@ -92,3 +92,21 @@ def test_the_poll_page_costs_the_same_with_many_ballots(client, chair, community
     small = queries()
     Ballot.objects.bulk_create([Ballot(poll=poll, choices=[c, b]) for _ in range(30)])
     assert queries() == small
+
+
+def test_after_a_vote_the_poll_page_fetches_only_its_results(client, chair, community, voters):
+    poll = make_poll(chair, community, method="single", options=["Green", "Blue"], secret=False, live_results=True)
+    green = poll.options.get(text="Green")
+
+    def live_queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            ids, html = live_regions(client, poll.get_absolute_url())
+        assert ids == ["poll-results"] and "<html" not in html and "<svg" in html
+        return len(ctx)
+
+    services.cast_ballot(voters[0], poll_id=poll.pk, choices=green.pk)
+    small = live_queries()
+    for voter in voters[1:]:
+        services.cast_ballot(voter, poll_id=poll.pk, choices=green.pk)
+    assert live_queries() == small

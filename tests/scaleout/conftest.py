@@ -267,6 +267,11 @@ class Socket:
         self.thread.join(timeout=5)
 
 
+def html(frame: dict) -> str:
+    """The fragments a room frame carries, as one string."""
+    return "".join(swap.get("html", "") for swap in frame.get("swaps", []))
+
+
 class RoomClient:
     """A person's tab in the live room, following docs/realtime.md as static/js/site.js does.
 
@@ -337,7 +342,7 @@ class RoomClient:
     def own_chat_ids(self, *, live_only: bool = False) -> set[int]:
         """Messages this person wrote that came back to them (live only: not from a replay)."""
         self.absorb()
-        return {f["id"] for f in self.log if f["type"] == "chat.message" and f["author"]["id"] == self.user.pk
+        return {f["id"] for f in self.log if f["type"] == "chat.message" and f["author_id"] == self.user.pk
                 and not (live_only and f["id"] in self.replayed)}
 
     def latest(self, kind: str) -> dict | None:

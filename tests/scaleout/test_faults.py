@@ -14,7 +14,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from meetings.models import Presence, RoomEvent
-from tests.scaleout.conftest import RoomClient, age_presence, wait_until
+from tests.scaleout.conftest import RoomClient, age_presence, html, wait_until
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.django_db(transaction=True)]
 
@@ -164,7 +164,7 @@ def test_the_room_recovers_after_redis_restarts(start_daphnes, private_redis, ro
     start = on_b.last_id
     writer.send(type="chat.send", body="before the restart")
     for client in (writer, on_a, on_b):
-        client.socket.wait_for(lambda f: f.get("type") == "chat.message" and "before the" in f["body_html"])
+        client.socket.wait_for(lambda f: f.get("type") == "chat.message" and "before the" in html(f))
 
     private_redis.shutdown()
     writer.send(type="chat.send", body="while Redis is down")
@@ -187,8 +187,8 @@ def test_the_room_recovers_after_redis_restarts(start_daphnes, private_redis, ro
         writer.send(type="chat.send", body=f"after the restart {n}")
         on_b.send(type="chat.send", body=f"reply {n}")
         time.sleep(0.3)
-        return any("after the restart" in f.get("body_html", "") for f in on_b.socket.frames) and any(
-            "reply" in f.get("body_html", "") for f in on_a.socket.frames)
+        return any("after the restart" in html(f) for f in on_b.socket.frames) and any(
+            "reply" in html(f) for f in on_a.socket.frames)
 
     wait_until(chat_crosses, timeout=30, what="chat to cross between the processes again")
     recovered = time.monotonic() - restarted

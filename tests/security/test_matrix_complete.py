@@ -12,6 +12,7 @@ from api.v1 import api
 from config.routing import websocket_urlpatterns
 from consult import views as consult_views
 from issues import views as issue_views
+from meetings import actions as meeting_actions
 from meetings import consumers as meeting_consumers
 from meetings import views as meeting_views
 from polls import views as poll_views
@@ -61,7 +62,7 @@ ACTION_ROUTES = {
     "consult:consultation-action": _dispatch_keys(consult_views.consultation_action),
     "consult:proposal-action": _dispatch_keys(consult_views.proposal_action),
     "consult:comment-action": _dispatch_keys(consult_views.comment_action),
-    "meetings:meeting-action": _dispatch_keys(meeting_views.meeting_action),
+    "meetings:meeting-action": _dispatch_keys(meeting_views.meeting_action) | set(meeting_actions.BY_PATH),
     "polls:poll-action": {"open", "close"} | _dispatch_keys(poll_views.poll_action),
 }
 
@@ -81,7 +82,7 @@ def consumer_frames() -> dict[str, set[str]]:
         consumer = route.callback.consumer_class
         accepted = {"connect", "ping"}
         if consumer is meeting_consumers.MeetingConsumer:
-            accepted |= set(meeting_consumers.ACTIONS)
+            accepted |= set(meeting_actions.BY_FRAME)
         frames[str(route.pattern)] = accepted
     return frames
 
