@@ -125,11 +125,18 @@ def server(django_db_setup, tmp_path_factory, django_db_blocker):
     mail_dir = tmp_path_factory.mktemp("mail")
     port = _free_port()
     logs = tmp_path_factory.mktemp("daphne")
-    worker = start_worker(port, mail_dir, logs / "worker.log")
+    workers = [start_worker(port, mail_dir, logs / "worker.log")]
     process = start_daphne(port, mail_dir, logs / "daphne.log")
     base = f"http://127.0.0.1:{port}"
-    yield {"url": base, "inbox": Inbox(mail_dir)}
-    for running in (process, worker):
+
+    def worker_running() -> None:
+        # Between tests the test database is emptied: a task the worker was running then has no row to
+        # finish, and the worker stops. The next journey gets a new one, as a supervisor would restart it.
+        if workers[-1].poll() is not None:
+            workers.append(start_worker(port, mail_dir, logs / "worker.log"))
+
+    yield {"url": base, "inbox": Inbox(mail_dir), "worker_running": worker_running}
+    for running in (process, workers[-1]):
         running.terminate()
         running.wait(timeout=10)
 
@@ -160,7 +167,8 @@ def browser():
 
 @pytest.fixture
 def live(server, transactional_db):
-    """The running server with a clean inbox, for a test whose data it must see."""
+    """The running server, its task worker running, with a clean inbox, for a test whose data it must see."""
+    server["worker_running"]()
     server["inbox"].clear()
     return server
 
