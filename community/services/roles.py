@@ -34,7 +34,7 @@ def site_role_of(user: User | None) -> dict | None:
 def save_membership(actor: User, *, membership: Membership) -> Membership:
     """Give someone a role, or change it (staff, in the admin); the change goes to the audit log."""
     permissions.require(permissions.can_use_admin(actor))
-    stored = Membership.objects.select_for_update().filter(pk=membership.pk).first() if membership.pk else None
+    stored = Membership.objects.select_for_update(of=("self",)).filter(pk=membership.pk).order_by().first() if membership.pk else None
     before = role_of(stored)
     membership.save()
     permissions.forget(membership.user)
@@ -48,7 +48,7 @@ def save_membership(actor: User, *, membership: Membership) -> Membership:
 def remove_membership(actor: User, *, membership_id: int) -> None:
     """Take a role away (staff, in the admin); the change goes to the audit log."""
     permissions.require(permissions.can_use_admin(actor))
-    membership = Membership.objects.select_for_update().select_related("user").filter(pk=membership_id).first()
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("user").filter(pk=membership_id).order_by().first()
     if membership is None:
         return
     audit.record(actor, "role.changed", community=membership.community_id, target=membership.user,
@@ -61,7 +61,7 @@ def remove_membership(actor: User, *, membership_id: int) -> None:
 def save_site_role(actor: User, *, user: User, created: bool = False) -> User:
     """Save a person from the admin's user form; a change of staff, superuser or suspension is audited."""
     permissions.require(permissions.can_use_admin(actor))
-    stored = None if created else User.objects.select_for_update().filter(pk=user.pk).first()
+    stored = None if created else User.objects.select_for_update(of=("self",)).filter(pk=user.pk).order_by().first()
     before = site_role_of(stored)
     user.save()
     if not created and before != site_role_of(user):
