@@ -210,7 +210,29 @@
     });
   }
 
+  // A control that had the focus and is replaced by a swap hands the focus to its counterpart in the new
+  // HTML (same id, or same place among the region's controls), so a keyboard user carries on from there.
+  var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
+  function focusedIn(target) {
+    var active = document.activeElement;
+    if (!active || active === document.body || !target.contains(active)) return null;
+    var controls = Array.prototype.slice.call(target.querySelectorAll(FOCUSABLE));
+    return { id: active.id, index: controls.indexOf(active), region: target.id };
+  }
+  function restoreFocus(saved) {
+    if (!saved || (document.activeElement && document.activeElement !== document.body)) return;
+    var region = document.getElementById(saved.region);
+    var el = saved.id && document.getElementById(saved.id);
+    if (!el && region) {
+      var controls = region.querySelectorAll(FOCUSABLE);
+      el = controls.length ? controls[Math.min(Math.max(saved.index, 0), controls.length - 1)] : null;
+      if (!el) { el = region; if (!region.hasAttribute("tabindex")) region.setAttribute("tabindex", "-1"); }
+    }
+    if (el) el.focus({ preventScroll: true });
+  }
+
   function swapInto(target, how, html) {
+    var saved = focusedIn(target);
     var template = document.createElement("template");
     template.innerHTML = html;
     var fresh = template.content;
@@ -236,6 +258,7 @@
       added = [target];
     }
     if (window.htmx) added.forEach(function (el) { window.htmx.process(el); }); // buttons inside keep working
+    restoreFocus(saved);
   }
 
   // The live meeting room (protocol in docs/realtime.md): frames carry the room's regions rendered on the

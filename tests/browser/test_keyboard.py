@@ -114,8 +114,11 @@ def test_in_the_live_room_a_resident_checks_in_raises_a_hand_and_chats_by_keyboa
     expect(page.locator("#presence")).to_contain_text("In the room: 1")  # the room's socket is open
 
     tab_to(page, page.get_by_role("button", name="Check in: I am here"))
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # a plain form: the page comes back with the check-in counted
+    expect(page.get_by_role("button", name="Check in: I am here")).to_have_count(0)
+    page.wait_for_load_state()
     expect(page.locator("#present-count")).to_have_text("1")
+    expect(page.locator("#presence")).to_contain_text("In the room: 1")  # the new page's socket is open
     tab_to(page, page.get_by_role("button", name="Raise my hand"))
     page.keyboard.press("Enter")
     expect(page.locator("#speaker-queue")).to_contain_text("Mei")
