@@ -1,0 +1,146 @@
+"""The agenda: items added, suggested by residents and decided, moved, made current."""
+
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+import audit
+from community.models import User
+from consult.models import Consultation, Proposal
+from core.text import clean_text, max_length
+from issues.models import Issue
+from meetings import permissions
+from meetings.models import (
+    AgendaItem,
+)
+from notifications.services import notify
+
+from meetings.services.base import Status, lock_meeting, record, require_live
+
+
+@transaction.atomic
+def add_agenda_item(
+    actor: User, *, meeting_id: int, title: str, description: str = "", minutes_allotted: int = 10,
+    issue_id=None, consultation_id=None, proposal_id=None,
+) -> AgendaItem:
+    """The committee puts an item on the agenda, linked to an issue, a consultation or a proposal."""
+    meeting = lock_meeting(meeting_id)
+    permissions.require(permissions.runs(actor, meeting), _("Only the chair and the committee set the agenda."))
+    if meeting.status in (Status.ADJOURNED, Status.CANCELLED):
+        raise ValidationError(_("This meeting is over."))
+    links = _links(meeting, issue_id=issue_id, consultation_id=consultation_id, proposal_id=proposal_id)
+    if not isinstance(minutes_allotted, int) or not 1 <= minutes_allotted <= 480:
+        raise ValidationError(_("Give the item between 1 and 480 minutes."))
+    position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
+    item = AgendaItem.objects.create(
+        meeting=meeting, position=position,
+        title=clean_text(title, field=_("The title"), limit=max_length(AgendaItem, "title")),
+        description=clean_text(description, field=_("The description"), required=False,
+                               limit=max_length(AgendaItem, "description")),
+        minutes_allotted=minutes_allotted, **links,
+    )
+    record(meeting, "agenda.changed", actor)
+    return item
+
+
+def _links(meeting, *, issue_id, consultation_id, proposal_id) -> dict:
+    links = {}
+    if issue_id:
+        links["issue"] = Issue.objects.filter(pk=issue_id, community=meeting.community).first()
+        if links["issue"] is None:
+            raise ValidationError(_("Link an issue of this community."))
+    if consultation_id:
+        links["consultation"] = Consultation.objects.filter(pk=consultation_id, community=meeting.community).exclude(
+            phase="draft").first()
+        if links["consultation"] is None:
+            raise ValidationError(_("Link a public consultation of this community."))
+    if proposal_id:
+        links["proposal"] = Proposal.objects.filter(pk=proposal_id, consultation__community=meeting.community).exclude(
+            consultation__phase="draft").first()
+        if links["proposal"] is None:
+            raise ValidationError(_("Link a proposal of this community."))
+    return links
+
+
+@transaction.atomic
+def suggest_agenda_item(actor: User, *, meeting_id: int, title: str, description: str = "") -> AgendaItem:
+    """A resident suggests an item before the meeting; the committee accepts or declines it."""
+    meeting = lock_meeting(meeting_id)
+    permissions.require(permissions.can_suggest_item(actor, meeting),
+                        _("Those taking part can suggest items before the meeting starts."))
+    item = AgendaItem.objects.create(
+        meeting=meeting, position=0,
+        title=clean_text(title, field=_("The title"), limit=max_length(AgendaItem, "title")),
+        description=clean_text(description, field=_("The description"), required=False,
+                               limit=max_length(AgendaItem, "description")),
+        status=AgendaItem.Status.SUGGESTED, suggested_by=actor,
+    )
+    notify([meeting.chair, meeting.secretary], message=gettext_lazy("An agenda item was suggested for “%(title)s”"),
+           params={"title": meeting.title}, url=meeting.get_absolute_url(), exclude=actor, email=False)
+    return item
+
+
+@transaction.atomic
+def decide_suggestion(actor: User, *, item_id: int, accept: bool, reason: str = "") -> AgendaItem:
+    item = AgendaItem.objects.select_related("meeting").filter(pk=item_id).first()
+    if item is None:
+        raise ValidationError(_("There is no such agenda item."))
+    meeting = lock_meeting(item.meeting_id)
+    permissions.require(permissions.runs(actor, meeting))
+    if item.status != AgendaItem.Status.SUGGESTED:
+        raise ValidationError(_("This suggestion was already decided."))
+    if accept:
+        item.status = AgendaItem.Status.ACCEPTED
+        item.position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
+    else:
+        item.status = AgendaItem.Status.DECLINED
+        item.decline_reason = clean_text(reason, field=_("The reason"), limit=max_length(AgendaItem, "decline_reason"))
+    item.save(update_fields=["status", "position", "decline_reason"])
+    audit.record(actor, "agenda.accepted" if accept else "agenda.declined", community=meeting.community_id,
+                 target=meeting, item=item.title, reason=item.decline_reason)
+    if item.suggested_by_id:
+        notify([item.suggested_by],
+               message=gettext_lazy("Your agenda suggestion “%(title)s” was accepted.") if accept
+               else gettext_lazy("Your agenda suggestion “%(title)s” was declined: %(reason)s"),
+               params={"title": item.title, "reason": item.decline_reason}, url=meeting.get_absolute_url())
+    record(meeting, "agenda.changed", actor)
+    return item
+
+
+@transaction.atomic
+def move_agenda_item(actor: User, *, item_id: int, up: bool) -> AgendaItem:
+    """Move an item one place up or down the agenda."""
+    item = AgendaItem.objects.filter(pk=item_id, status=AgendaItem.Status.ACCEPTED).first()
+    if item is None:
+        raise ValidationError(_("There is no such agenda item."))
+    meeting = lock_meeting(item.meeting_id)
+    permissions.require(permissions.runs(actor, meeting), _("Only the chair and the committee set the agenda."))
+    items = list(meeting.agenda_items.filter(status=AgendaItem.Status.ACCEPTED).order_by("position", "pk"))
+    index = next(i for i, row in enumerate(items) if row.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for position, row in enumerate(items, start=1):
+            if row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
+        record(meeting, "agenda.changed", actor)
+    return item
+
+
+@transaction.atomic
+def set_current_item(actor: User, *, meeting_id: int, item_id: int) -> AgendaItem:
+    """The chair moves through the agenda; everyone sees the current item."""
+    meeting = lock_meeting(meeting_id)
+    require_live(meeting)
+    permissions.require(permissions.runs(actor, meeting), _("Only the chair moves through the agenda."))
+    item = meeting.agenda_items.filter(pk=item_id, status=AgendaItem.Status.ACCEPTED).first()
+    if item is None:
+        raise ValidationError(_("Choose an item of this meeting's agenda."))
+    meeting.current_item = item
+    meeting.save(update_fields=["current_item"])
+    record(meeting, "agenda.current", actor, item_id=item.pk, title=item.title)
+    return item
