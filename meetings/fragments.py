@@ -163,6 +163,15 @@ def _minutes(loaded: dict, audience: str, language: str) -> list[dict]:
     return [{"target": "minutes-view", "swap": "outer", "url": url}]
 
 
+def _region(name: str, how: str) -> Callable[[dict[str, Any], str, str], list[dict[str, str]]]:
+    """A region each person sees differently (the suggestions they may decide or made, the minutes as they may
+    read and approve them): the page fetches it again, as itself, from the page's own partial."""
+    def swaps(loaded: dict, audience: str, language: str) -> list[dict]:
+        return [{"target": name, "swap": how,
+                 "url": reverse("meetings:meeting-region", args=[loaded["meeting"].pk, name])}]
+    return swaps
+
+
 _AGENDA = Kind((CHAIR, SECRETARY, EVERYONE), _load_agenda, _agenda, region="agenda")
 KINDS: dict[str, Kind] = {
     "chat.message": Kind((CHAIR, EVERYONE), lambda e, m: {"meeting": m, "m": e}, _chat_message),
@@ -173,6 +182,10 @@ KINDS: dict[str, Kind] = {
     "agenda.outcome": _AGENDA,
     "attendance": Kind((EVERYONE,), _load_attendance, _attendance, region="attendance"),
     "minutes.updated": Kind((EVERYONE,), lambda e, m: {"meeting": m}, _minutes, region="minutes"),
+    "minutes.published": Kind((EVERYONE,), lambda e, m: {"meeting": m}, _region("minutes-section", "outer"),
+                              region="minutes-section"),
+    "agenda.suggested": Kind((EVERYONE,), lambda e, m: {"meeting": m}, _region("suggestions", "inner"),
+                             region="suggestions"),
 }
 
 

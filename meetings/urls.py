@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>.ics", views.meeting_ics, name="meeting-ics"),
     path("meetings/<int:pk>/minutes-view", views.minutes_view, name="minutes-view"),
+    path("meetings/<int:pk>/region/<slug:region>", views.meeting_region, name="meeting-region"),
     path("meetings/<int:pk>/minutes-print", views.minutes_print, name="minutes-print"),
     path("meetings/<int:pk>/<str:action>", views.meeting_action, name="meeting-action"),
     path("c/<slug:slug>/meetings.ics", views.community_calendar, name="community-calendar"),

@@ -71,6 +71,22 @@ def _meeting(request, pk: int) -> tuple[Meeting, list]:
 
 def meeting_detail(request, pk: int, **bound):
     meeting, invitations = _meeting(request, pk)
+    return render(request, "meetings/meeting_detail.html", _room_context(request, meeting, invitations, bound))
+
+
+# The page's regions that a room frame asks each person's page to fetch again, as that person sees them.
+REGIONS = ("suggestions", "minutes-section")
+
+
+def meeting_region(request, pk: int, region: str):
+    """One region of the meeting's page, rendered from the page's own template partial for this person."""
+    if region not in REGIONS:
+        raise Http404
+    meeting, invitations = _meeting(request, pk)
+    return render(request, f"meetings/meeting_detail.html#{region}", _room_context(request, meeting, invitations, {}))
+
+
+def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> dict:
     user = request.user
     runs = permissions.runs(user, meeting)
     writes = permissions.writes_minutes(user, meeting)
@@ -126,7 +142,7 @@ def meeting_detail(request, pk: int, **bound):
         ) if runs and meeting.status == Meeting.Status.LIVE else [],
         "blank_outcome": fragments.blank_outcome_form(meeting) if runs or writes else None,
     }
-    return render(request, "meetings/meeting_detail.html", context)
+    return context
 
 
 def _checkable(meeting, attendances) -> list:

@@ -80,6 +80,7 @@ def suggest_agenda_item(actor: User, *, meeting_id: int, title: str, description
     )
     notify([meeting.chair, meeting.secretary], message=gettext_lazy("An agenda item was suggested for “%(title)s”"),
            params={"title": meeting.title}, url=meeting.get_absolute_url(), exclude=actor, email=False)
+    record(meeting, "agenda.suggested", actor)  # the committee's list of suggestions, live
     return item
 
 
@@ -107,6 +108,7 @@ def decide_suggestion(actor: User, *, item_id: int, accept: bool, reason: str = 
                else gettext_lazy("Your agenda suggestion “%(title)s” was declined: %(reason)s"),
                params={"title": item.title, "reason": item.decline_reason}, url=meeting.get_absolute_url())
     record(meeting, "agenda.changed", actor)
+    record(meeting, "agenda.suggested", actor)
     return item
 
 

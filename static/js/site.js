@@ -233,6 +233,10 @@
 
   function swapInto(target, how, html) {
     var saved = focusedIn(target);
+    var typed = {}; // what someone typed in the region goes into the same field (by id) of the new HTML
+    target.querySelectorAll("textarea[id], input[id]:not([type=hidden])").forEach(function (field) {
+      if (field.value !== field.defaultValue) typed[field.id] = field.value;
+    });
     var template = document.createElement("template");
     template.innerHTML = html;
     var fresh = template.content;
@@ -258,7 +262,18 @@
       added = [target];
     }
     if (window.htmx) added.forEach(function (el) { window.htmx.process(el); }); // buttons inside keep working
+    Object.keys(typed).forEach(function (id) {
+      var field = document.getElementById(id);
+      if (field && field.value === field.defaultValue) field.value = typed[id];
+    });
     restoreFocus(saved);
+  }
+
+  // Whether a person has typed into a field of ``scope`` that no submit has taken yet.
+  function typedIn(scope) {
+    if (!scope) return false;
+    return Array.prototype.some.call(scope.querySelectorAll("textarea, input[type=text], input:not([type])"),
+      function (field) { return field.value !== field.defaultValue; });
   }
 
   // The live meeting room (protocol in docs/realtime.md): frames carry the room's regions rendered on the
@@ -312,12 +327,15 @@
       }
       if (frame.type === "welcome" && frame.now) clockOffset = Date.now() - Date.parse(frame.now);
       if (frame.type === "chat.message" && String(frame.author_id) === me) pending = "";
-      applySwaps(frame.swaps, settle);
-      if (frame.type === "meeting.status") { // opened or adjourned: the page's controls change, so load it again
-        document.getElementById("meeting-stale").hidden = false;
-        if (!(form && form.querySelector("textarea").value)) window.setTimeout(function () { window.location.reload(); }, 800);
+      if (frame.type === "minutes.published" && typedIn(document.getElementById("minutes-form"))) {
+        document.getElementById("meeting-stale").hidden = false; // the secretary's unsaved text stays on screen
+      } else {
+        applySwaps(frame.swaps, settle);
       }
-      if (frame.type === "minutes.published") document.getElementById("meeting-stale").hidden = false;
+      if (frame.type === "meeting.status") { // opened or adjourned: the page's controls change, so load it again
+        document.getElementById("meeting-stale").hidden = false; // unless that would lose what someone typed
+        if (!typedIn(room)) window.setTimeout(function () { window.location.reload(); }, 800);
+      }
       if (frame.type === "error") {
         notice(frame.message);
         if (frame["for"] === "chat.send" && pending && form) { form.querySelector("textarea").value = pending; pending = ""; }

@@ -68,3 +68,54 @@ def test_chair_and_resident_see_each_other_live(live, open_page):
     expect(phone.locator("#chat")).not_to_contain_text("The trucks woke my baby")
     expect(phone.locator("#chat")).to_contain_text("Hidden by the chair.")
     assert meeting.events.filter(kind="chat.message").count() == 2
+
+
+def test_suggestions_and_published_minutes_arrive_without_a_reload_and_keep_what_was_typed(live, open_page):
+    base = live["url"]
+    community = Community.objects.create(name="Willow Lane", slug="willow-lane")
+    grid = Grid.objects.create(community=community, number=1, name="Willow Court")
+    chen = make_user("chen@test.org", "Chen Jing")
+    Membership.objects.create(user=chen, community=community, role="committee")
+    mei = make_user("mei@test.org", "Mei")
+    Membership.objects.create(user=mei, community=community, role="resident", grid=grid)
+    meeting = services.schedule_meeting(
+        chen, community_id=community.pk, kind="joint", title="Market noise",
+        starts_at=timezone.now() + timezone.timedelta(days=2), chair_id=chen.pk, secretary_id=chen.pk, place="Hall",
+        audience="community", quorum=1,
+    )
+    first = services.suggest_agenda_item(mei, meeting_id=meeting.pk, title="Bike shed")
+
+    chair = open_page(1280)
+    sign_in(chair, base, "chen@test.org")
+    chair.goto(base + meeting.get_absolute_url())
+    expect(chair.locator("#presence")).to_contain_text("In the room: 1")
+    chair.locator(f"#decline-{first.pk}").fill("We discussed it in May")  # typing a reason when another arrives
+
+    phone = open_page(390)
+    sign_in(phone, base, "mei@test.org")
+    phone.goto(base + meeting.get_absolute_url())
+    phone.get_by_text("Suggest an item").click()
+    phone.get_by_label("Your suggestion").fill("Canal lighting")
+    phone.get_by_role("button", name="Suggest").click()
+    expect(phone.locator("#suggestions")).to_contain_text("Canal lighting")
+
+    expect(chair.locator("#suggestions")).to_contain_text("Canal lighting")  # no reload
+    expect(chair.locator(f"#decline-{first.pk}")).to_have_value("We discussed it in May")
+    expect(chair.locator("#suggestions").get_by_role("button", name="Accept")).to_have_count(2)
+    chair.locator("#suggestions li", has_text="Canal lighting").get_by_role("button", name="Accept").click()
+    expect(phone.locator("#agenda")).to_contain_text("Canal lighting")  # on her phone, no reload: on the agenda
+    expect(phone.locator("#suggestions")).not_to_contain_text("Canal lighting")
+
+    # A visitor watches the adjourned meeting's page while the chair approves the minutes.
+    services.open_meeting(chen, meeting_id=meeting.pk)
+    services.update_minutes(chen, meeting_id=meeting.pk, body="We agreed on **six** lamps.", base_version=0)
+    services.adjourn_meeting(chen, meeting_id=meeting.pk)
+    visitor = open_page(390)
+    visitor.goto(base + meeting.get_absolute_url())
+    expect(visitor.locator("#minutes-section")).to_contain_text("The minutes are public once the chair approves them.")
+    expect(visitor.locator("#presence")).to_contain_text("In the room")
+    chair.goto(base + meeting.get_absolute_url())
+    chair.get_by_role("button", name="Approve and publish the minutes").click()
+    expect(visitor.locator("#minutes-view strong").first).to_have_text("six")
+    expect(visitor.get_by_role("link", name="Printable minutes")).to_be_visible()
+    expect(visitor.locator("#meeting-stale")).to_be_hidden()

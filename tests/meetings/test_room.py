@@ -388,3 +388,44 @@ async def test_the_public_is_told_how_many_are_in_the_room_and_members_also_who(
     assert html(member) == f"In the room: 2 — {escape(resident.public_name)}"
     for c in (anyone, mei):
         await c.disconnect()
+
+
+async def test_a_suggestion_and_its_answer_reach_the_committee_and_the_resident_without_a_reload(
+        meeting, resident, chair, client):
+    """The suggestions differ per person: the frame names the region, each page fetches it as itself."""
+    chen, _ = await enter(meeting, chair)
+    mei, _ = await enter(meeting, resident)
+    item = await sync_to_async(services.suggest_agenda_item)(resident, meeting_id=meeting.pk, title="Bike shed")
+    for socket in (chen, mei):
+        frame = await next_of(socket, "agenda.suggested")
+        assert frame["swaps"] == [{"target": "suggestions", "swap": "inner",
+                                   "url": f"/meetings/{meeting.pk}/region/suggestions"}]
+    url = f"/meetings/{meeting.pk}/region/suggestions"
+    await sync_to_async(client.force_login)(chair)
+    committee_view = (await sync_to_async(client.get)(url)).content.decode()
+    assert "Bike shed" in committee_view and "Accept" in committee_view and "<html" not in committee_view
+    await sync_to_async(client.force_login)(resident)
+    own = (await sync_to_async(client.get)(url)).content.decode()
+    assert "Bike shed" in own and "Accept" not in own
+    await sync_to_async(services.decide_suggestion)(chair, item_id=item.pk, accept=False, reason="Next month")
+    assert (await next_of(mei, "agenda.changed"))["type"] == "agenda.changed"  # the agenda itself, then the list
+    assert (await next_of(mei, "agenda.suggested"))["swaps"][0]["target"] == "suggestions"
+    assert "Next month" in (await sync_to_async(client.get)(url)).content.decode()
+    for socket in (chen, mei):
+        await socket.disconnect()
+
+
+async def test_published_minutes_reach_every_page_as_each_may_read_them(live_meeting, chair, moderator, client):
+    await sync_to_async(services.update_minutes)(moderator, meeting_id=live_meeting.pk, body="We agreed.",
+                                                 base_version=0)
+    await sync_to_async(services.adjourn_meeting)(chair, meeting_id=live_meeting.pk)
+    watcher, _ = await enter(live_meeting)  # the public
+    await sync_to_async(services.approve_minutes)(chair, meeting_id=live_meeting.pk)
+    frame = await next_of(watcher, "minutes.published")
+    assert frame["swaps"] == [{"target": "minutes-section", "swap": "outer",
+                               "url": f"/meetings/{live_meeting.pk}/region/minutes-section"}]
+    section = (await sync_to_async(client.get)(frame["swaps"][0]["url"])).content.decode()
+    assert section.startswith('<section class="section card minutes" id="minutes-section"')
+    assert "We agreed." in section and "Printable minutes" in section
+    assert (await sync_to_async(client.get)(f"/meetings/{live_meeting.pk}/region/agenda")).status_code == 404
+    await watcher.disconnect()

@@ -77,7 +77,8 @@ PUBLIC_READS = (
     "consult:consultation-detail", "consult:proposal-detail", "consult:comment-fragment", "consult:search",
     "insights:stats", "ledger:outcomes", "ledger:decisions-feed", "insights:decisions-csv", "insights:issues-csv",
     "consult:consultations-feed", "ledger:decision-detail", "insights:community-detail", "insights:grid-detail",
-    "meetings:meeting-list", "meetings:meetings-feed", "meetings:meeting-detail", "meetings:meeting-ics",
+    "meetings:meeting-list", "meetings:meetings-feed", "meetings:meeting-detail", "meetings:meeting-region",
+    "meetings:meeting-ics",
     "meetings:community-calendar", "polls:poll-list", "polls:results-csv", "polls:poll-detail",
     "polls:poll-recount", "polls:poll-download", "open311:services", "open311:requests", "open311:request",
     "open311:only-json", "api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root", "healthz", "favicon.ico",
@@ -182,6 +183,7 @@ HTTP = {
     # A closed meeting and everything in it answer 404 to whoever is not invited.
     "GET meetings:meeting-detail closed": cells(NOT_FOUND, allow=INVITED),
     "GET meetings:meeting-ics closed": cells(NOT_FOUND, allow=INVITED),
+    "GET meetings:meeting-region closed": cells(NOT_FOUND, allow=INVITED),
     "GET meetings:minutes-view": cells(NOT_FOUND, allow=INVITED),  # draft minutes: those invited
     "GET meetings:minutes-print": cells(NOT_FOUND),  # until the minutes are published
     "POST meetings:meeting-action chat closed": signed_in(NOT_FOUND, allow=INVITED),

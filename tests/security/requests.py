@@ -208,6 +208,8 @@ HTTP_REQUESTS: dict[str, Callable] = {
                                                      {"reason": "Nobody of that name lives there"}),
     # Meetings
     "GET meetings:meeting-detail closed": lambda w: _get(reverse("meetings:meeting-detail", args=[w.closed.pk])),
+    "GET meetings:meeting-region closed": lambda w: _get(reverse("meetings:meeting-region",
+                                                                 args=[w.closed.pk, "minutes-section"])),
     "GET meetings:meeting-ics closed": lambda w: _get(reverse("meetings:meeting-ics", args=[w.closed.pk])),
     "GET meetings:minutes-view": lambda w: _get(reverse("meetings:minutes-view", args=[w.adjourned.pk])),
     "GET meetings:minutes-print": lambda w: _get(reverse("meetings:minutes-print", args=[w.adjourned.pk])),
@@ -277,6 +279,8 @@ def PUBLIC_PAGES(w) -> list[str]:  # noqa: N802 - a table, like the others
         reverse("insights:grid-detail", args=[w.community.slug, 1]),
         reverse("meetings:meeting-list"), reverse("meetings:meetings-feed"),
         reverse("meetings:meeting-detail", args=[w.live.pk]), reverse("meetings:meeting-ics", args=[w.live.pk]),
+        reverse("meetings:meeting-region", args=[w.live.pk, "suggestions"]),
+        reverse("meetings:meeting-region", args=[w.live.pk, "minutes-section"]),
         reverse("meetings:community-calendar", args=[w.community.slug]),
         reverse("polls:poll-list"), reverse("polls:results-csv"), reverse("polls:poll-detail", args=[w.poll.pk]),
         reverse("polls:poll-recount", args=[w.poll_closed.pk]),
