@@ -39,6 +39,7 @@ class Action(models.TextChoices):
     AGENDA_OUTCOME = "agenda.outcome", _("Agenda item outcome recorded")
     MINUTES_APPROVED = "minutes.approved", _("Minutes approved and published")
     POLL_CREATED = "poll.created", _("Poll set up")
+    POLL_EDITED = "poll.edited", _("Draft poll corrected")
     POLL_OPENED = "poll.opened", _("Poll opened")
     POLL_CLOSED = "poll.closed", _("Poll closed")
     EXPORT_CSV = "export.csv", _("Export downloaded")

@@ -38,9 +38,9 @@ from django.db.models.base import ModelState  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
-from community.models import Community, Grid, Membership, Organisation, User
+from community.models import Community, Grid, Membership, Organisation, User  # noqa: E402
 from consult import services as consult_services  # noqa: E402
-from consult.models import Comment, Proposal
+from consult.models import Comment, Proposal  # noqa: E402
 from issues import services as issues_services  # noqa: E402
 from issues.models import Category, Issue  # noqa: E402
 from meetings import services as meeting_services  # noqa: E402

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RequestSizeMiddleware",  # 413 before anything reads the body
+    "core.middleware.NulCharacterMiddleware",  # 400 (API: 422) for %00 in the address
     "core.middleware.RateLimitMiddleware",  # a service's RateLimited becomes a 429 page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

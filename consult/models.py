@@ -210,7 +210,12 @@ class Proposal(models.Model):
     @property
     def is_shortlisted(self) -> bool:
         threshold = self.consultation.support_threshold
-        return bool(threshold) and not self.is_withdrawn and self.supports_count >= threshold
+        return (bool(threshold) and not self.is_withdrawn and self.supports_count >= threshold
+                and self.answer not in OFF_THE_BALLOT)
+
+
+# Answers that keep a proposal off the vote, whatever its supports: the committee has said why already.
+OFF_THE_BALLOT = (Proposal.Answer.NOT_FEASIBLE, Proposal.Answer.ALREADY_PLANNED, Proposal.Answer.MERGED)
 
 
 class Support(models.Model):

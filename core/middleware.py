@@ -1,4 +1,5 @@
-"""A signed-in person's preferred language wins over the browser's; too fast is a 429, too big a 413."""
+"""A signed-in person's preferred language wins over the browser's; too fast is a 429, too big a 413; an
+address carrying a NUL character is refused before any view reads it."""
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -65,3 +66,20 @@ class RequestSizeMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"message": message, "errors": []}, status=413)
         return render(request, "413.html", {"message": message}, status=413)
+
+
+class NulCharacterMiddleware:
+    """Refuse an address whose query carries a NUL character (``%00``): no text of ours holds one (forms refuse
+    it), and PostgreSQL cannot even compare with it. The API answers 422 as for any invalid parameter."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" not in request.META.get("QUERY_STRING", "") and not any(
+                "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            return self.get_response(request)
+        message = _("The address contains a character that is not allowed.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"message": message, "errors": []}, status=422)
+        return render(request, "400.html", {"message": message}, status=400)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.text import max_length
-from polls.models import Poll
+from polls.models import Option, Poll
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
@@ -36,6 +36,44 @@ class PollForm(forms.Form):
 
     def option_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
+
+
+class DraftForm(forms.Form):
+    """A draft's question and options, corrected before it opens: one field per option, a box to leave it off."""
+
+    title = forms.CharField(label=_("Question"), max_length=max_length(Poll, "title"))
+    body = forms.CharField(label=_("Explanation"), max_length=max_length(Poll, "body"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("Plain text is fine. *Stars* around words make them italic."))
+    new_options = forms.CharField(label=_("More options, one per line"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, poll: Poll, options: list, **kwargs):
+        super().__init__(*args, initial={"title": poll.title, "body": poll.body}, **kwargs)
+        limit = max_length(Option, "text")
+        self.options = options
+        fields = {}
+        for n, option in enumerate(options, start=1):
+            fields[f"option_{option.pk}"] = forms.CharField(
+                label=_("Option %(n)s") % {"n": n}, max_length=limit, initial=option.text,
+                help_text=_("From the proposal “%(title)s”.") % {"title": option.proposal.title}
+                if option.proposal_id else "")
+            fields[f"remove_{option.pk}"] = forms.BooleanField(
+                label=_("Leave option %(n)s off the ballot") % {"n": n}, required=False)
+        new_options = self.fields.pop("new_options")
+        self.fields.update(fields)  # the question, then the options in ballot order, then room for more
+        self.fields["new_options"] = new_options
+        if poll.method == Poll.Method.YES_NO:
+            del self.fields["new_options"]
+
+    def option_texts(self) -> dict[int, str]:
+        return {o.pk: self.cleaned_data[f"option_{o.pk}"] for o in self.options}
+
+    def removed(self) -> set[int]:
+        return {o.pk for o in self.options if self.cleaned_data.get(f"remove_{o.pk}")}
+
+    def added(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("new_options", "").splitlines() if line.strip()]
 
 
 def ballot_form(poll: Poll, options: list, data=None, initial=None) -> forms.Form:

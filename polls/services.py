@@ -150,6 +150,42 @@ def create_poll(
 
 
 @transaction.atomic
+def edit_draft(actor: User, *, poll_id: int, title: str, body: str, options: dict[int, str], remove: set[int],
+               new_options: list[str]) -> Poll:
+    """Before a poll opens, those who set it up correct its question and options: reword an option (it keeps its
+    proposal), leave one off the ballot, add others. ``options`` maps each kept option's id to its text."""
+    poll = lock_poll(poll_id)
+    community_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up edit it."))
+    if poll.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft poll can be edited: once it opens, its question and options are fixed."))
+    limit = max_length(Option, "text")
+    current = list(poll.options.all())
+    kept = [o for o in current if o.pk not in remove]
+    for option in kept:
+        option.text = clean_text(options.get(option.pk, option.text), field=_("An option"), limit=limit)
+    added = [clean_text(t, field=_("An option"), limit=limit) for t in new_options if (t or "").strip()]
+    texts = [o.text for o in kept] + added
+    if poll.method != Method.YES_NO and len(texts) < 2:
+        raise ValidationError(_("Give at least two options."))
+    if len(set(texts)) != len(texts):
+        raise ValidationError(_("Each option only once."))
+    poll.title = clean_text(title, field=_("The question"), limit=max_length(Poll, "title"))
+    poll.body = clean_text(body, field=_("The explanation"), required=False, limit=max_length(Poll, "body"))
+    if poll.method == Method.MULTIPLE:
+        poll.max_choices = min(poll.max_choices, len(texts))
+        poll.min_choices = min(poll.min_choices, poll.max_choices)
+    poll.save(update_fields=["title", "body", "min_choices", "max_choices"])
+    Option.objects.filter(poll=poll, pk__in=remove).delete()
+    for position, option in enumerate(kept):
+        option.position = position
+    Option.objects.bulk_update(kept, ["text", "position"])
+    Option.objects.bulk_create([Option(poll=poll, position=len(kept) + n, text=t) for n, t in enumerate(added)])
+    audit.record(actor, "poll.edited", community=poll.community_id, target=poll,
+                 removed=[o.text for o in current if o.pk in remove], added=added)
+    return poll
+
+
+@transaction.atomic
 def open_poll(actor: User, *, poll_id: int) -> Poll:
     poll = lock_poll(poll_id)
     community_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up open it."))
@@ -369,7 +405,8 @@ def put_question_to_meeting(
 @transaction.atomic
 def put_proposals_to_vote(actor: User, *, consultation_id: int, method: str = Method.RANKED) -> Poll:
     """A consultation's voting phase: its shortlisted proposals (or, without a threshold, those accepted
-    for the vote) become the options of a secret poll of the consultation's residents, opened at once."""
+    for the vote) become the options of a secret poll of the consultation's residents, as a draft the committee
+    checks and opens. A proposal answered "not feasible", "already planned" or "merged" is never on it."""
     from consult.services.proposals import shortlisted
 
     consultation = Consultation.objects.select_related("community", "grid").filter(pk=consultation_id).first()
@@ -391,4 +428,4 @@ def put_proposals_to_vote(actor: User, *, consultation_id: int, method: str = Me
         audience=Audience.GRID if consultation.grid_id else Audience.COMMUNITY, grid_id=consultation.grid_id,
         min_choices=1, max_choices=len(proposals), secret=True,
     )
-    return open_poll(actor, poll_id=poll.pk)
+    return poll  # a draft: the committee checks the ballot, then opens it

@@ -12,6 +12,7 @@ urlpatterns = [
     path("polls/for-consultation/<int:pk>", views.consultation_poll, name="consultation-poll"),
     path("polls/<int:pk>/", views.poll_detail, name="poll-detail"),
     path("polls/<int:pk>/vote", views.vote, name="poll-vote"),
+    path("polls/<int:pk>/edit", views.poll_edit, name="poll-edit"),
     path("polls/<int:pk>/recount/", views.recount, name="poll-recount"),
     path("polls/<int:pk>/<str:what>.<str:fmt>", views.download, name="poll-download"),
     path("polls/<int:pk>/<str:action>", views.poll_action, name="poll-action"),

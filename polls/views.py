@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from community import services as community_services
 from community.http import current_community
-from core.http import csv_response, error_messages, render_live
+from core.http import attempt, csv_response, error_messages, render_live
 from core.text import whole_number
 from polls import services
-from polls.forms import PollForm, ballot_form
+from polls.forms import DraftForm, PollForm, ballot_form
 from polls.models import Ballot, OpenVote, Poll, Receipt
 
 RECEIPT_DAYS = 30
@@ -85,6 +85,25 @@ def poll_new(request):
             messages.success(request, _("The poll is saved as a draft. Check it, then open it for voting."))
             return redirect(poll)
     return render(request, "polls/poll_form.html", {"form": form, "community": community})
+
+
+@login_required
+def poll_edit(request, pk: int):
+    """A draft's question and options, checked and corrected before it opens."""
+    poll = _visible(request, pk)
+    if not services.can_manage(request.user, poll, poll.meeting):
+        raise PermissionDenied(_("Only those who set the poll up edit it."))
+    if poll.status != Poll.Status.DRAFT:
+        messages.info(request, _("This poll is open or closed: its question and options are fixed."))
+        return redirect(poll)
+    options = list(poll.options.select_related("proposal"))
+    form = DraftForm(request.POST or None, poll=poll, options=options)
+    if request.method == "POST" and attempt(form, lambda d: services.edit_draft(
+            request.user, poll_id=poll.pk, title=d["title"], body=d["body"], options=form.option_texts(),
+            remove=form.removed(), new_options=form.added())):
+        messages.success(request, _("The draft is saved. Check the ballot below, then open it for voting."))
+        return redirect(poll)
+    return render(request, "polls/poll_edit.html", {"form": form, "poll": poll, "community": poll.community})
 
 
 OPEN_VOTES_PER_PAGE = 100
@@ -301,7 +320,7 @@ def consultation_poll(request, pk: int):
         for message in error_messages(error):
             messages.error(request, message)
         return redirect(consultation)
-    messages.success(request, _("The proposals are on the ballot and the vote is open."))
+    messages.success(request, _("The proposals are on a draft ballot. Check the options, then open it for voting."))
     return redirect(poll)
 
 

@@ -21,7 +21,7 @@ def every_row() -> dict[str, list[dict]]:
 
 
 @pytest.fixture
-def everything_overdue(issue, grid, category, resident, chair, community, voters):
+def everything_overdue(issue, grid, category, resident, chair, community, voters):  # noqa: F811
     """An issue past its response deadline, one past its rating window, a digest due and a poll past its time."""
     long_ago = timezone.now() - timedelta(days=30)
     Issue.objects.filter(pk=issue.pk).update(response_due_at=long_ago)

@@ -11,7 +11,7 @@ import audit
 from community import permissions as community_permissions
 from community.models import User
 from consult import permissions
-from consult.models import Consultation, Proposal, Support
+from consult.models import OFF_THE_BALLOT, Consultation, Proposal, Support
 from consult.realtime import publish_consultation_on_commit
 from consult.services.consultations import (
     auto_follow,
@@ -182,9 +182,10 @@ def withdraw_support(actor: User, *, proposal_id: int) -> Proposal:
 
 
 def shortlisted(consultation: Consultation):
-    """Proposals at or above the support threshold, neither withdrawn nor hidden: candidates for the vote."""
+    """Proposals at or above the support threshold, neither withdrawn nor hidden nor answered off the ballot
+    (not feasible, already planned, merged): candidates for the vote."""
     if not consultation.support_threshold:
         return Proposal.objects.none()
     return consultation.proposals.filter(
         withdrawn_at=None, moderation="visible", supports_count__gte=consultation.support_threshold
-    )
+    ).exclude(answer__in=OFF_THE_BALLOT)

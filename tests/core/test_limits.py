@@ -185,3 +185,14 @@ def test_too_many_files_in_one_request_are_refused_and_nothing_is_stored(client,
     response = raise_with(client, grid, category, photos)
     assert response.status_code == 400 and "too many files" in response.content.decode()
     assert not Issue.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/proposals?community=a%00b", "/search/?q=lift%00", "/issues/?grid=%00",
+                                  "/open311/v2/requests.json?status=open%00"])
+def test_a_nul_character_in_the_address_is_refused_with_a_message_on_every_database(client, path):
+    """PostgreSQL cannot compare text with a NUL: it took the API's filters down with a 500."""
+    response = client.get(path)
+    if path.startswith("/api/"):
+        assert response.status_code == 422 and "not allowed" in response.json()["message"]
+    else:
+        assert response.status_code == 400 and "not allowed" in response.content.decode()

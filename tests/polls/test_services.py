@@ -174,9 +174,82 @@ def test_the_voting_phase_puts_shortlisted_proposals_on_a_ranked_poll(client, ch
     consult_services.advance_phase(chair, consultation_id=consultation.pk, to="voting")
     client.post(f"/polls/for-consultation/{consultation.pk}")
     poll = Poll.objects.get()
-    assert (poll.method, poll.status, poll.secret, poll.consultation) == ("ranked", "open", True, consultation)
+    assert (poll.method, poll.status, poll.secret, poll.consultation) == ("ranked", "draft", True, consultation)
     assert list(poll.options.values_list("proposal_id", flat=True)) == [first.pk, second.pk]
     assert "Canteen" in client.get(consultation.get_absolute_url()).content.decode()
+
+
+def test_a_proposal_answered_off_the_ballot_never_reaches_the_vote_whatever_its_supports(chair, community, resident,
+                                                                                        voters):
+    from consult import services as consult_services
+    from tests.consult.conftest import new_consultation
+
+    consultation = new_consultation(chair, community, threshold=1)
+    titles = ["Canteen", "Lift", "Bench", "Lights", "Garden"]
+    proposals = [consult_services.submit_proposal(voters[n], consultation_id=consultation.pk, title=t, body="B")
+                 for n, t in enumerate(titles)]
+    for n, proposal in enumerate(proposals):  # every one of them shortlisted by its supports
+        consult_services.support_proposal(voters[1 if n == 0 else 0], proposal_id=proposal.pk)
+    consult_services.advance_phase(chair, consultation_id=consultation.pk, to="deliberation")
+    canteen, lift, bench, lights, garden = proposals
+    consult_services.answer_proposal(chair, proposal_id=lift.pk, answer="not_feasible", reason="No shaft")
+    consult_services.answer_proposal(chair, proposal_id=bench.pk, answer="already_planned", reason="In May")
+    consult_services.answer_proposal(chair, proposal_id=lights.pk, answer="merged", reason="Same",
+                                     merged_into_id=garden.pk)
+    consult_services.answer_proposal(chair, proposal_id=garden.pk, answer="accepted", reason="Yes")
+    consult_services.advance_phase(chair, consultation_id=consultation.pk, to="voting")
+    poll = services.put_proposals_to_vote(chair, consultation_id=consultation.pk)
+    assert [o.text for o in poll.options.all()] == ["Canteen", "Garden"]
+    lift.refresh_from_db()
+    assert not lift.is_shortlisted
+
+
+def test_the_chair_corrects_a_draft_ballot_before_it_opens_and_not_after(chair, community, resident, voters):
+    poll = services.create_poll(chair, community_id=community.pk, title="Which first?", method="multiple",
+                                options=["Canteen", "Lift", "Bench"], min_choices=1, max_choices=3)
+    canteen, lift, bench = poll.options.all()
+    with pytest.raises(PermissionDenied):
+        services.edit_draft(resident, poll_id=poll.pk, title="Mine", body="", options={}, remove=set(),
+                            new_options=[])
+    for remove, added, message in (({lift.pk, bench.pk}, [], "two options"), (set(), ["Lift"], "only once")):
+        with pytest.raises(ValidationError, match=message):
+            services.edit_draft(chair, poll_id=poll.pk, title="Which first?", body="", options={},
+                                remove=remove, new_options=added)
+    assert [o.text for o in poll.options.all()] == ["Canteen", "Lift", "Bench"]  # a refusal changes nothing
+    services.edit_draft(chair, poll_id=poll.pk, title="Which comes first?", body="Two years of budget.",
+                        options={canteen.pk: "A canteen for the elderly", lift.pk: "Lift"}, remove={bench.pk},
+                        new_options=["Garden", ""])
+    poll.refresh_from_db()
+    assert [o.text for o in poll.options.all()] == ["A canteen for the elderly", "Lift", "Garden"]
+    assert (poll.title, poll.max_choices) == ("Which comes first?", 3)
+    services.open_poll(chair, poll_id=poll.pk)
+    with pytest.raises(ValidationError, match="Only a draft"):
+        services.edit_draft(chair, poll_id=poll.pk, title="Changed", body="", options={}, remove=set(),
+                            new_options=[])
+
+
+def test_everyone_sees_the_options_of_an_open_poll_and_the_chair_edits_a_draft_in_the_page(client, chair, community,
+                                                                                          voters):
+    poll = services.create_poll(chair, community_id=community.pk, title="Which first?", method="single",
+                                options=["Canteen", "Lift"])
+    client.force_login(chair)
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert "On the ballot (draft)" in page and "Edit the question and options" in page
+    canteen, lift = poll.options.all()
+    response = client.post(f"/polls/{poll.pk}/edit", {
+        "title": "Which first?", "body": "", f"option_{canteen.pk}": "Canteen", f"option_{lift.pk}": "",
+        "new_options": "Garden"})
+    assert response.status_code == 200 and "This field is required." in response.content.decode()  # input kept
+    assert "Garden" in response.content.decode()
+    response = client.post(f"/polls/{poll.pk}/edit", {
+        "title": "Which first?", "body": "", f"option_{canteen.pk}": "Canteen", f"option_{lift.pk}": "Lift",
+        f"remove_{lift.pk}": "on", "new_options": "Garden"})
+    assert response.status_code == 302
+    services.open_poll(chair, poll_id=poll.pk)
+    client.logout()
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert "On the ballot" in page and "Garden" in page and "Canteen" in page and "Lift" not in page
+    assert client.get(f"/polls/{poll.pk}/edit").status_code == 302  # to sign in
 
 
 def test_the_voter_roll_is_fixed_when_the_poll_opens(chair, community, grid, voters):

@@ -254,6 +254,9 @@ HTTP_REQUESTS: dict[str, Callable] = {
                                               {"ballot-choice": "yes"}),
     "POST polls:poll-action open": lambda w: Request("POST", reverse("polls:poll-action", args=[w.poll_draft.pk,
                                                                                                 "open"])),
+    "GET polls:poll-edit": lambda w: _get(reverse("polls:poll-edit", args=[w.poll_draft.pk])),
+    "POST polls:poll-edit": lambda w: Request("POST", reverse("polls:poll-edit", args=[w.poll_draft.pk]),
+                                              {"title": "Plant more trees?", "body": ""}),
     "POST polls:poll-action close": lambda w: Request("POST", reverse("polls:poll-action", args=[w.poll.pk,
                                                                                                  "close"])),
     "POST polls:meeting-poll": lambda w: Request("POST", reverse("polls:meeting-poll", args=[w.live.pk]), {
