@@ -28,6 +28,7 @@ class Action(models.TextChoices):
     PROPOSAL_ANSWERED = "proposal.answered", _("Proposal answered")
     DECISION_RECORDED = "decision.recorded", _("Decision recorded")
     DECISION_TASK = "decision.task_added", _("Task added to a decision")
+    DECISION_NO_FOLLOW_UP = "decision.no_follow_up", _("Decision needs no follow-up")
     MEETING_SCHEDULED = "meeting.scheduled", _("Meeting scheduled")
     MEETING_OPENED = "meeting.opened", _("Meeting opened")
     MEETING_ADJOURNED = "meeting.adjourned", _("Meeting adjourned")
@@ -92,6 +93,7 @@ SENTENCES = {
     Action.PROPOSAL_ANSWERED: _("Answered a proposal: %(answer)s"),
     Action.DECISION_RECORDED: _("Recorded a decision"),
     Action.DECISION_TASK: _("Added a task to a decision: “%(task)s”"),
+    Action.DECISION_NO_FOLLOW_UP: _("Said a decision needs no follow-up: %(reason)s"),
     Action.MEETING_SCHEDULED: _("Scheduled a meeting"),
     Action.MEETING_OPENED: _("Opened a meeting"),
     Action.MEETING_ADJOURNED: _("Adjourned a meeting"),

@@ -13,7 +13,7 @@ from consult.models import (
     Report,
 )
 from core.text import max_length
-from ledger.forms import TaskFieldsForm
+from ledger.forms import TaskFieldsForm, task_fields
 from ledger.models import Decision
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -72,15 +72,6 @@ class DecisionForm(TaskFieldsForm):
         if not data.get("task_title"):
             return []
         return [task_fields(data)]
-
-
-def task_fields(data) -> dict:
-    return {
-        "title": data["task_title"],
-        "owner_user_id": data["owner_user"] and data["owner_user"].pk,
-        "owner_organisation_id": data["owner_organisation"] and data["owner_organisation"].pk,
-        "due_date": data["due_date"],
-    }
 
 
 class ProposalForm(forms.Form):

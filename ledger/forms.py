@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from community import selectors as community_selectors
 from community.models import Membership
 from core.text import max_length
-from ledger.models import Task, TaskUpdate
+from ledger.models import Decision, Task, TaskUpdate
 
 
 class TaskFieldsForm(forms.Form):
@@ -24,6 +24,36 @@ class TaskFieldsForm(forms.Form):
             [Membership.Role.GRID_WORKER, Membership.Role.COMMITTEE, Membership.Role.ORG_REP], community=community
         ).order_by("display_name")
         self.fields["owner_user"].label_from_instance = lambda u: u.public_name
+
+
+def task_fields(data) -> dict:
+    """A filled ``TaskFieldsForm`` as ``create_task``'s arguments."""
+    return {
+        "title": data["task_title"],
+        "owner_user_id": data["owner_user"] and data["owner_user"].pk,
+        "owner_organisation_id": data["owner_organisation"] and data["owner_organisation"].pk,
+        "due_date": data["due_date"],
+    }
+
+
+class NewTaskForm(TaskFieldsForm):
+    """A task given to a decision later, from its page: every field needed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="task", **kwargs)
+        self.fields["task_title"].required = True
+        self.fields["due_date"].required = True
+        self.fields["task_title"].help_text = _("What is to be done, e.g. “Repair the lights on the canal path”.")
+        self.fields["owner_user"].help_text = _("One owner: an organisation, or a person.")
+
+
+class NoFollowUpForm(forms.Form):
+    reason = forms.CharField(label=_("Why no task is needed"), max_length=max_length(Decision, "no_follow_up"),
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("E.g. “The vote rejected the plan: nothing to do.” Everyone reads this."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="none", **kwargs)
 
 
 class TaskUpdateForm(forms.Form):

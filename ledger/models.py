@@ -38,6 +38,10 @@ class Decision(models.Model):
         _("public"), default=True,
         help_text=_("A decision of a closed meeting is public once its minutes are approved."),
     )
+    no_follow_up = models.CharField(
+        _("why no follow-up is needed"), max_length=500, blank=True,
+        help_text=_("Set by the committee for a decision that needs no task; empty while tasks are expected."),
+    )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",

@@ -19,3 +19,8 @@ def can_update_task(user, task) -> bool:
 def can_view_decision(user, decision) -> bool:
     """Public decisions for everyone; a closed meeting's, before its minutes are approved, for the committee."""
     return decision.is_public or is_committee(user, decision.community)
+
+
+def can_follow_up(user, decision) -> bool:
+    """The committee gives any decision of its community tasks later, or says none is needed."""
+    return is_active(user) and is_committee(user, decision.community)

@@ -10,6 +10,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import audit
 from community import permissions as community_permissions
 from community import selectors as community_selectors
 from community.models import Membership, Organisation, User
@@ -88,6 +89,45 @@ def record_decision(
         create_task(actor, decision=decision, issue=issue, **task)
     if decision.pk is None:
         decision.save()
+    return decision
+
+
+def _lock_decision(decision_id) -> Decision:
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("community", "issue").filter(
+        pk=decision_id).first()
+    if decision is None:
+        raise ValidationError(_("There is no such decision."))
+    return decision
+
+
+@transaction.atomic
+def add_task(actor: User, *, decision_id: int, title: str, owner_user_id=None, owner_organisation_id=None,
+             due_date=None) -> Task:
+    """The committee gives a decision — of a vote, a meeting, a consultation or a triage — another task."""
+    decision = _lock_decision(decision_id)
+    community_permissions.require(permissions.can_follow_up(actor, decision),
+                                  _("The committee gives decisions their tasks."))
+    task = create_task(actor, decision=decision, issue=decision.issue, title=title, owner_user_id=owner_user_id,
+                       owner_organisation_id=owner_organisation_id, due_date=due_date)
+    if decision.no_follow_up:
+        decision.no_follow_up = ""
+        decision.save(update_fields=["no_follow_up"])
+    audit.record(actor, "decision.task_added", community=decision.community_id, target=decision, task=task.title)
+    return task
+
+
+@transaction.atomic
+def mark_no_follow_up(actor: User, *, decision_id: int, reason: str) -> Decision:
+    """The committee says a decision needs no task, and why; it then no longer waits for one on the outcomes."""
+    decision = _lock_decision(decision_id)
+    community_permissions.require(permissions.can_follow_up(actor, decision),
+                                  _("The committee gives decisions their tasks."))
+    if decision.tasks.exists():
+        raise ValidationError(_("This decision has tasks already: follow them up instead."))
+    decision.no_follow_up = clean_text(reason, field=_("The reason"), limit=max_length(Decision, "no_follow_up"))
+    decision.save(update_fields=["no_follow_up"])
+    audit.record(actor, "decision.no_follow_up", community=decision.community_id, target=decision,
+                 reason=decision.no_follow_up)
     return decision
 
 

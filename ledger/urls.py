@@ -9,4 +9,6 @@ urlpatterns = [
     path("outcomes/", views.outcomes, name="outcomes"),
     path("outcomes/feed.atom", DecisionsFeed(), name="decisions-feed"),
     path("outcomes/<int:pk>/", views.decision_detail, name="decision-detail"),
+    path("outcomes/<int:pk>/tasks", views.decision_add_task, name="decision-add-task"),
+    path("outcomes/<int:pk>/no-follow-up", views.decision_no_follow_up, name="decision-no-follow-up"),
 ]

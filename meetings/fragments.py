@@ -172,6 +172,14 @@ def _region(name: str, how: str) -> Callable[[dict[str, Any], str, str], list[di
     return swaps
 
 
+def _poll_status(loaded: dict, audience: str, language: str) -> list[dict]:
+    """A vote opened or closed in the room: said aloud to screen readers, and the votes fetched again in place
+    (each person's ballot, or the result)."""
+    context = {"title": loaded["data"].get("title", ""), "status": loaded["data"].get("status", "")}
+    return [swap("live-notice", "inner", render("poll-announcement", context, language)),
+            *_region("votes", "inner")(loaded, audience, language)]
+
+
 _AGENDA = Kind((CHAIR, SECRETARY, EVERYONE), _load_agenda, _agenda, region="agenda")
 KINDS: dict[str, Kind] = {
     "chat.message": Kind((CHAIR, EVERYONE), lambda e, m: {"meeting": m, "m": e}, _chat_message),
@@ -184,6 +192,7 @@ KINDS: dict[str, Kind] = {
     "minutes.updated": Kind((EVERYONE,), lambda e, m: {"meeting": m}, _minutes, region="minutes"),
     "minutes.published": Kind((EVERYONE,), lambda e, m: {"meeting": m}, _region("minutes-section", "outer"),
                               region="minutes-section"),
+    "poll.status": Kind((EVERYONE,), lambda e, m: {"meeting": m, "data": e.data}, _poll_status, region="votes"),
     "agenda.suggested": Kind((EVERYONE,), lambda e, m: {"meeting": m}, _region("suggestions", "inner"),
                              region="suggestions"),
 }

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from community.http import current_community
 from community.models import Community
-from consult.forms import task_fields
 from core.http import attempt, error_messages
 from core.text import whole_number
+from ledger.forms import task_fields
 from meetings import fragments, permissions, services
 from meetings.actions import BY_PATH
 from meetings.calendar import calendar_response
@@ -75,7 +75,7 @@ def meeting_detail(request, pk: int, **bound):
 
 
 # The page's regions that a room frame asks each person's page to fetch again, as that person sees them.
-REGIONS = ("suggestions", "minutes-section")
+REGIONS = ("suggestions", "minutes-section", "votes")
 
 
 def meeting_region(request, pk: int, region: str):

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from community import services as community_services
@@ -196,8 +197,16 @@ def vote(request, pk: int):
             for message in error_messages(error):
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Your vote is counted."))
-            response = redirect(poll)
+            back = request.POST.get("next", "")  # voted in place, in a meeting's room: back there
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+                back = ""
+            if back and code:  # the poll's page shows the receipt; away from it, the message does
+                messages.success(request, _("Your vote is counted. Your receipt: %(code)s — keep it to check the "
+                                            "count on the poll's recount page.") % {"code": code})
+            else:
+                messages.success(request, _("Your vote is counted."))
+            response = redirect(back or poll)
             if code:
                 response.set_signed_cookie(
                     _receipt_cookie(poll.pk), code, salt=f"receipt:{request.user.pk}", max_age=RECEIPT_DAYS * 86400,

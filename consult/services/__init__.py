@@ -9,7 +9,6 @@ from consult.services.comments import (
     upvote_comment,
 )
 from consult.services.consultations import (
-    add_decision_task,
     advance_phase,
     attach_file,
     conclude_consultation,
@@ -31,7 +30,6 @@ from consult.services.proposals import (
 )
 
 __all__ = [
-    "add_decision_task",
     "advance_phase",
     "answer_proposal",
     "attach_file",

@@ -20,8 +20,8 @@ from core.photos import clean_photo
 from core.text import clean_text, max_length
 from issues.models import Issue, IssueEvent
 from issues.services.timeline import lock_issue, record, tell_followers
-from ledger.models import Decision, Task
-from ledger.services import create_task, record_decision
+from ledger.models import Decision
+from ledger.services import record_decision
 from notifications.services import notify
 
 Phase = Consultation.Phase
@@ -223,18 +223,6 @@ def record_consultation_decision(
         decision=decision.title,
     )
     return decision
-
-
-@transaction.atomic
-def add_decision_task(actor: User, *, decision_id: int, **task) -> Task:
-    """Add a follow-up task to a decision after the fact."""
-    decision = Decision.objects.select_for_update().select_related("community").filter(pk=decision_id).first()
-    if decision is None:
-        raise ValidationError(_("There is no such decision."))
-    community_permissions.require(permissions.can_manage_consultations(actor, decision.community))
-    created = create_task(actor, decision=decision, issue=decision.issue, **task)
-    audit.record(actor, "decision.task_added", community=decision.community_id, target=decision, task=created.title)
-    return created
 
 
 # Attachments ---------------------------------------------------------------------------

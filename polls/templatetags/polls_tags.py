@@ -2,6 +2,8 @@
 
 from django import template
 
+from polls import services
+from polls.forms import ballot_form
 from polls.models import Poll
 
 register = template.Library()
@@ -16,3 +18,19 @@ def polls_of(meeting=None, consultation=None) -> list[Poll]:
     if consultation is not None:
         return list(polls.filter(consultation=consultation))
     return []
+
+
+@register.simple_tag
+def ballot_in_place(poll: Poll, user):
+    """The ballot of an open poll for a person on its roll who has not voted yet, to vote without leaving the page
+    (a meeting's room); None otherwise."""
+    if not (poll.is_open and getattr(user, "is_authenticated", False)):
+        return None
+    if not poll.voters.filter(user=user).exists() or services.has_voted(user, poll):
+        return None
+    return ballot_form(poll, list(poll.options.all()))
+
+
+@register.filter
+def voted_by(poll: Poll, user) -> bool:
+    return services.has_voted(user, poll)

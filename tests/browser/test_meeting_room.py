@@ -119,3 +119,48 @@ def test_suggestions_and_published_minutes_arrive_without_a_reload_and_keep_what
     expect(visitor.locator("#minutes-view strong").first).to_have_text("six")
     expect(visitor.get_by_role("link", name="Printable minutes")).to_be_visible()
     expect(visitor.locator("#meeting-stale")).to_be_hidden()
+
+
+def test_a_vote_put_to_the_room_appears_on_the_phone_is_cast_in_place_and_its_result_follows(live, open_page):
+    base = live["url"]
+    community = Community.objects.create(name="Willow Lane", slug="willow-lane")
+    grid = Grid.objects.create(community=community, number=1, name="Willow Court")
+    chen = make_user("chen@test.org", "Chen Jing")
+    Membership.objects.create(user=chen, community=community, role="committee")
+    mei = make_user("mei@test.org", "Mei")
+    Membership.objects.create(user=mei, community=community, role="resident", grid=grid)
+    meeting = services.schedule_meeting(
+        chen, community_id=community.pk, kind="joint", title="Market noise", starts_at=timezone.now(),
+        chair_id=chen.pk, secretary_id=chen.pk, place="Hall", audience="community", quorum=1,
+    )
+    services.add_agenda_item(chen, meeting_id=meeting.pk, title="Unloading before 5 am")
+    services.open_meeting(chen, meeting_id=meeting.pk)
+    services.check_in(mei, meeting_id=meeting.pk)
+
+    phone = open_page(390)
+    sign_in(phone, base, "mei@test.org")
+    phone.goto(base + meeting.get_absolute_url())
+    expect(phone.locator("#presence")).to_contain_text("In the room: 1")
+
+    chair = open_page(1280)
+    sign_in(chair, base, "chen@test.org")
+    chair.goto(base + meeting.get_absolute_url())
+    chair.get_by_text("Put a question to the vote").click()
+    chair.get_by_label("Question").fill("Ban unloading before 6 am?")
+    chair.get_by_role("button", name="Open the vote").click()
+
+    # Mei's phone: told, and the ballot is there — no reload.
+    expect(phone.locator("#live-notice")).to_contain_text("A vote has opened: “Ban unloading before 6 am?”")
+    ballot = phone.locator("#votes form.ballot-in-place")
+    expect(ballot).to_be_visible()
+    ballot.get_by_label("Yes").check()
+    ballot.get_by_role("button", name="Cast my vote").click()
+    expect(phone.get_by_text("Your vote is counted. Your receipt:")).to_be_visible()
+    expect(phone).to_have_url(base + meeting.get_absolute_url())
+    expect(phone.locator("#votes")).to_contain_text("You voted. Thank you.")
+    phone.screenshot(path="test-artifacts/vote-in-the-room-390.png", full_page=True)
+
+    chair.goto(base + meeting.polls.get().get_absolute_url())
+    chair.get_by_role("button", name="Close and count").click()
+    expect(phone.locator("#votes")).to_contain_text("1 of 1 voted")
+    expect(phone.locator("#live-notice")).to_contain_text("has closed")

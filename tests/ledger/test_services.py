@@ -57,3 +57,44 @@ def test_no_module_but_the_ledgers_services_constructs_a_decision():
                 if name in {"Decision", "Decision.objects.create", "Decision.objects.get_or_create"}:
                     makers.append(rel)
     assert makers == ["ledger/services.py"]
+
+
+def test_the_committee_gives_a_votes_decision_tasks_later_and_the_outcomes_stop_waiting(client, chair, community,
+                                                                                       organisation, org_rep,
+                                                                                       resident):
+    from django.core.exceptions import PermissionDenied
+
+    from ledger import services
+
+    decision = record_decision(chair, community=community, title="Plant trees", source=Decision.Source.POLL)
+    page = client.get("/outcomes/").content.decode()
+    assert "Waiting for its tasks" in page and "0 of 0" not in page
+    with pytest.raises(PermissionDenied):
+        services.add_task(resident, decision_id=decision.pk, title="Mine", owner_organisation_id=organisation.pk,
+                          due_date=TOMORROW)
+    client.force_login(chair)
+    response = client.post(f"/outcomes/{decision.pk}/tasks", {"task-task_title": "Buy saplings",
+                                                               "task-due_date": ""})
+    assert response.status_code == 200 and "Buy saplings" in response.content.decode()  # the input kept
+    assert not decision.tasks.exists()
+    response = client.post(f"/outcomes/{decision.pk}/tasks", {
+        "task-task_title": "Buy saplings", "task-owner_organisation": organisation.pk,
+        "task-due_date": TOMORROW.isoformat()})
+    assert response.status_code == 302
+    assert list(decision.tasks.values_list("title", flat=True)) == ["Buy saplings"]
+    assert org_rep.notifications.filter(url=decision.get_absolute_url()).exists()  # the owner is told
+    assert "0 of 1 task done" in client.get("/outcomes/").content.decode()
+    with pytest.raises(ValidationError, match="has tasks already"):
+        services.mark_no_follow_up(chair, decision_id=decision.pk, reason="Nothing")
+
+
+def test_a_decision_that_needs_no_task_says_why_on_the_outcomes(client, chair, community):
+    from ledger import services
+
+    decision = record_decision(chair, community=community, title="Keep the hall as it is",
+                               source=Decision.Source.POLL)
+    with pytest.raises(ValidationError):
+        services.mark_no_follow_up(chair, decision_id=decision.pk, reason="  ")
+    services.mark_no_follow_up(chair, decision_id=decision.pk, reason="The vote rejected the plan.")
+    page = client.get("/outcomes/").content.decode()
+    assert "No follow-up needed: The vote rejected the plan." in page and "Waiting for its tasks" not in page

@@ -119,6 +119,8 @@ HTTP = {
     # Rating a resolved issue: its reporter (and its followers; nobody else follows it here).
     "POST issues:issue-action rate": signed_in(REFUSED, allow=("resident",)),
     # A task: its owner (the organisation's representative) and those responsible for the issue.
+    "POST ledger:decision-add-task": signed_in(REFUSED, allow=COMMITTEE),
+    "POST ledger:decision-no-follow-up": signed_in(REFUSED, allow=COMMITTEE),
     "POST issues:task-update": signed_in(REFUSED, allow=("org_rep", *LOOKS_AFTER_GRID_1)),
     # Consultations ---------------------------------------------------------------------------
     "GET consult:consultation-new": signed_in(FORBIDDEN, allow=COMMITTEE),

@@ -131,6 +131,13 @@ HTTP_REQUESTS: dict[str, Callable] = {
     "POST issues:issue-action consult": lambda w: _issue("consult", w, "consult",
                                                           {"consultation": w.consultation.pk}),
     "POST issues:issue-action rate": lambda w: _issue("rate", w, "rate", {"score": "4"}, w.issue_resolved),
+    "POST ledger:decision-add-task": lambda w: Request("POST", reverse("ledger:decision-add-task",
+                                                                      args=[w.bare_decision.pk]), {
+        "task-task_title": "Buy saplings", "task-owner_organisation": w.organisation.pk,
+        "task-due_date": (timezone.localdate() + timedelta(days=9)).isoformat()}),
+    "POST ledger:decision-no-follow-up": lambda w: Request("POST", reverse("ledger:decision-no-follow-up",
+                                                                          args=[w.bare_decision.pk]), {
+        "none-reason": "The vote said no."}),
     "POST issues:task-update": lambda w: Request("POST", reverse("issues:task-update", args=[w.task.pk]), {
         f"task{w.task.pk}-text": "Half done", f"task{w.task.pk}-progress": "50",
         f"task{w.task.pk}-status": "in_progress"}),

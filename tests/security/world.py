@@ -157,4 +157,6 @@ def build_world() -> SimpleNamespace:
     build_polls(w)
     build_accounts(w)
     w.decision = w.task.decision
+    w.bare_decision = ledger_services.record_decision(w.chair, community=w.community, title="Plant trees",
+                                                      source="poll")  # a vote's decision, no task yet
     return w
