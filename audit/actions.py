@@ -31,6 +31,8 @@ class Action(models.TextChoices):
     DECISION_NO_FOLLOW_UP = "decision.no_follow_up", _("Decision needs no follow-up")
     MEETING_SCHEDULED = "meeting.scheduled", _("Meeting scheduled")
     MEETING_OPENED = "meeting.opened", _("Meeting opened")
+    MEETING_CORRECTED = "meeting.corrected", _("Meeting corrected before it opened")
+    MEETING_CANCELLED = "meeting.cancelled", _("Meeting cancelled")
     MEETING_ADJOURNED = "meeting.adjourned", _("Meeting adjourned")
     MEETING_CHECKED_IN = "meeting.checked_in", _("Someone checked in by the chair or secretary")
     MEETING_MESSAGE_HIDDEN = "meeting.message_hidden", _("Chat message hidden")
@@ -38,6 +40,7 @@ class Action(models.TextChoices):
     AGENDA_ACCEPTED = "agenda.accepted", _("Agenda suggestion accepted")
     AGENDA_DECLINED = "agenda.declined", _("Agenda suggestion declined")
     AGENDA_OUTCOME = "agenda.outcome", _("Agenda item outcome recorded")
+    AGENDA_REMOVED = "agenda.removed", _("Agenda item removed")
     MINUTES_APPROVED = "minutes.approved", _("Minutes approved and published")
     POLL_CREATED = "poll.created", _("Poll set up")
     POLL_EDITED = "poll.edited", _("Draft poll corrected")
@@ -96,6 +99,8 @@ SENTENCES = {
     Action.DECISION_NO_FOLLOW_UP: _("Said a decision needs no follow-up: %(reason)s"),
     Action.MEETING_SCHEDULED: _("Scheduled a meeting"),
     Action.MEETING_OPENED: _("Opened a meeting"),
+    Action.MEETING_CORRECTED: _("Corrected the meeting: %(changes)s"),
+    Action.MEETING_CANCELLED: _("Cancelled the meeting: %(reason)s"),
     Action.MEETING_ADJOURNED: _("Adjourned a meeting"),
     Action.MEETING_CHECKED_IN: _("Checked %(person)s in"),
     Action.MEETING_MESSAGE_HIDDEN: _("Hid a chat message in the meeting room"),
@@ -103,6 +108,7 @@ SENTENCES = {
     Action.AGENDA_ACCEPTED: _("Accepted a suggested agenda item: “%(item)s”"),
     Action.AGENDA_DECLINED: _("Declined a suggested agenda item: “%(item)s” — %(reason)s"),
     Action.AGENDA_OUTCOME: _("Recorded the outcome of “%(item)s”: %(outcome)s"),
+    Action.AGENDA_REMOVED: _("Took “%(item)s” off the agenda"),
     Action.MINUTES_APPROVED: _("Approved and published the minutes"),
     Action.POLL_CREATED: _("Set up a poll"),
     Action.POLL_OPENED: _("Opened a poll"),

@@ -104,7 +104,7 @@ def clones(obj, count: int, vary) -> list:
 
 def live_meeting(chair: User, community: Community, title: str) -> int:
     meeting = meeting_services.schedule_meeting(
-        chair, community_id=community.pk, kind="joint", title=title, starts_at=timezone.now() + timedelta(hours=1),
+        chair, community_id=community.pk, kind="joint", title=title, starts_at=timezone.now() + timedelta(minutes=30),
         chair_id=chair.pk, secretary_id=chair.pk, place="Community hall", audience="community", is_public=True,
     )
     meeting_services.add_agenda_item(chair, meeting_id=meeting.pk, title="Open floor", minutes_allotted=60)

@@ -18,11 +18,13 @@ DEFAULT_LENGTH = timedelta(hours=2)  # a meeting without an end shows as two hou
 
 
 def meeting_event(request: HttpRequest, meeting: Meeting) -> Event:
-    """One meeting as a VEVENT; its UID and DTSTAMP stay the same for as long as the meeting exists."""
+    """One meeting as a VEVENT. Its UID stays the same for as long as the meeting exists; each correction of its
+    time or place, and its cancellation, raises SEQUENCE and DTSTAMP, so calendars replace the old event."""
     ends = meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH
     return Event.new(
         uid=f"meeting-{meeting.pk}@{request.get_host().split(':')[0]}",
-        stamp=meeting.created_at.astimezone(UTC),
+        sequence=meeting.sequence,
+        stamp=(meeting.revised_at or meeting.created_at).astimezone(UTC),
         start=meeting.starts_at.astimezone(UTC),
         end=ends.astimezone(UTC),
         summary=meeting.title,

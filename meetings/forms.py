@@ -1,6 +1,7 @@
 """Forms of the meeting pages: they bind and clean input; the services decide and write."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community import selectors as community_selectors
@@ -46,6 +47,41 @@ class MeetingForm(forms.Form):
             memberships__community=community, is_active=True
         ).distinct().order_by("display_name")
         self.fields["people"].label_from_instance = lambda u: u.public_name
+
+
+class MeetingEditForm(MeetingForm):
+    """The same fields, filled from the meeting, and why it changed (told to everyone invited with a new time)."""
+
+    reason = forms.CharField(label=_("Why it changes (optional)"), max_length=max_length(Meeting, "change_reason"),
+                             required=False,
+                             help_text=_("Everyone invited is told of a new time or place, with this reason."))
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        invitations = list(meeting.invitations.all())
+        initial = {
+            "kind": meeting.kind, "title": meeting.title, "description": meeting.description,
+            "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": meeting.ends_at and timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
+            "place": meeting.place, "online": meeting.online, "chair": meeting.chair_id,
+            "secretary": meeting.secretary_id, "audience": meeting.audience, "grid": meeting.grid_id,
+            "organisations": [i.organisation_id for i in invitations if i.organisation_id],
+            "people": [i.user_id for i in invitations if i.user_id], "quorum": meeting.quorum,
+            "is_public": meeting.is_public,
+        }
+        super().__init__(*args, community=meeting.community, initial=initial, **kwargs)
+
+
+class AgendaItemEditForm(forms.Form):
+    title = forms.CharField(label=_("Item"), max_length=max_length(AgendaItem, "title"))
+    description = forms.CharField(label=_("Details"), max_length=max_length(AgendaItem, "description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    minutes_allotted = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=480)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is cancelled"), max_length=max_length(Meeting, "change_reason"),
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Everyone invited reads this, by mail and on the meeting's page."))
 
 
 class AgendaItemForm(forms.Form):

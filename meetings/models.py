@@ -1,5 +1,7 @@
 """Meetings: scheduling, invitations, attendance, the agenda, the live room's log, the speaker queue, minutes."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,10 @@ from issues.models import Issue
 from ledger.models import Decision
 
 User = settings.AUTH_USER_MODEL
+
+
+OPEN_EARLY = timedelta(hours=1)
+OPEN_UNTIL_WITHOUT_END = timedelta(hours=4)
 
 
 class Meeting(models.Model):
@@ -62,6 +68,10 @@ class Meeting(models.Model):
     adjourned_at = models.DateTimeField(_("adjourned"), null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Corrections before it opens: each change of time or place, and a cancellation, is a new calendar revision.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+    revised_at = models.DateTimeField(_("last corrected"), null=True, blank=True)
+    change_reason = models.CharField(_("reason for the last change"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("meeting")
@@ -81,6 +91,21 @@ class Meeting(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
+
+    @property
+    def expected_end(self):
+        """Its end, or for a meeting without one, four hours after it starts."""
+        return self.ends_at or self.starts_at + OPEN_UNTIL_WITHOUT_END
+
+    @property
+    def opens_from(self):
+        """The chair can open the meeting from an hour before it starts until its end."""
+        return self.starts_at - OPEN_EARLY
+
+    @property
+    def is_past_due(self) -> bool:
+        """Scheduled, but its end has passed without anyone opening it."""
+        return self.status == self.Status.SCHEDULED and self.expected_end < timezone.now()
 
 
 class Invitation(models.Model):

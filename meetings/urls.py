@@ -15,6 +15,9 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes-view", views.minutes_view, name="minutes-view"),
     path("meetings/<int:pk>/region/<slug:region>", views.meeting_region, name="meeting-region"),
     path("meetings/<int:pk>/minutes-print", views.minutes_print, name="minutes-print"),
+    path("meetings/<int:pk>/edit", views.meeting_edit, name="meeting-edit"),
+    path("meetings/<int:pk>/cancel", views.meeting_cancel, name="meeting-cancel"),
+    path("meetings/items/<int:item_pk>/edit", views.agenda_item_edit, name="agenda-item-edit"),
     path("meetings/<int:pk>/<str:action>", views.meeting_action, name="meeting-action"),
     path("c/<slug:slug>/meetings.ics", views.community_calendar, name="community-calendar"),
 ]

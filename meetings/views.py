@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,8 +19,17 @@ from ledger.forms import task_fields
 from meetings import fragments, permissions, services
 from meetings.actions import BY_PATH
 from meetings.calendar import calendar_response
-from meetings.forms import AgendaItemForm, MeetingForm, MinutesForm, OutcomeForm, SuggestionForm
-from meetings.models import Invitation, Meeting, Minutes, RoomEvent
+from meetings.forms import (
+    AgendaItemEditForm,
+    AgendaItemForm,
+    CancelForm,
+    MeetingEditForm,
+    MeetingForm,
+    MinutesForm,
+    OutcomeForm,
+    SuggestionForm,
+)
+from meetings.models import AgendaItem, Invitation, Meeting, Minutes, RoomEvent
 
 CHAT_SHOWN = 200
 
@@ -32,7 +42,8 @@ def meeting_list(request):
     context = {
         "community": community,
         "live": [m for m in visible if m.status == Meeting.Status.LIVE],
-        "upcoming": [m for m in visible if m.status == Meeting.Status.SCHEDULED],
+        "upcoming": [m for m in visible if m.status == Meeting.Status.SCHEDULED and not m.is_past_due],
+        "not_held": [m for m in visible if m.is_past_due],
         "past": [m for m in reversed(visible) if m.status == Meeting.Status.ADJOURNED],
         "can_schedule": permissions.can_schedule(request.user, community),
     }
@@ -57,6 +68,80 @@ def meeting_new(request):
         messages.success(request, _("The meeting is scheduled and the invitations are sent."))
         return redirect(made[0])
     return render(request, "meetings/meeting_form.html", {"form": form, "community": community})
+
+
+def _correctable(request, pk: int) -> Meeting | None:
+    """A meeting this person may correct; None (with a message) once it has opened."""
+    meeting, _invitations = _meeting(request, pk)
+    if not permissions.runs(request.user, meeting):
+        raise PermissionDenied(_("Only the chair and the committee correct a meeting."))
+    if meeting.status != Meeting.Status.SCHEDULED:
+        messages.info(request, _("This meeting has opened or is over: it can no longer be corrected."))
+        return None
+    return meeting
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    """Correct a meeting before it opens: time (postpone), place, chair, secretary, invitees, quorum."""
+    meeting = _correctable(request, pk)
+    if meeting is None:
+        return redirect("meetings:meeting-detail", pk=pk)
+    form = MeetingEditForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and attempt(form, lambda d: services.edit_meeting(
+        request.user, meeting_id=meeting.pk, kind=d["kind"], title=d["title"], description=d["description"],
+        starts_at=d["starts_at"], ends_at=d["ends_at"], place=d["place"], online=d["online"],
+        chair_id=d["chair"].pk, secretary_id=d["secretary"].pk, audience=d["audience"],
+        grid_id=d["grid"] and d["grid"].pk, quorum=d["quorum"], is_public=d["is_public"],
+        invite_user_ids=[u.pk for u in d["people"]], invite_organisation_ids=[o.pk for o in d["organisations"]],
+        reason=d["reason"],
+    )):
+        messages.success(request, _("The meeting is corrected. Those invited are told of a new time or place."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_edit.html", {"form": form, "meeting": meeting,
+                                                           "community": meeting.community})
+
+
+@login_required
+def meeting_cancel(request, pk: int):
+    """A page that says what cancelling does and asks why; the meeting is cancelled only by its button."""
+    meeting = _correctable(request, pk)
+    if meeting is None:
+        return redirect("meetings:meeting-detail", pk=pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and attempt(form, lambda d: services.cancel_meeting(
+            request.user, meeting_id=meeting.pk, reason=d["reason"])):
+        messages.success(request, _("The meeting is cancelled. Everyone invited is told why."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting,
+                                                             "community": meeting.community})
+
+
+@login_required
+def agenda_item_edit(request, item_pk: int):
+    """Correct or remove an agenda item before the meeting reaches it."""
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=item_pk, status="accepted")
+    meeting, _invitations = _meeting(request, item.meeting_id)
+    if not permissions.runs(request.user, meeting):
+        raise PermissionDenied(_("Only the chair and the committee set the agenda."))
+    form = AgendaItemEditForm(request.POST or None, initial={
+        "title": item.title, "description": item.description, "minutes_allotted": item.minutes_allotted})
+    if request.method == "POST" and request.POST.get("remove"):
+        try:
+            services.remove_agenda_item(request.user, item_id=item.pk)
+        except ValidationError as error:
+            for message in error_messages(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("“%(title)s” is off the agenda.") % {"title": item.title})
+        return redirect(meeting)
+    if request.method == "POST" and attempt(form, lambda d: services.edit_agenda_item(
+            request.user, item_id=item.pk, title=d["title"], description=d["description"],
+            minutes_allotted=d["minutes_allotted"])):
+        messages.success(request, _("The agenda item is corrected."))
+        return redirect(meeting)
+    return render(request, "meetings/agenda_item_edit.html", {"form": form, "item": item, "meeting": meeting,
+                                                               "community": meeting.community})
 
 
 def _meeting(request, pk: int) -> tuple[Meeting, list]:
@@ -119,6 +204,7 @@ def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> 
         if minutes.status == Minutes.Status.PUBLISHED else [],
         "runs": runs,
         "runs_live": runs and meeting.status == Meeting.Status.LIVE,
+        "can_open_now": meeting.opens_from <= timezone.now() <= meeting.expected_end,
         "writes": writes,
         "can_take_part": permissions.can_take_part(user, meeting, invitations),
         "is_invited": permissions.is_invited(user, meeting, invitations),

@@ -7,8 +7,8 @@ only after the commit (persist, then broadcast). Callers use this package's name
 """
 
 from meetings.services.base import CHAT_PER_SECOND, SPEAKING_SECONDS, lock_meeting, record, require_live
-from meetings.services.scheduling import schedule_meeting, respond_to_invitation
-from meetings.services.agenda import add_agenda_item, suggest_agenda_item, decide_suggestion, move_agenda_item, set_current_item
+from meetings.services.scheduling import schedule_meeting, respond_to_invitation, edit_meeting, cancel_meeting
+from meetings.services.agenda import add_agenda_item, suggest_agenda_item, decide_suggestion, move_agenda_item, set_current_item, edit_agenda_item, remove_agenda_item
 from meetings.services.room import open_meeting, check_in, post_message, hide_message, queue_state, raise_hand, lower_hand, call_next_speaker, remove_speaker
 from meetings.services.minutes import update_minutes, record_item_outcome, adjourn_meeting, draft_summary, approve_minutes
 
@@ -20,11 +20,15 @@ __all__ = [
     "require_live",
     "schedule_meeting",
     "respond_to_invitation",
+    "edit_meeting",
+    "cancel_meeting",
     "add_agenda_item",
     "suggest_agenda_item",
     "decide_suggestion",
     "move_agenda_item",
     "set_current_item",
+    "edit_agenda_item",
+    "remove_agenda_item",
     "open_meeting",
     "check_in",
     "post_message",

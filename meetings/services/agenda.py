@@ -146,3 +146,47 @@ def set_current_item(actor: User, *, meeting_id: int, item_id: int) -> AgendaIte
     meeting.save(update_fields=["current_item"])
     record(meeting, "agenda.current", actor, item_id=item.pk, title=item.title)
     return item
+
+
+def _untaken_item(actor: User, item_id) -> tuple[AgendaItem, object]:
+    """An accepted item the meeting has not reached: not current, no outcome, the meeting not over."""
+    item = AgendaItem.objects.filter(pk=item_id, status=AgendaItem.Status.ACCEPTED).first()
+    if item is None:
+        raise ValidationError(_("There is no such agenda item."))
+    meeting = lock_meeting(item.meeting_id)
+    permissions.require(permissions.runs(actor, meeting), _("Only the chair and the committee set the agenda."))
+    if meeting.status in (Status.ADJOURNED, Status.CANCELLED):
+        raise ValidationError(_("This meeting is over."))
+    if item.outcome or (meeting.status == Status.LIVE and meeting.current_item_id == item.pk):
+        raise ValidationError(_("This item has been taken already: it can no longer be changed or removed."))
+    return item, meeting
+
+
+@transaction.atomic
+def edit_agenda_item(actor: User, *, item_id: int, title: str, description: str = "",
+                     minutes_allotted: int = 10) -> AgendaItem:
+    """Correct an item before the meeting reaches it."""
+    item, meeting = _untaken_item(actor, item_id)
+    if not isinstance(minutes_allotted, int) or not 1 <= minutes_allotted <= 480:
+        raise ValidationError(_("Give the item between 1 and 480 minutes."))
+    item.title = clean_text(title, field=_("The title"), limit=max_length(AgendaItem, "title"))
+    item.description = clean_text(description, field=_("The description"), required=False,
+                                  limit=max_length(AgendaItem, "description"))
+    item.minutes_allotted = minutes_allotted
+    item.save(update_fields=["title", "description", "minutes_allotted"])
+    record(meeting, "agenda.changed", actor)
+    return item
+
+
+@transaction.atomic
+def remove_agenda_item(actor: User, *, item_id: int) -> None:
+    """Take an item off the agenda before the meeting reaches it; the rest keep their order."""
+    item, meeting = _untaken_item(actor, item_id)
+    audit.record(actor, "agenda.removed", community=meeting.community_id, target=meeting, item=item.title)
+    item.delete()
+    for position, row in enumerate(meeting.agenda_items.filter(status=AgendaItem.Status.ACCEPTED)
+                                   .order_by("position", "pk"), start=1):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+    record(meeting, "agenda.changed", actor)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 import audit
@@ -28,7 +29,13 @@ def open_meeting(actor: User, *, meeting_id: int) -> Meeting:
     permissions.require(permissions.runs(actor, meeting), _("Only the chair opens the meeting."))
     if meeting.status != Status.SCHEDULED:
         raise ValidationError(_("Only a scheduled meeting can be opened."))
-    meeting.status, meeting.started_at = Status.LIVE, timezone.now()
+    now = timezone.now()
+    if now < meeting.opens_from:
+        raise ValidationError(_("The meeting can be opened from %(time)s, an hour before it starts.") % {
+            "time": date_format(timezone.localtime(meeting.opens_from), "DATETIME_FORMAT")})
+    if now > meeting.expected_end:
+        raise ValidationError(_("This meeting's time has passed: correct its time to hold it later, or cancel it."))
+    meeting.status, meeting.started_at = Status.LIVE, now
     first = meeting.agenda_items.filter(status=AgendaItem.Status.ACCEPTED).first()
     meeting.current_item = first
     meeting.save(update_fields=["status", "started_at", "current_item"])

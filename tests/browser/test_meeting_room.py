@@ -80,7 +80,7 @@ def test_suggestions_and_published_minutes_arrive_without_a_reload_and_keep_what
     Membership.objects.create(user=mei, community=community, role="resident", grid=grid)
     meeting = services.schedule_meeting(
         chen, community_id=community.pk, kind="joint", title="Market noise",
-        starts_at=timezone.now() + timezone.timedelta(days=2), chair_id=chen.pk, secretary_id=chen.pk, place="Hall",
+        starts_at=timezone.now() + timezone.timedelta(minutes=30), chair_id=chen.pk, secretary_id=chen.pk, place="Hall",
         audience="community", quorum=1,
     )
     first = services.suggest_agenda_item(mei, meeting_id=meeting.pk, title="Bike shed")

@@ -12,7 +12,7 @@ from tests.conftest import CANARY
 def schedule(chair, community, *, secretary=None, is_public=True, audience="invited", invite=(), orgs=(), grid=None):
     return services.schedule_meeting(
         chair, community_id=community.pk, kind="joint", title=f"Joint meeting {CANARY}",
-        starts_at=timezone.now() + timedelta(days=1), chair_id=chair.pk, secretary_id=(secretary or chair).pk,
+        starts_at=timezone.now() + timedelta(minutes=30), chair_id=chair.pk, secretary_id=(secretary or chair).pk,
         place="Community hall", audience=audience, grid_id=grid.pk if grid else None, quorum=2,
         is_public=is_public, invite_user_ids=[u.pk for u in invite], invite_organisation_ids=[o.pk for o in orgs],
     )

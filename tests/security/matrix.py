@@ -191,6 +191,12 @@ HTTP = {
     "POST meetings:meeting-action chat closed": signed_in(NOT_FOUND, allow=INVITED),
     "GET meetings:meeting-new": signed_in(FORBIDDEN, allow=COMMITTEE),
     "POST meetings:meeting-new": signed_in(FORBIDDEN, allow=COMMITTEE),
+    "GET meetings:meeting-edit": signed_in(FORBIDDEN, allow=COMMITTEE),
+    "POST meetings:meeting-edit": signed_in(FORBIDDEN, allow=COMMITTEE),
+    "GET meetings:meeting-cancel": signed_in(FORBIDDEN, allow=COMMITTEE),
+    "POST meetings:meeting-cancel": signed_in(FORBIDDEN, allow=COMMITTEE),
+    "GET meetings:agenda-item-edit": signed_in(FORBIDDEN, allow=COMMITTEE),
+    "POST meetings:agenda-item-edit": signed_in(FORBIDDEN, allow=COMMITTEE),
     "GET meetings:issue-to-agenda": signed_in(FORBIDDEN, allow=COMMITTEE),
     "POST meetings:issue-to-agenda": signed_in(FORBIDDEN, allow=COMMITTEE),
     # Running a meeting: the chair, or the committee standing in.

@@ -214,6 +214,21 @@ HTTP_REQUESTS: dict[str, Callable] = {
                                                                      args=[w.community.slug, w.request.pk]),
                                                      {"reason": "Nobody of that name lives there"}),
     # Meetings
+    "GET meetings:meeting-edit": lambda w: _get(reverse("meetings:meeting-edit", args=[w.scheduled.pk])),
+    "POST meetings:meeting-edit": lambda w: Request("POST", reverse("meetings:meeting-edit", args=[w.scheduled.pk]), {
+        "kind": "joint", "title": "Parking, again", "description": "",
+        "starts_at": timezone.localtime(w.scheduled.starts_at + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Hall", "online": "on", "chair": w.chair.pk, "secretary": w.secretary.pk, "audience": "invited",
+        "people": [w.resident.pk], "organisations": [w.organisation.pk], "quorum": 2, "is_public": "on",
+        "reason": "The hall is busy."}),
+    "GET meetings:meeting-cancel": lambda w: _get(reverse("meetings:meeting-cancel", args=[w.scheduled.pk])),
+    "POST meetings:meeting-cancel": lambda w: Request("POST", reverse("meetings:meeting-cancel",
+                                                                      args=[w.scheduled.pk]), {"reason": "Rain."}),
+    "GET meetings:agenda-item-edit": lambda w: _get(reverse("meetings:agenda-item-edit",
+                                                            args=[w.scheduled.agenda_items.filter(status="accepted").first().pk])),
+    "POST meetings:agenda-item-edit": lambda w: Request("POST", reverse(
+        "meetings:agenda-item-edit", args=[w.scheduled.agenda_items.filter(status="accepted").first().pk]), {
+        "title": "Parking spaces", "description": "", "minutes_allotted": 15}),
     "GET meetings:meeting-detail closed": lambda w: _get(reverse("meetings:meeting-detail", args=[w.closed.pk])),
     "GET meetings:meeting-region closed": lambda w: _get(reverse("meetings:meeting-region",
                                                                  args=[w.closed.pk, "minutes-section"])),

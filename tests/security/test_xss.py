@@ -284,7 +284,8 @@ def test_no_payload_runs_in_the_meeting_room_live_or_reloaded(chromium, servers)
                     audience="community", starts_at=timezone.now() + WEEK)
     for title in fitting(160)[1:]:
         meetings.schedule_meeting(chair, title=title, **schedule)
-    meeting = meetings.schedule_meeting(chair, title=PAYLOADS[0], description=documents(10000)[0], **schedule)
+    meeting = meetings.schedule_meeting(chair, title=PAYLOADS[0], description=documents(10000)[0],
+                                        **{**schedule, "starts_at": timezone.now()})  # opened now: it starts now
     for title in fitting(160):
         meetings.add_agenda_item(chair, meeting_id=meeting.pk, title=title, description=title)
     meetings.open_meeting(chair, meeting_id=meeting.pk)
