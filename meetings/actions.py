@@ -69,7 +69,7 @@ ACTIONS = [
         u, meeting_id=m, user_id=number(i, "user_id", required=False))),
     # The page only: their result shows after a reload anyway.
     Action("respond", None, lambda u, m, i: services.respond_to_invitation(
-        u, meeting_id=m, response=text(i, "response"))),
+        u, meeting_id=m, response=text(i, "response"), organisation_id=number(i, "organisation", required=False))),
     Action("open", None, lambda u, m, i: services.open_meeting(u, meeting_id=m)),
     Action("adjourn", None, lambda u, m, i: services.adjourn_meeting(u, meeting_id=m)),
     Action("approve", None, lambda u, m, i: services.approve_minutes(u, meeting_id=m)),

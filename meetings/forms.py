@@ -1,6 +1,7 @@
 """Forms of the meeting pages: they bind and clean input; the services decide and write."""
 
 from django import forms
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +29,11 @@ class MeetingForm(forms.Form):
     grid = forms.ModelChoiceField(label=_("Grid (when a grid is invited)"), queryset=None, required=False)
     organisations = forms.ModelMultipleChoiceField(label=_("Organisations invited"), queryset=None, required=False,
                                                    widget=forms.CheckboxSelectMultiple)
-    people = forms.ModelMultipleChoiceField(label=_("People invited"), queryset=None, required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    people = forms.ModelMultipleChoiceField(
+        label=_("People invited"), queryset=None, required=False,
+        help_text=_("Type a name, a role, a grid or an organisation to find people."),
+        widget=forms.CheckboxSelectMultiple(attrs={
+            "data-filterable": "1", "data-filter-label": _("Find people by name, role, grid or organisation")}))
     quorum = forms.IntegerField(label=_("Quorum"), min_value=0, initial=0,
                                 help_text=_("How many people must be checked in for decisions; 0 for none."))
     is_public = forms.BooleanField(label=_("Public: anyone may watch and read the minutes"), required=False,
@@ -45,8 +49,19 @@ class MeetingForm(forms.Form):
         self.fields["organisations"].queryset = Organisation.objects.filter(community=community)
         self.fields["people"].queryset = User.objects.filter(
             memberships__community=community, is_active=True
-        ).distinct().order_by("display_name")
-        self.fields["people"].label_from_instance = lambda u: u.public_name
+        ).distinct().order_by("display_name").prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.filter(community=community)
+                     .select_related("grid", "organisation")))
+        self.fields["people"].label_from_instance = _person_label
+
+
+def _person_label(user) -> str:
+    """A name with what finds it: the person's roles here, their grid and organisation."""
+    parts = [user.public_name]
+    for membership in user.memberships.all():
+        where = membership.grid or membership.organisation
+        parts.append(f"{membership.get_role_display()}{f' ({where})' if where else ''}")
+    return " · ".join(str(p) for p in parts)
 
 
 class MeetingEditForm(MeetingForm):

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.http import current_community
-from community.models import Community
+from community import permissions as community_permissions
+from community.models import Community, Membership
 from core.http import attempt, error_messages
 from core.text import whole_number
 from ledger.forms import task_fields
@@ -68,6 +69,23 @@ def meeting_new(request):
         messages.success(request, _("The meeting is scheduled and the invitations are sent."))
         return redirect(made[0])
     return render(request, "meetings/meeting_form.html", {"form": form, "community": community})
+
+
+def _answers(meeting: Meeting, invitations: list) -> dict:
+    """Who said they come: each organisation, each person (with their grid), and the count per grid."""
+    people = [i for i in invitations if i.user_id]
+    grids = dict(Membership.objects.filter(community=meeting.community, user_id__in=[i.user_id for i in people],
+                                           grid__isnull=False).values_list("user_id", "grid__name"))
+    by_grid: dict[str, dict[str, int]] = {}
+    for invitation in people:
+        counts = by_grid.setdefault(grids.get(invitation.user_id, _("No grid")), {"yes": 0, "maybe": 0, "no": 0,
+                                                                                  "pending": 0})
+        counts[invitation.response] += 1
+    return {
+        "organisations": [i for i in invitations if i.organisation_id],
+        "people": [(i, grids.get(i.user_id, "")) for i in sorted(people, key=lambda i: i.user.public_name)],
+        "by_grid": sorted(by_grid.items()),
+    }
 
 
 def _correctable(request, pk: int) -> Meeting | None:
@@ -184,6 +202,10 @@ def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> 
     )
     attendance = fragments.attendance(meeting)
     own = next((i for i in invitations if user.is_authenticated and i.user_id == user.pk), None)
+    if own is None and permissions.is_invited(user, meeting, invitations):
+        own = Invitation(meeting=meeting, user=user)  # invited with the grid or community: not answered yet
+    represented = {m.organisation_id for m in community_permissions.memberships(user)
+                   if m.role == Membership.Role.ORG_REP}
     context = {
         "meeting": meeting,
         "community": meeting.community,
@@ -197,6 +219,8 @@ def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> 
         "checked_in": any(a.user_id == getattr(user, "pk", None) for a in attendance["attendances"]),
         "invitations": invitations,
         "own_invitation": own,
+        "organisation_invitations": [i for i in invitations if i.organisation_id in represented],
+        "answers": _answers(meeting, invitations) if runs or writes else None,
         "minutes": minutes,
         "minutes_visible": minutes.status == Minutes.Status.PUBLISHED or permissions.is_invited(user, meeting,
                                                                                                   invitations),

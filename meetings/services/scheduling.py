@@ -99,13 +99,23 @@ def _checked(community: Community, *, kind, title, description, starts_at, ends_
 
 
 @transaction.atomic
-def respond_to_invitation(actor: User, *, meeting_id: int, response: str) -> Invitation:
-    """Yes, no or maybe: for a personal invitation, or as a representative of an invited organisation."""
+def respond_to_invitation(actor: User, *, meeting_id: int, response: str,
+                          organisation_id: int | None = None) -> Invitation:
+    """Yes, no or maybe: for yourself (invited in person, or as a resident of the invited grid or community), or
+    — with ``organisation_id`` — for an invited organisation you represent."""
     meeting = lock_meeting(meeting_id)
     if meeting.status not in (Status.SCHEDULED, Status.LIVE):
         raise ValidationError(_("This meeting is over."))
     if response not in (Invitation.Response.YES, Invitation.Response.NO, Invitation.Response.MAYBE):
         raise ValidationError(_("Answer yes, no or maybe."))
+    if organisation_id:
+        invitation = meeting.invitations.filter(organisation_id=organisation_id).first()
+        permissions.require(invitation is not None and community_selectors.holders(
+            Membership.Role.ORG_REP, organisation=organisation_id).filter(pk=actor.pk).exists(),
+            _("Only a representative of an invited organisation answers for it."))
+        invitation.response, invitation.responded_at = response, timezone.now()
+        invitation.save(update_fields=["response", "responded_at"])
+        return invitation
     permissions.require(permissions.is_invited(actor, meeting), _("You are not invited to this meeting."))
     invitation, _created = Invitation.objects.get_or_create(meeting=meeting, user=actor)
     invitation.response, invitation.responded_at = response, timezone.now()

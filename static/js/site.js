@@ -276,6 +276,34 @@
       function (field) { return field.value !== field.defaultValue; });
   }
 
+  // A long list of checkboxes gets a box that finds its options by what their labels say (name, role, grid,
+  // organisation); the ticked ones always stay in sight. Without JavaScript the whole list shows.
+  function filterableLists() {
+    var seen = [];
+    document.querySelectorAll("input[data-filterable]").forEach(function (input) {
+      var list = input.closest("div[id]");
+      if (!list || seen.indexOf(list) !== -1) return;
+      seen.push(list);
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "list-filter";
+      box.id = list.id + "-filter";
+      box.setAttribute("aria-label", input.dataset.filterLabel || "");
+      box.placeholder = input.dataset.filterLabel || "";
+      box.setAttribute("aria-controls", list.id);
+      list.parentNode.insertBefore(box, list);
+      list.classList.add("filterable-list");
+      box.addEventListener("input", function () {
+        var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+        Array.prototype.forEach.call(list.children, function (option) {
+          var text = option.textContent.toLowerCase();
+          var ticked = option.querySelector("input:checked");
+          option.hidden = !ticked && !words.every(function (w) { return text.indexOf(w) !== -1; });
+        });
+      });
+    });
+  }
+
   // The live meeting room (protocol in docs/realtime.md): frames carry the room's regions rendered on the
   // server, in this page's language and for this person's audience; this only puts them in place.
   function watchMeeting() {
@@ -394,6 +422,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    filterableLists();
     connectAccountSocket();
     watchIssue();
     watchIssueList();

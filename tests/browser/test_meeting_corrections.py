@@ -34,6 +34,12 @@ def test_the_chair_postpones_corrects_and_cancels_and_the_invited_read_why(live,
     expect(phone.get_by_role("button", name="Open the meeting")).to_have_count(0)
 
     phone.get_by_role("link", name="Correct or postpone").click()
+    find = phone.get_by_role("searchbox", name="Find people by name, role, grid or organisation")
+    find.fill("willow court")  # a grid finds its residents
+    people = phone.locator("#id_people > div:visible")
+    expect(people).to_have_count(1)
+    expect(people).to_contain_text("Mei · Resident (Grid 1 · Willow Court)")
+    find.fill("")
     later = timezone.localtime(meeting.starts_at + timedelta(days=7))
     phone.get_by_label("Starts").fill(later.strftime("%Y-%m-%dT%H:%M"))
     phone.get_by_label("Why it changes (optional)").fill("The hall is being painted that week.")
