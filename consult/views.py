@@ -27,7 +27,7 @@ from consult.forms import (
     task_fields,
 )
 from consult.models import Comment, Consultation, Proposal
-from core.http import attempt, error_messages, render_live
+from core.http import Confirm, attempt, confirm_page, confirmed, error_messages, render_live
 
 Phase = Consultation.Phase
 
@@ -179,6 +179,12 @@ def consultation_action(request, pk: int, action: str):
             messages.success(request, done)
             return redirect(consultation)
         return consultation_detail(request, pk, **{f"{action}_form": form})
+    if action == "advance" and not confirmed(request):
+        to = request.POST.get("to", "")
+        if to not in ADVANCE:
+            raise Http404
+        return confirm_page(request, ADVANCE[to], action=request.path, back_url=consultation.get_absolute_url(),
+                            back_label=consultation.title, fields=(("to", to),))
     buttons = {
         "advance": lambda: services.advance_phase(user, consultation_id=pk, to=request.POST.get("to", "")),
         "follow": lambda: services.follow_consultation(user, consultation_id=pk),
@@ -188,6 +194,25 @@ def consultation_action(request, pk: int, action: str):
         raise Http404
     _press(request, buttons[action])
     return redirect(consultation)
+
+
+# Each phase change is asked first, on a page that says what it does: none can be undone.
+ADVANCE = {
+    Phase.COLLECTING: Confirm(
+        gettext_lazy("Open the consultation?"),
+        gettext_lazy("Residents see it and can make, support and discuss proposals. It cannot go back to draft."),
+        gettext_lazy("Yes, open it")),
+    Phase.DELIBERATION: Confirm(
+        gettext_lazy("Start deliberation?"),
+        gettext_lazy("No new proposals after this. Residents keep supporting and discussing, and read your answers. "
+                     "It cannot go back to collecting proposals."),
+        gettext_lazy("Yes, start deliberation")),
+    Phase.VOTING: Confirm(
+        gettext_lazy("Start voting?"),
+        gettext_lazy("Supports close, and the shortlisted proposals are ready for the ballot, which you check before "
+                     "it opens. It cannot go back to deliberation."),
+        gettext_lazy("Yes, start voting")),
+}
 
 
 def _press(request, call) -> bool:

@@ -1,6 +1,7 @@
 """What every app's views share: turning a service's refusal into messages on a form, live pages, CSV."""
 
 import csv
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
@@ -48,3 +49,25 @@ def csv_response(rows, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """An act that cannot be undone: the page that asks first says what will happen, in plain words."""
+
+    title: str
+    what: str
+    button: str
+    danger: bool = False
+
+
+def confirm_page(request, confirm: Confirm, *, action: str, back_url: str, back_label: str,
+                 fields: tuple = ()) -> HttpResponse:
+    """Ask before an irreversible act; its button posts ``confirmed=1`` (and ``fields``) to ``action``. A page,
+    not a script's dialog, so it works without JavaScript."""
+    return render(request, "confirm.html", {
+        "confirm": confirm, "action": action, "fields": fields, "back": {"url": back_url, "label": back_label}})
+
+
+def confirmed(request) -> bool:
+    return request.method == "POST" and request.POST.get("confirmed") == "1"

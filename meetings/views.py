@@ -4,17 +4,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from community.http import current_community
 from community import permissions as community_permissions
 from community.models import Community, Membership
-from core.http import attempt, error_messages
+from core.http import Confirm, attempt, confirm_page, confirmed, error_messages
 from core.text import whole_number
 from ledger.forms import task_fields
 from meetings import fragments, permissions, services
@@ -282,11 +281,32 @@ def minutes_print(request, pk: int):
     return render(request, "meetings/minutes_print.html", {"meeting": meeting, "minutes": minutes})
 
 
-@require_POST
+# Acts that cannot be undone: asked first on a page that says what will happen (works without JavaScript).
+CONFIRM = {
+    "open": Confirm(
+        gettext_lazy("Open the meeting now?"),
+        gettext_lazy("The meeting goes live for everyone: check-in opens, the chat and the speaker queue start, and "
+                     "the first agenda item becomes current. It cannot be put back to “scheduled”."),
+        gettext_lazy("Yes, open the meeting")),
+    "adjourn": Confirm(
+        gettext_lazy("Adjourn the meeting?"),
+        gettext_lazy("The meeting ends for everyone: check-in, the chat and the speaker queue close. The secretary "
+                     "then completes the minutes for approval. An adjourned meeting cannot be reopened."),
+        gettext_lazy("Yes, adjourn the meeting"), danger=True),
+}
+
+
 @login_required
 def meeting_action(request, pk: int, action: str):
     meeting, _invitations = _meeting(request, pk)
     user = request.user
+    if action in CONFIRM and not confirmed(request):
+        if not permissions.runs(user, meeting):
+            raise PermissionDenied(_("Only the chair runs the meeting."))
+        return confirm_page(request, CONFIRM[action], action=request.path, back_url=meeting.get_absolute_url(),
+                            back_label=meeting.title)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     forms = {
         "item": (lambda: AgendaItemForm(request.POST, prefix="item", community=meeting.community),
                  lambda d: services.add_agenda_item(

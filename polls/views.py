@@ -9,13 +9,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community import services as community_services
 from community.http import current_community
-from core.http import attempt, csv_response, error_messages, render_live
+from core.http import (
+    Confirm,
+    attempt,
+    confirm_page,
+    confirmed,
+    csv_response,
+    error_messages,
+    render_live,
+)
 from core.text import whole_number
 from polls import services
 from polls.forms import DraftForm, PollForm, ballot_form
@@ -216,6 +225,20 @@ def vote(request, pk: int):
     return poll_detail(request, pk, ballot=form)
 
 
+CONFIRM = {
+    "open": Confirm(
+        gettext_lazy("Open the vote?"),
+        gettext_lazy("Its question, options and rules are fixed, and the voter roll is drawn from who may vote now. "
+                     "It cannot go back to draft."),
+        gettext_lazy("Yes, open the vote")),
+    "close": Confirm(
+        gettext_lazy("Close the vote and count it?"),
+        gettext_lazy("Nobody can vote after this. The ballots are counted and the result is published at once. "
+                     "A closed vote cannot be reopened."),
+        gettext_lazy("Yes, close and count"), danger=True),
+}
+
+
 @require_POST
 @login_required
 def poll_action(request, pk: int, action: str):
@@ -223,6 +246,9 @@ def poll_action(request, pk: int, action: str):
     calls = {"open": services.open_poll, "close": services.close_poll}
     if action not in calls:
         raise Http404
+    if not confirmed(request):  # neither can be undone: asked first, on a page that says what happens
+        return confirm_page(request, CONFIRM[action], action=request.path, back_url=poll.get_absolute_url(),
+                            back_label=poll.title)
     try:
         calls[action](request.user, poll_id=poll.pk)
     except (ValidationError, PermissionDenied) as error:

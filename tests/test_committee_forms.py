@@ -24,7 +24,7 @@ def test_the_committee_drafts_edits_opens_and_documents_a_consultation(client, c
     consultation = Consultation.objects.get()
     client.post(f"/consultations/{consultation.pk}/edit", {"title": "The hall", "body": "What for?",
                                                            "grid": grid.pk, **dates})
-    client.post(f"/consultations/{consultation.pk}/advance", {"to": "collecting"})
+    client.post(f"/consultations/{consultation.pk}/advance", {"to": "collecting", "confirmed": "1"})
     client.post(f"/consultations/{consultation.pk}/attach",
                 {"attach-title": "Plan", "attach-upload": SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan")})
     consultation.refresh_from_db()
@@ -55,6 +55,7 @@ def test_the_committee_sets_up_and_opens_a_poll_with_the_form(client, chair):
     assert "at least two options" in bad.content.decode() and not Poll.objects.exists()
     client.post("/polls/new", {**form, "options": "Saturday\nSunday"})
     poll = Poll.objects.get()
-    client.post(f"/polls/{poll.pk}/open")
+    assert "It cannot go back to draft." in client.post(f"/polls/{poll.pk}/open").content.decode()  # asked first
+    client.post(f"/polls/{poll.pk}/open", {"confirmed": "1"})
     poll.refresh_from_db()
     assert poll.status == "open" and list(poll.options.values_list("text", flat=True)) == ["Saturday", "Sunday"]

@@ -53,7 +53,9 @@ def test_the_chair_checks_a_draft_ballot_and_the_public_reads_its_options(live, 
     phone.get_by_role("button", name="Save the draft").click()
     expect(ballot.locator("li")).to_have_text(["A canteen for the over-70s", "A reading room",
                                                "Leave the hall as it is"])
-    phone.get_by_role("button", name="Open for voting").click()
+    phone.get_by_role("button", name="Open for voting…").click()
+    expect(phone.get_by_text("It cannot go back to draft.")).to_be_visible()
+    phone.get_by_role("button", name="Yes, open the vote").click()
     expect(phone.locator(".badge.poll-open")).to_be_visible()
     poll_url = phone.url
 

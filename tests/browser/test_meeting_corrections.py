@@ -31,7 +31,7 @@ def test_the_chair_postpones_corrects_and_cancels_and_the_invited_read_why(live,
     sign_in(phone, base, "chen@test.org")
     phone.goto(base + meeting.get_absolute_url())
     expect(phone.get_by_text("You can open the meeting from")).to_be_visible()  # not yet: says when
-    expect(phone.get_by_role("button", name="Open the meeting")).to_have_count(0)
+    expect(phone.get_by_role("link", name="Open the meeting…")).to_have_count(0)
 
     phone.get_by_role("link", name="Correct or postpone").click()
     find = phone.get_by_role("searchbox", name="Find people by name, role, grid or organisation")

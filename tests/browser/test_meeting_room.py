@@ -30,7 +30,9 @@ def test_chair_and_resident_see_each_other_live(live, open_page):
     chair = open_page(1280)
     sign_in(chair, base, "chen@test.org")
     chair.goto(base + meeting.get_absolute_url())
-    chair.get_by_role("button", name="Open the meeting").click()
+    chair.get_by_role("link", name="Open the meeting…").click()
+    expect(chair.get_by_text("It cannot be put back to “scheduled”.")).to_be_visible()  # asked first
+    chair.get_by_role("button", name="Yes, open the meeting").click()
     expect(chair.locator("#meeting-status")).to_have_text("Live now")
     chair.get_by_role("button", name="Check in: I am here").click()
 
@@ -161,6 +163,7 @@ def test_a_vote_put_to_the_room_appears_on_the_phone_is_cast_in_place_and_its_re
     phone.screenshot(path="test-artifacts/vote-in-the-room-390.png", full_page=True)
 
     chair.goto(base + meeting.polls.get().get_absolute_url())
-    chair.get_by_role("button", name="Close and count").click()
+    chair.get_by_role("button", name="Close and count…").click()
+    chair.get_by_role("button", name="Yes, close and count").click()
     expect(phone.locator("#votes")).to_contain_text("1 of 1 voted")
     expect(phone.locator("#live-notice")).to_contain_text("has closed")

@@ -58,7 +58,8 @@ def test_vote_by_keyboard_see_the_receipt_and_watch_results_live(live, open_page
     desk = open_page(1280)
     sign_in(desk, base, "chen@test.org")
     desk.goto(base + secret.get_absolute_url())
-    desk.get_by_role("button", name="Close and count").click()
+    desk.get_by_role("button", name="Close and count…").click()
+    desk.get_by_role("button", name="Yes, close and count").click()
     expect(watcher.get_by_text("1 of 1 eligible voted.")).to_be_visible()  # the watcher's page, by itself
     expect(watcher.get_by_text("Adopted")).to_be_visible()
     watcher.goto(base + f"/polls/{secret.pk}/recount/")

@@ -311,3 +311,17 @@ def test_after_a_live_event_consultation_pages_fetch_only_their_live_regions(req
         add(i, person)
     assert {url: live_queries(url, regions) for url, regions in pages.items()} == small
     assert "P3 &lt;script&gt;" in live_regions(client, consultation.get_absolute_url())[1]
+
+
+def test_a_phase_change_is_asked_first_on_a_page_that_says_what_it_does(client, chair, community):
+    from consult.models import Consultation
+    from tests.consult.conftest import new_consultation
+
+    consultation = new_consultation(chair, community)
+    client.force_login(chair)
+    url = f"/consultations/{consultation.pk}/advance"
+    page = client.post(url, {"to": "deliberation"}).content.decode()
+    assert "Start deliberation?" in page and "It cannot go back to collecting proposals." in page
+    assert Consultation.objects.get(pk=consultation.pk).phase == consultation.phase  # nothing changed yet
+    assert client.post(url, {"to": "deliberation", "confirmed": "1"}).status_code == 302
+    assert Consultation.objects.get(pk=consultation.pk).phase == "deliberation"

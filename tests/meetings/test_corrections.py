@@ -40,7 +40,7 @@ def test_a_postponement_is_a_new_calendar_revision_and_everyone_invited_is_told(
                           **fields(meeting, starts_at=later, place="Library, room 2"))
     meeting.refresh_from_db()
     after = event(client, meeting)
-    assert after["SEQUENCE"] == 1 and after["UID"] == before["UID"] and after["DTSTAMP"].dt > before["DTSTAMP"].dt
+    assert after["SEQUENCE"] == 1 and after["UID"] == before["UID"] and after["DTSTAMP"].dt >= before["DTSTAMP"].dt
     assert after["DTSTART"].dt == later.replace(microsecond=0) and str(after["LOCATION"]) == "Library, room 2"
     for person in (resident, org_rep, moderator):  # invited, the organisation's representative, the secretary
         told = person.notifications.filter(url=meeting.get_absolute_url()).order_by("-pk").first()
@@ -125,3 +125,17 @@ def test_a_meeting_opens_only_near_its_start_and_leaves_coming_up_once_past(clie
     coming, never = listing.split("Coming up")[1].split("Never opened")
     assert f'href="{far.get_absolute_url()}"' in coming and f'href="{missed.get_absolute_url()}"' not in coming
     assert f'href="{missed.get_absolute_url()}"' in never
+
+
+def test_opening_and_adjourning_ask_first_on_a_page_that_says_what_happens(client, meeting, chair, resident):
+    client.force_login(chair)
+    page = client.get(f"/meetings/{meeting.pk}/open").content.decode()
+    assert "Open the meeting now?" in page and 'name="confirmed" value="1"' in page
+    assert client.post(f"/meetings/{meeting.pk}/open").status_code == 200  # not confirmed: asked again
+    assert Meeting.objects.get(pk=meeting.pk).status == "scheduled"
+    assert client.post(f"/meetings/{meeting.pk}/open", {"confirmed": "1"}).status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).status == "live"
+    assert "An adjourned meeting cannot be reopened." in client.get(f"/meetings/{meeting.pk}/adjourn").content.decode()
+    client.force_login(resident)
+    assert client.get(f"/meetings/{meeting.pk}/adjourn").status_code == 403
+    assert client.get(f"/meetings/{meeting.pk}/hand").status_code == 405  # everyday acts only by their forms
