@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RequestSizeMiddleware",  # 413 before anything reads the body
     "core.middleware.NulCharacterMiddleware",  # 400 (API: 422) for %00 in the address
+    "core.middleware.SubmitOnceMiddleware",  # a form sent twice is done once (needs auth and messages)
     "core.middleware.RateLimitMiddleware",  # a service's RateLimited becomes a 429 page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -255,7 +256,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Yishi] "
 # action's windows). Uploads: each photo 5 MB and 4 an issue, a PDF 10 MB, checked by content; the whole
 # request at most YISHI_MAX_REQUEST_BYTES (413 otherwise); form fields at most 2.5 MB; at most 10 files.
 YISHI_RATE_LIMITS: dict = {}
-YISHI_MAX_REQUEST_BYTES = env_int("YISHI_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
+YISHI_MAX_REQUEST_BYTES = env_int("YISHI_MAX_REQUEST_BYTES", 104 * 1024 * 1024)  # four 25 MB photos and a form
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file, not held in memory

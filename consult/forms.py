@@ -1,6 +1,7 @@
 """Forms of the consultation pages: they bind and clean input; the services decide and write."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from consult.models import (
@@ -12,7 +13,7 @@ from consult.models import (
     Proposal,
     Report,
 )
-from core.text import max_length
+from core.text import WRITING_HELP, max_length
 from ledger.forms import TaskFieldsForm, task_fields
 from ledger.models import Decision
 
@@ -23,7 +24,7 @@ class ConsultationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=max_length(Consultation, "title"))
     body = forms.CharField(label=_("What is to be decided"), max_length=max_length(Consultation, "body"),
                            widget=forms.Textarea(attrs={"rows": 8}),
-                           help_text=_("Explain the matter, what is possible and what is not. Markdown works."))
+                           help_text=WRITING_HELP)
     grid = forms.ModelChoiceField(label=_("For"), queryset=None, required=False,
                                   empty_label=_("The whole community"))
     collecting_from = forms.DateField(label=_("Collecting proposals from"), widget=DATE)
@@ -44,7 +45,7 @@ class ConsultationForm(forms.Form):
 class AttachmentForm(forms.Form):
     title = forms.CharField(label=_("Title of the document"), max_length=max_length(Attachment, "title"))
     upload = forms.FileField(
-        label=_("File"), help_text=_("A PDF up to 10 MB, or a JPEG, PNG or WebP image up to 5 MB."),
+        label=_("File"), help_text=_("A PDF up to 10 MB, or a JPEG, PNG or WebP image up to 25 MB (made smaller)."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
     )
 
@@ -53,7 +54,7 @@ class ConclusionForm(forms.Form):
     conclusion = forms.CharField(
         label=_("Conclusion"), max_length=max_length(Consultation, "conclusion"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What was concluded and why. Markdown works."),
+        help_text=WRITING_HELP,
     )
 
 
@@ -79,7 +80,7 @@ class ProposalForm(forms.Form):
                             help_text=_("One line, e.g. “Add a ramp at the east gate”."))
     body = forms.CharField(label=_("Your proposal"), max_length=max_length(Proposal, "body"),
                            widget=forms.Textarea(attrs={"rows": 6}),
-                           help_text=_("What should be done, where, and why. Markdown works."))
+                           help_text=format_lazy("{} {}", _("What should be done, where, and why."), WRITING_HELP))
 
 
 class AnswerForm(forms.Form):
@@ -101,7 +102,7 @@ class AnswerForm(forms.Form):
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Your comment"), max_length=max_length(Comment, "body"),
                            widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Be kind and stay on the matter. Markdown works."))
+                           help_text=format_lazy("{} {}", _("Be kind and stay on the matter."), WRITING_HELP))
     stance = forms.ChoiceField(label=_("Your stance"), choices=Comment.Stance.choices, initial="neutral",
                                widget=forms.RadioSelect)
     proposal = forms.IntegerField(required=False, widget=forms.HiddenInput)

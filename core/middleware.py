@@ -1,9 +1,15 @@
 """A signed-in person's preferred language wins over the browser's; too fast is a 429, too big a 413; an
 address carrying a NUL character is refused before any view reads it."""
 
+import re
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -83,3 +89,47 @@ class NulCharacterMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"message": message, "errors": []}, status=422)
         return render(request, "400.html", {"message": message}, status=400)
+
+
+ONCE_FIELD = "submit_once"
+_ONCE_TOKEN = re.compile(r"[0-9a-f]{32}")
+_PENDING = "pending"
+
+
+class SubmitOnceMiddleware:
+    """A form sent twice is done once. Forms carry a token (``{% submit_once %}``); the first post with it runs,
+    and when it succeeds (a redirect to its result) the token remembers where it led. A second post with the same
+    token — a double tap, "back" and send again, a browser's retry on a slow connection — runs nothing: it goes to
+    the first one's result, saying so; while the first is still running, it waits for it. A post that failed (the
+    form comes back with its errors) forgets its token, and the form shown again carries a new one."""
+
+    WAIT_SECONDS = 10
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = request.POST.get(ONCE_FIELD, "") if request.method == "POST" else ""
+        user = getattr(request, "user", None)
+        if not _ONCE_TOKEN.fullmatch(token) or not (user and user.is_authenticated):
+            return self.get_response(request)
+        key = f"submit-once:{user.pk}:{token}"
+        if cache.add(key, _PENDING, 3600):
+            response = self.get_response(request)
+            if response.status_code in (301, 302, 303) and response.get("Location"):
+                cache.set(key, response["Location"], 86400)
+            else:
+                cache.delete(key)
+            return response
+        deadline = time.monotonic() + self.WAIT_SECONDS
+        result = cache.get(key)
+        while result == _PENDING and time.monotonic() < deadline:
+            time.sleep(0.1)
+            result = cache.get(key)
+        if result is None:  # the first one failed meanwhile: this one is a real second try
+            return self.__call__(request)
+        messages.info(request, _("You sent this already; here is the result. Nothing was done twice."))
+        if result == _PENDING:
+            back = request.headers.get("Referer", "")
+            return redirect(back if url_has_allowed_host_and_scheme(back, {request.get_host()}) else "/")
+        return redirect(result)

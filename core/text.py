@@ -16,13 +16,20 @@ from django.core.exceptions import ValidationError
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import SimpleTagInlineProcessor, SubstituteTagInlineProcessor
 from mdx_better_lists import BetterListsExtension
 from mdx_better_lists.extension import BetterParagraphProcessor
+
+# The help under every box that takes formatted text, in plain words: most people never heard of Markdown.
+WRITING_HELP = gettext_lazy(
+    "Write as you would in a message; line breaks are kept. If you like: **two stars** around words make them "
+    "bold, and lines starting with “- ” make a list.")
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
@@ -104,6 +111,7 @@ def _parser() -> markdown.Markdown:
     return markdown.Markdown(extensions=[
         FencedCodeExtension(),
         TableExtension(use_align_attribute=True),
+        Nl2BrExtension(),  # a line break typed is a line break shown, as anyone who never heard of Markdown expects
         # Lists as residents type them: straight after a line of text, nested by two spaces or more.
         BetterListsExtension(nested_indent=2, split_paragraph_lists=True, unordered_list_separation=False),
         _YishiMarkdown(),

@@ -1,10 +1,11 @@
 """Forms of the issue pages: raising, filtering, triage, questions, merges, ratings."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Grid
-from core.text import max_length
+from core.text import WRITING_HELP, max_length
 from issues.models import Issue, IssueCase, IssueEvent, Rating
 from ledger.forms import TaskFieldsForm
 
@@ -30,11 +31,11 @@ class IssueForm(forms.Form):
                             help_text=_("One line that says what is wrong, e.g. “Lift in Building 3 stuck”."))
     body = forms.CharField(label=_("What happened"), max_length=max_length(Issue, "body"),
                            widget=forms.Textarea(attrs={"rows": 6}),
-                           help_text=_("Describe it so others understand. Markdown works: **bold**, lists, links."))
+                           help_text=format_lazy("{} {}", _("What is wrong, where, and since when."), WRITING_HELP))
     location = forms.CharField(label=_("Where"), max_length=max_length(Issue, "location"), required=False,
                                help_text=_("Public. A place others recognise, e.g. “east gate of Building 3”."))
     photos = MultiplePhotoField(label=_("Photos"), required=False,
-                                help_text=_("Up to 4 photos, JPEG, PNG or WebP, 5 MB each. Location data is removed."))
+                                help_text=_("Up to 4 photos, straight from your phone's camera (up to 25 MB each). Large photos are made smaller; location data is removed."))
     name_public = forms.BooleanField(label=_("Show my name with this issue"), required=False)
     contact = forms.CharField(label=_("Contact"), max_length=max_length(IssueCase, "contact"), required=False,
                               help_text=_("Private: only your grid workers and the committee see it."))

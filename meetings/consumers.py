@@ -30,7 +30,7 @@ from meetings.actions import BY_FRAME
 from meetings.models import Meeting, Presence, RoomEvent
 from meetings.realtime import meeting_group
 
-MAX_FRAME_BYTES = 4096
+MAX_FRAME_BYTES = 16 * 1024  # a chat message of 2,000 characters of any script, even written \\uXXXX
 REPLAY_AT_MOST = 1000
 PRESENCE_SECONDS = 90
 FRAMES_PER_SECOND = 10  # any kind of frame, per socket; chat has its own limit of 5 in the service
@@ -95,7 +95,7 @@ class MeetingConsumer(FanoutConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         with translation.override(self.language):
             if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
-                await self.send_json({"type": "error", "message": _("Frames must be JSON text of at most 4 KB.")})
+                await self.send_json({"type": "error", "message": _("Frames must be JSON text of at most 16 KB.")})
                 return
             now = time.monotonic()
             if len(self.recent) == FRAMES_PER_SECOND and now - self.recent[0] < 1:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import selectors as community_selectors
 from community.models import Membership, Organisation, User
-from core.text import max_length
+from core.text import WRITING_HELP, max_length
 from ledger.forms import TaskFieldsForm
 from meetings.models import AgendaItem, Meeting, Minutes
 
@@ -17,7 +17,7 @@ class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=max_length(Meeting, "title"))
     description = forms.CharField(label=_("What it is about"), max_length=max_length(Meeting, "description"),
                                   required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown works."))
+                                  widget=forms.Textarea(attrs={"rows": 4}), help_text=WRITING_HELP)
     starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends_at = forms.DateTimeField(label=_("Ends (optional)"), required=False,
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -132,5 +132,5 @@ class OutcomeForm(TaskFieldsForm):
 
 class MinutesForm(forms.Form):
     body = forms.CharField(label=_("Minutes"), max_length=max_length(Minutes, "body"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 14}), help_text=_("Markdown works."))
+                           widget=forms.Textarea(attrs={"rows": 14}), help_text=WRITING_HELP)
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.text import max_length
+from core.text import WRITING_HELP, max_length
 from polls.models import Option, Poll
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -13,7 +13,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
 class PollForm(forms.Form):
     title = forms.CharField(label=_("Question"), max_length=max_length(Poll, "title"))
     body = forms.CharField(label=_("Explanation"), max_length=max_length(Poll, "body"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown works."))
+                           widget=forms.Textarea(attrs={"rows": 4}), help_text=WRITING_HELP)
     method = forms.ChoiceField(label=_("Method"), choices=Poll.Method.choices)
     options = forms.CharField(label=_("Options, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
                               help_text=_("Not needed for yes / no / abstain."))
@@ -44,7 +44,7 @@ class DraftForm(forms.Form):
     title = forms.CharField(label=_("Question"), max_length=max_length(Poll, "title"))
     body = forms.CharField(label=_("Explanation"), max_length=max_length(Poll, "body"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text=_("Plain text is fine. *Stars* around words make them italic."))
+                           help_text=WRITING_HELP)
     new_options = forms.CharField(label=_("More options, one per line"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -244,7 +244,7 @@ def _clean_attachment(upload) -> tuple[ContentFile, str, str]:
 
 
 def attach_file(actor: User, *, consultation_id: int, title: str, upload) -> Attachment:
-    """Attach a PDF (10 MB at most) or an image (5 MB, re-encoded without metadata)."""
+    """Attach a PDF (10 MB at most) or an image (25 MB, shrunk and re-encoded without metadata)."""
     written = []
     try:
         with transaction.atomic():

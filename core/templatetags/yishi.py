@@ -1,7 +1,11 @@
+import uuid
+
 from django import template
 from django.apps import apps
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from core.middleware import ONCE_FIELD
 from core.text import max_length as field_max_length
 from core.text import render_markdown
 
@@ -35,3 +39,11 @@ def hours(value):
     if value < 48:
         return _("%(n)s h") % {"n": round(value, 1)}
     return _("%(n)s d") % {"n": round(value / 24, 1)}
+
+
+@register.simple_tag
+def submit_once():
+    """A hidden field naming this one filling-in of a form: sent twice (a double tap, "back" and send again, a
+    retry on a slow connection), it is done once and the second press shows the first one's result
+    (``core.middleware.SubmitOnceMiddleware``)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', ONCE_FIELD, uuid.uuid4().hex)

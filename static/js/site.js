@@ -304,6 +304,29 @@
     });
   }
 
+  // A pressed button shows that it is working and takes no second press while its page loads. The server
+  // does a form sent twice only once anyway (SubmitOnceMiddleware); this is what the person sees.
+  function busyButtons() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (event.defaultPrevented || form.hasAttribute("hx-post") || form.method.toLowerCase() !== "post") return;
+      var button = event.submitter || form.querySelector("button[type=submit], button:not([type])");
+      if (!button) return;
+      button.classList.add("is-busy");
+      button.setAttribute("aria-busy", "true");
+      window.setTimeout(function () { button.disabled = true; }, 0); // after the form took the button's value
+      window.setTimeout(function () { idle(button); }, 20000); // a connection that never answers: press again
+    });
+    window.addEventListener("pageshow", function () { // back to this page: its buttons work again
+      document.querySelectorAll("button.is-busy").forEach(idle);
+    });
+    function idle(button) {
+      button.classList.remove("is-busy");
+      button.removeAttribute("aria-busy");
+      button.disabled = false;
+    }
+  }
+
   // The live meeting room (protocol in docs/realtime.md): frames carry the room's regions rendered on the
   // server, in this page's language and for this person's audience; this only puts them in place.
   function watchMeeting() {
@@ -423,6 +446,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     filterableLists();
+    busyButtons();
     connectAccountSocket();
     watchIssue();
     watchIssueList();

@@ -2,6 +2,7 @@
 nothing is stored. Windows are shortened through ``YISHI_RATE_LIMITS``; clearing the cache ends a window."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -146,11 +147,11 @@ def raise_with(client, grid, category, photos):
                                        "body": "No light on floor 3", "photos": photos})
 
 
-def test_a_photo_over_5_mb_is_refused_with_a_message_and_nothing_is_stored(client, grid, category, resident):
+def test_a_photo_over_25_mb_is_refused_with_a_message_and_nothing_is_stored(client, grid, category, resident):
     client.force_login(resident)
-    big = SimpleUploadedFile("big.jpg", b"\xff\xd8\xff\xe0" + b"\0" * (5 * 1024 * 1024 + 1), content_type="image/jpeg")
+    big = SimpleUploadedFile("big.jpg", b"\xff\xd8\xff\xe0" + b"\0" * (25 * 1024 * 1024 + 1), content_type="image/jpeg")
     response = raise_with(client, grid, category, [big])
-    assert response.status_code == 200 and "big.jpg is larger than 5 MB" in response.content.decode()
+    assert response.status_code == 200 and "big.jpg is larger than 25 MB" in response.content.decode()
     assert not Issue.objects.exists() and not IssuePhoto.objects.exists()
 
 
@@ -196,3 +197,36 @@ def test_a_nul_character_in_the_address_is_refused_with_a_message_on_every_datab
         assert response.status_code == 422 and "not allowed" in response.json()["message"]
     else:
         assert response.status_code == 400 and "not allowed" in response.content.decode()
+
+
+def test_a_camera_photo_of_many_megabytes_is_taken_and_shrunk_to_2560_pixels(client, grid, category, resident):
+    import io
+
+    from PIL import Image
+
+    from issues.models import IssuePhoto
+
+    noise = Image.frombytes("RGB", (5000, 3750), os.urandom(5000 * 3750 * 3))  # 18.75 MP of noise: a big file
+    raw = io.BytesIO()
+    noise.save(raw, format="JPEG", quality=95)
+    assert raw.tell() > 8 * 1024 * 1024  # larger than the 8 MB a phone sends
+    client.force_login(resident)
+    response = raise_with(client, grid, category, [SimpleUploadedFile("IMG_0001.jpg", raw.getvalue(),
+                                                                      content_type="image/jpeg")])
+    assert response.status_code == 302
+    with Image.open(IssuePhoto.objects.get().image) as kept:
+        assert max(kept.size) == 2560 and kept.size == (2560, 1920)
+
+
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(client, grid, category, resident):
+    import io
+
+    from PIL import Image
+
+    bomb = io.BytesIO()
+    Image.new("1", (8900, 8900)).save(bomb, format="PNG")  # a few KB, 79 million pixels
+    client.force_login(resident)
+    response = raise_with(client, grid, category, [SimpleUploadedFile("bomb.png", bomb.getvalue(),
+                                                                      content_type="image/png")])
+    assert response.status_code == 200 and "more than 40 million pixels" in response.content.decode()
+    assert not Issue.objects.exists()

@@ -60,7 +60,7 @@ def test_empty_text_renders_nothing():
 
 @pytest.mark.parametrize(("source", "shown"), [
     ("<b>bold</b> and <i>x</i>", "<p>&lt;b&gt;bold&lt;/b&gt; and &lt;i&gt;x&lt;/i&gt;</p>"),
-    ("<div>\nA block\n</div>", "<p>&lt;div&gt;\nA block\n&lt;/div&gt;</p>"),
+    ("<div>\nA block\n</div>", "<p>&lt;div&gt;<br>\nA block<br>\n&lt;/div&gt;</p>"),
     ("<!-- a comment -->", "<p>&lt;!-- a comment --&gt;</p>"),
     ("<p onclick=alert(1)>", "<p>&lt;p onclick=alert(1)&gt;</p>"),
     ("```\n<b>in code</b>\n```", "<pre><code>&lt;b&gt;in code&lt;/b&gt;\n</code></pre>"),
@@ -86,7 +86,7 @@ LINK = 'rel="nofollow noopener noreferrer ugc"'
     ("3. three\n4. four", '<ol start="3">\n<li>three</li>\n<li>four</li>\n</ol>'),
     ("Problems:\n- the lift\n- the lights", "<p>Problems:</p>\n<ul>\n<li>the lift</li>\n<li>the lights</li>\n</ul>"),
     ("Steps:\n1. call\n2. wait", "<p>Steps:</p>\n<ol>\n<li>call</li>\n<li>wait</li>\n</ol>"),
-    ("We met in\n2024. It went well", "<p>We met in\n2024. It went well</p>"),
+    ("We met in\n2024. It went well", "<p>We met in<br>\n2024. It went well</p>"),  # a typed break stays
     ("- a\n  - nested\n- b", "<ul>\n<li>a<ul>\n<li>nested</li>\n</ul>\n</li>\n<li>b</li>\n</ul>"),
     ("[a link](https://example.org \"Title\")", f'<p><a href="https://example.org" title="Title" {LINK}>a link</a></p>'),
     ("[ref][1]\n\n[1]: https://example.org", f'<p><a href="https://example.org" {LINK}>ref</a></p>'),
@@ -96,16 +96,16 @@ LINK = 'rel="nofollow noopener noreferrer ugc"'
     ("use `a < b`", "<p>use <code>a &lt; b</code></p>"),
     ("```python\nprint(1)\n```", "<pre><code>print(1)\n</code></pre>"),
     ("    indented code", "<pre><code>indented code\n</code></pre>"),
-    ("one  \ntwo\\\nthree\nfour", "<p>one<br>\ntwo<br>\nthree\nfour</p>"),
+    ("one  \ntwo\\\nthree\nfour", "<p>one<br>\ntwo<br>\nthree<br>\nfour</p>"),
     ("# Title\n\n## Part ##\n\nText\n---", "<h1>Title</h1>\n<h2>Part</h2>\n<h2>Text</h2>"),
     ("#3 building is noisy", "<p>#3 building is noisy</p>"),
-    ("> quoted\n> more", "<blockquote>\n<p>quoted\nmore</p>\n</blockquote>"),
+    ("> quoted\n> more", "<blockquote>\n<p>quoted<br>\nmore</p>\n</blockquote>"),
     ("above\n\n---\n\nbelow", "<p>above</p>\n<hr>\n<p>below</p>"),
     ("| a | b |\n|:--|--:|\n| 1 | 2 |", '<table>\n<thead>\n<tr>\n<th align="left">a</th>\n<th align="right">b</th>\n'
                                         '</tr>\n</thead>\n<tbody>\n<tr>\n<td align="left">1</td>\n'
                                         '<td align="right">2</td>\n</tr>\n</tbody>\n</table>'),
     ("小区**电梯**维修，*请*注意。\n问题如下：\n1. 电梯坏了\n2. 路灯不亮",
-     "<p>小区<strong>电梯</strong>维修，<em>请</em>注意。\n问题如下：</p>\n<ol>\n<li>电梯坏了</li>\n<li>路灯不亮</li>\n</ol>"),
+     "<p>小区<strong>电梯</strong>维修，<em>请</em>注意。<br>\n问题如下：</p>\n<ol>\n<li>电梯坏了</li>\n<li>路灯不亮</li>\n</ol>"),
     ("# 标题\n见 <https://example.org/路径>", f'<h1>标题</h1>\n<p>见 <a href="https://example.org/%E8%B7%AF%E5%BE%84" '
                                             f'{LINK}>https://example.org/路径</a></p>'),
     ("[a](java\u200bscript:alert(1))", f'<p><a href="java%E2%80%8Bscript:alert(1)" {LINK}>a</a></p>'),
@@ -118,7 +118,7 @@ def test_a_minutes_draft_nests_tasks_under_their_agenda_item():
     draft = "1. **Parking** — Decided\n   Paint the lines\n   - Task: paint — Property office, 2031-01-01\n2. **Hall** — Deferred"
     parser = TagCollector()
     parser.feed(render_markdown(draft))
-    assert [tag for tag, _attrs in parser.tags] == ["ol", "li", "strong", "ul", "li", "li", "strong"]
+    assert [tag for tag, _attrs in parser.tags] == ["ol", "li", "strong", "br", "ul", "li", "li", "strong"]
 
 
 def test_the_same_text_is_rendered_once_per_process():

@@ -119,7 +119,7 @@ def test_photos_are_kept_and_their_metadata_stripped(grid, category, resident):
 @pytest.mark.parametrize("name,content,message", [
     ("fake.jpg", None, "not a photo we can read"),
     ("small.gif", None, "not a JPEG, PNG or WebP"),
-    ("huge.jpg", b"\xff\xd8" + b"0" * (5 * 1024 * 1024), "larger than 5 MB"),
+    ("huge.jpg", b"\xff\xd8" + b"0" * (25 * 1024 * 1024), "larger than 25 MB"),
 ])
 def test_a_fake_or_oversize_photo_is_refused_and_nothing_is_saved(grid, category, resident, name, content, message):
     with pytest.raises(ValidationError, match=message):

@@ -85,8 +85,8 @@ async def test_a_client_that_reconnects_with_since_misses_nothing(live_meeting, 
 async def test_oversized_frames_and_floods_get_an_error_and_store_nothing(live_meeting, resident, chair):
     mei, _ = await enter(live_meeting, resident)
     chen, _ = await enter(live_meeting, chair)
-    await mei.send_to(text_data=json.dumps({"type": "chat.send", "body": "x" * 5000}))
-    assert "4 KB" in (await next_of(mei, "error"))["message"]
+    await mei.send_to(text_data=json.dumps({"type": "chat.send", "body": "x" * 17000}))
+    assert "16 KB" in (await next_of(mei, "error"))["message"]
     for i in range(6):
         await mei.send_json_to({"type": "chat.send", "body": f"m{i}"})
     frames = [await mei.receive_json_from() for _ in range(7)]
@@ -429,3 +429,17 @@ async def test_published_minutes_reach_every_page_as_each_may_read_them(live_mee
     assert "We agreed." in section and "Printable minutes" in section
     assert (await sync_to_async(client.get)(f"/meetings/{live_meeting.pk}/region/agenda")).status_code == 404
     await watcher.disconnect()
+
+
+async def test_a_chat_message_of_2000_chinese_characters_is_taken_as_the_box_says(live_meeting, resident):
+    """The limit is in characters, as the box's counter says, not in bytes: Chinese takes three bytes a character."""
+    mei, _ = await enter(live_meeting, resident)
+    body = "居民议事" * 500  # 2,000 characters, 6,000 bytes, 12,000 when written as \\uXXXX
+    await mei.send_to(text_data=json.dumps({"type": "chat.send", "body": body}))  # ensure_ascii: the worst case
+    frame = await next_of(mei, "chat.message")
+    assert frame["author_id"] == resident.pk
+    assert await sync_to_async(RoomEvent.objects.filter(kind="chat.message", body=body).count)() == 1
+    await mei.send_to(text_data=json.dumps({"type": "chat.send", "body": body + "多"}, ensure_ascii=False))
+    error = await next_of(mei, "error")
+    assert "2000" in error["message"] or "2,000" in error["message"]
+    await mei.disconnect()
