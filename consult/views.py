@@ -155,7 +155,10 @@ def consultation_action(request, pk: int, action: str):
             user, consultation_id=pk, body=d["body"], stance=d["stance"], proposal_id=d["proposal"],
             parent_id=d["parent"],
         ))):
-            messages.success(request, _("Your comment was posted."))
+            if getattr(posted[0], "sent_again", False):
+                messages.info(request, _("You sent this already; here is the result. Nothing was done twice."))
+            else:
+                messages.success(request, _("Your comment was posted."))
             return redirect(posted[0].get_absolute_url())
         raw = form.data.get("comment-proposal", "")
         target = Proposal.objects.filter(pk=int(raw), consultation=consultation).first() if raw.isdigit() else None
@@ -260,7 +263,10 @@ def proposal_new(request, pk: int):
     if request.method == "POST" and attempt(form, lambda d: created.append(services.submit_proposal(
         request.user, consultation_id=pk, title=d["title"], body=d["body"]
     ))):
-        messages.success(request, _("Your proposal was submitted. The committee will answer it in writing."))
+        if getattr(created[0], "sent_again", False):
+            messages.info(request, _("You sent this already; here is the result. Nothing was done twice."))
+        else:
+            messages.success(request, _("Your proposal was submitted. The committee will answer it in writing."))
         return redirect(created[0])
     return render(request, "consult/proposal_form.html", {"form": form, "consultation": consultation,
                                                           "community": consultation.community})

@@ -77,7 +77,10 @@ def issue_new(request):
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error_messages(error))
         else:
-            messages.success(request, _("Your issue was raised. The grid workers have been told."))
+            if getattr(issue, "sent_again", False):
+                messages.info(request, _("You sent this already; here is the result. Nothing was done twice."))
+            else:
+                messages.success(request, _("Your issue was raised. The grid workers have been told."))
             return redirect(issue)
     return render(request, "issues/issue_form.html", {"form": form, "community": community})
 

@@ -1,5 +1,7 @@
 """Comments on consultations and proposals, and their moderation."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -41,6 +43,10 @@ def lock_comment(comment_id: int) -> Comment:
     return comment
 
 
+# The same words from the same person within this time are one comment sent twice.
+SENT_AGAIN_WITHIN = timedelta(minutes=30)
+
+
 @transaction.atomic
 def post_comment(
     actor: User, *, consultation_id: int, body: str, stance: str = "neutral", proposal_id=None, parent_id=None
@@ -71,13 +77,20 @@ def post_comment(
             raise ValidationError(_("Replies go two levels deep. Reply to the comment above instead."))
         if parent.is_deleted or parent.is_hidden:
             raise ValidationError(_("This comment takes no replies."))
+    body = clean_text(body, field=_("The comment"), limit=max_length(Comment, "body"))
+    same = Comment.objects.filter(  # sent again ("back" and the button again): the same comment
+        consultation=consultation, proposal=proposal, parent=parent, author=actor, body=body, deleted_at=None,
+        created_at__gte=timezone.now() - SENT_AGAIN_WITHIN).order_by("-pk").first()
+    if same is not None:
+        same.sent_again = True
+        return same
     comment = Comment.objects.create(
         consultation=consultation,
         proposal=proposal,
         parent=parent,
         depth=parent.depth + 1 if parent else 0,
         author=actor,
-        body=clean_text(body, field=_("The comment"), limit=max_length(Comment, "body")),
+        body=body,
         stance=stance,
     )
     auto_follow(consultation, actor)

@@ -51,12 +51,18 @@ def submit_proposal(actor: User, *, consultation_id: int, title: str, body: str)
     organisation_id = None if permissions.is_resident_for(actor, consultation) else community_permissions.representation(
         actor, consultation.community
     )
+    title = clean_text(title, field=_("The title"), limit=max_length(Proposal, "title"))
+    body = clean_text(body, field=_("The text"), limit=max_length(Proposal, "body"))
+    same = consultation.proposals.filter(author=actor, title=title, body=body, withdrawn_at=None).first()
+    if same is not None:  # sent again ("back" and the button again): the same proposal
+        same.sent_again = True
+        return same
     proposal = Proposal.objects.create(
         consultation=consultation,
         author=actor,
         organisation_id=organisation_id,
-        title=clean_text(title, field=_("The title"), limit=max_length(Proposal, "title")),
-        body=clean_text(body, field=_("The text"), limit=max_length(Proposal, "body")),
+        title=title,
+        body=body,
     )
     auto_follow(consultation, actor)
     log_event(consultation, "proposal.new", proposal=proposal)

@@ -42,6 +42,9 @@ Status, Tier, Kind = Issue.Status, Issue.Tier, IssueEvent.Kind
 # Raising -------------------------------------------------------------------------------
 
 
+SAME_ISSUE_WITHIN = timedelta(minutes=30)
+
+
 def raise_issue(actor: User, **fields) -> Issue:
     """A verified resident raises an issue in their grid, or a grid worker enters one on their behalf."""
     limits.hit(actor, "issue")
@@ -86,14 +89,26 @@ def _raise_issue(
     category = Category.objects.filter(pk=category_id, community=grid.community, active=True).first()
     if category is None:
         raise ValidationError(_("Choose one of the community's categories."))
-    cleaned_photos = clean_photos(photos or [])  # before any write: a bad photo saves nothing
+    title = clean_text(title, field=_("The title"), limit=max_length(Issue, "title"))
+    body = clean_text(body, field=_("The description"), limit=max_length(Issue, "body"))
+    # The same words sent again by the same person within minutes — "back" and the button again, a second
+    # device — are the same issue. The person's row is locked so two such posts at once cannot both pass.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
     now = timezone.now()
+    same = Issue.objects.filter(
+        grid=grid, title=title, body=body, created_at__gte=now - SAME_ISSUE_WITHIN,
+        **({"entered_by": actor, "case__reporter_name": on_behalf_of.strip()} if entered else {"reporter": actor}),
+    ).order_by("-pk").first()
+    if same is not None:
+        same.sent_again = True
+        return same
+    cleaned_photos = clean_photos(photos or [])  # before any write: a bad photo saves nothing
     issue = Issue.objects.create(
         community=grid.community,
         grid=grid,
         category=category,
-        title=clean_text(title, field=_("The title"), limit=max_length(Issue, "title")),
-        body=clean_text(body, field=_("The description"), limit=max_length(Issue, "body")),
+        title=title,
+        body=body,
         location=clean_text(location, field=_("The place"), required=False, limit=max_length(Issue, "location")),
         reporter=None if entered else actor,
         name_public=name_public and not entered,  # a resident met in person is never named in public

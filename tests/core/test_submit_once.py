@@ -72,3 +72,26 @@ def test_two_presses_racing_on_a_slow_connection_post_one_comment(resident, chai
     assert Comment.objects.filter(body="Yes to the canteen").count() == 1
     assert [r.status_code for r in responses] == [302, 302]
     assert responses[0]["Location"] == responses[1]["Location"]
+
+
+def test_the_same_words_sent_again_from_a_fresh_form_are_the_same_issue_comment_and_proposal(
+        client, resident, grid, category, chair, community):
+    """"Back" brings the form again with the words filled in but a new token: the words themselves tell."""
+    from consult import services as consult_services
+    from consult.models import Proposal
+    from issues import services as issue_services
+
+    first = issue_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Stairs",
+                                       body="Dark on floor 3")
+    again = issue_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Stairs",
+                                       body="Dark on floor 3")
+    assert again.pk == first.pk and again.sent_again and Issue.objects.count() == 1
+    consultation = new_consultation(chair, community)
+    proposal = consult_services.submit_proposal(resident, consultation_id=consultation.pk, title="A canteen",
+                                                body="Warm lunch")
+    assert consult_services.submit_proposal(resident, consultation_id=consultation.pk, title="A canteen",
+                                            body="Warm lunch").pk == proposal.pk
+    assert Proposal.objects.count() == 1
+    comment = consult_services.post_comment(resident, consultation_id=consultation.pk, body="Yes!")
+    assert consult_services.post_comment(resident, consultation_id=consultation.pk, body="Yes!").pk == comment.pk
+    assert consult_services.post_comment(resident, consultation_id=consultation.pk, body="Yes, again").pk != comment.pk
