@@ -37,6 +37,8 @@ class Action(models.TextChoices):
     MEETING_CHECKED_IN = "meeting.checked_in", _("Someone checked in by the chair or secretary")
     MEETING_MESSAGE_HIDDEN = "meeting.message_hidden", _("Chat message hidden")
     MEETING_SPEAKER_REMOVED = "meeting.speaker_removed", _("Speaker removed from the queue")
+    MEETING_MUTED = "meeting.muted", _("Participant muted by the chair")
+    MEETING_UNMUTED = "meeting.unmuted", _("Participant allowed to speak again")
     AGENDA_ACCEPTED = "agenda.accepted", _("Agenda suggestion accepted")
     AGENDA_DECLINED = "agenda.declined", _("Agenda suggestion declined")
     AGENDA_OUTCOME = "agenda.outcome", _("Agenda item outcome recorded")
@@ -105,6 +107,8 @@ SENTENCES = {
     Action.MEETING_CHECKED_IN: _("Checked %(person)s in"),
     Action.MEETING_MESSAGE_HIDDEN: _("Hid a chat message in the meeting room"),
     Action.MEETING_SPEAKER_REMOVED: _("Removed %(person)s from the speaker queue"),
+    Action.MEETING_MUTED: _("Muted %(person)s for the meeting"),
+    Action.MEETING_UNMUTED: _("Let %(person)s speak again"),
     Action.AGENDA_ACCEPTED: _("Accepted a suggested agenda item: “%(item)s”"),
     Action.AGENDA_DECLINED: _("Declined a suggested agenda item: “%(item)s” — %(reason)s"),
     Action.AGENDA_OUTCOME: _("Recorded the outcome of “%(item)s”: %(outcome)s"),

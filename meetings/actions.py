@@ -63,6 +63,10 @@ ACTIONS = [
     Action("next", "speaker.next", _next),
     Action("remove", "speaker.remove", lambda u, m, i: services.remove_speaker(
         u, meeting_id=m, request_id=number(i, "request_id"))),
+    Action("mute", "participant.mute", lambda u, m, i: services.mute_participant(
+        u, meeting_id=m, user_id=number(i, "user_id"))),
+    Action("unmute", "participant.unmute", lambda u, m, i: services.unmute_participant(
+        u, meeting_id=m, user_id=number(i, "user_id"))),
     Action("current", "agenda.set", lambda u, m, i: services.set_current_item(
         u, meeting_id=m, item_id=number(i, "item_id"))),
     Action("check-in", "check_in", lambda u, m, i: services.check_in(  # yourself, or someone at the door

@@ -99,7 +99,7 @@ class MeetingConsumer(FanoutConsumer):
                 return
             now = time.monotonic()
             if len(self.recent) == FRAMES_PER_SECOND and now - self.recent[0] < 1:
-                await self.send_json({"type": "error", "message": _("Slow down: too many frames a second.")})
+                await self.send_json({"type": "error", "message": _("You are sending very fast — wait a moment, then try again.")})
                 return
             self.recent.append(now)
             try:

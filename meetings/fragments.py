@@ -180,6 +180,18 @@ def _poll_status(loaded: dict, audience: str, language: str) -> list[dict]:
             *_region("votes", "inner")(loaded, audience, language)]
 
 
+def _load_mutes(event: RoomEvent, meeting: Meeting) -> dict:
+    return {"meeting": meeting, "event": event, "mutes": list(meeting.mutes.select_related("user"))}
+
+
+def _mute(loaded: dict, audience: str, language: str) -> list[dict]:
+    """Everyone reads the chair's call in the chat; the chair's list of who is muted is redrawn."""
+    swaps = [swap("chat", "append", render("room-notice", loaded, language))]
+    if audience == CHAIR:
+        swaps.append(swap("muted", "inner", render("muted", {**loaded, "runs": True}, language)))
+    return swaps
+
+
 _AGENDA = Kind((CHAIR, SECRETARY, EVERYONE), _load_agenda, _agenda, region="agenda")
 KINDS: dict[str, Kind] = {
     "chat.message": Kind((CHAIR, EVERYONE), lambda e, m: {"meeting": m, "m": e}, _chat_message),
@@ -192,6 +204,8 @@ KINDS: dict[str, Kind] = {
     "minutes.updated": Kind((EVERYONE,), lambda e, m: {"meeting": m}, _minutes, region="minutes"),
     "minutes.published": Kind((EVERYONE,), lambda e, m: {"meeting": m}, _region("minutes-section", "outer"),
                               region="minutes-section"),
+    "participant.muted": Kind((CHAIR, EVERYONE), _load_mutes, _mute),
+    "participant.unmuted": Kind((CHAIR, EVERYONE), _load_mutes, _mute),
     "poll.status": Kind((EVERYONE,), lambda e, m: {"meeting": m, "data": e.data}, _poll_status, region="votes"),
     "agenda.suggested": Kind((EVERYONE,), lambda e, m: {"meeting": m}, _region("suggestions", "inner"),
                              region="suggestions"),

@@ -281,3 +281,15 @@ class Presence(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     joined_at = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)  # sockets ping; a dead process's rows fade out
+
+
+class Mute(models.Model):
+    """The chair silenced a participant for this meeting: no chat, no raised hand, until lifted."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="mutes")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    muted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    muted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="mute_once_per_meeting")]

@@ -214,6 +214,7 @@ def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> 
         "chat": chat[::-1],
         "last_id": last_id,
         "queue": services.queue_state(meeting),
+        "mutes": list(meeting.mutes.select_related("user")) if runs else [],
         **attendance,
         "checked_in": any(a.user_id == getattr(user, "pk", None) for a in attendance["attendances"]),
         "invitations": invitations,

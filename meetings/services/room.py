@@ -16,6 +16,7 @@ from meetings.models import (
     AgendaItem,
     Attendance,
     Meeting,
+    Mute,
     RoomEvent,
     SpeakerRequest,
 )
@@ -90,9 +91,50 @@ def post_message(actor: User, *, meeting_id: int, body: str) -> RoomEvent:
     require_live(meeting)
     permissions.require(permissions.can_take_part(actor, meeting), _("Only those taking part can write here."))
     body = clean_text(body, field=_("The message"), limit=max_length(RoomEvent, "body"))
+    _require_not_muted(meeting, actor)
     if not _chat_rate_ok(meeting, actor):
-        raise ValidationError(_("Slow down: at most 5 messages a second."))
+        raise ValidationError(_("You are sending messages very fast — wait a moment, then send again."))
     return record(meeting, "chat.message", actor, body)
+
+
+def _require_not_muted(meeting: Meeting, actor: User) -> None:
+    if Mute.objects.filter(meeting=meeting, user=actor).exists():
+        raise ValidationError(_("The chair has muted you for this meeting: you can follow it, but not write or "
+                                "ask for the floor."))
+
+
+@transaction.atomic
+def mute_participant(actor: User, *, meeting_id: int, user_id: int) -> Mute:
+    """The chair keeps order: a participant can no longer write or ask for the floor in this meeting; the room
+    is told. Their raised hand is taken down."""
+    meeting = lock_meeting(meeting_id)
+    require_live(meeting)
+    permissions.require(permissions.runs(actor, meeting), _("Only the chair keeps order in the room."))
+    person = User.objects.filter(pk=user_id).first()
+    if person is None or permissions.runs(person, meeting):
+        raise ValidationError(_("Choose a participant to mute (not the chair or the committee)."))
+    mute, created = Mute.objects.get_or_create(meeting=meeting, user=person, defaults={"muted_by": actor})
+    if created:
+        waiting = SpeakerRequest.objects.filter(meeting=meeting, user=person, status=SpeakerRequest.Status.WAITING)
+        if waiting.update(status=SpeakerRequest.Status.REMOVED, ended_at=timezone.now()):
+            _queue_changed(meeting, actor, "removed")
+        audit.record(actor, "meeting.muted", community=meeting.community_id, target=meeting,
+                     person=person.public_name)
+        record(meeting, "participant.muted", actor, user_id=person.pk, name=person.public_name)
+    return mute
+
+
+@transaction.atomic
+def unmute_participant(actor: User, *, meeting_id: int, user_id: int) -> None:
+    meeting = lock_meeting(meeting_id)
+    permissions.require(permissions.runs(actor, meeting), _("Only the chair keeps order in the room."))
+    mute = Mute.objects.select_related("user").filter(meeting=meeting, user_id=user_id).first()
+    if mute is None:
+        raise ValidationError(_("This person is not muted."))
+    mute.delete()
+    audit.record(actor, "meeting.unmuted", community=meeting.community_id, target=meeting,
+                 person=mute.user.public_name)
+    record(meeting, "participant.unmuted", actor, user_id=mute.user_id, name=mute.user.public_name)
 
 
 @transaction.atomic
@@ -134,6 +176,7 @@ def raise_hand(actor: User, *, meeting_id: int) -> SpeakerRequest:
     meeting = lock_meeting(meeting_id)
     require_live(meeting)
     permissions.require(permissions.can_take_part(actor, meeting), _("Only those taking part can ask to speak."))
+    _require_not_muted(meeting, actor)
     try:
         with transaction.atomic():
             request = SpeakerRequest.objects.create(meeting=meeting, user=actor, agenda_item=meeting.current_item)

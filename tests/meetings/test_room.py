@@ -91,7 +91,7 @@ async def test_oversized_frames_and_floods_get_an_error_and_store_nothing(live_m
         await mei.send_json_to({"type": "chat.send", "body": f"m{i}"})
     frames = [await mei.receive_json_from() for _ in range(7)]
     errors = [f for f in frames if f["type"] == "error"]
-    assert len(errors) == 1 and "5 messages a second" in errors[0]["message"]
+    assert len(errors) == 1 and "very fast" in errors[0]["message"]
     count = await sync_to_async(RoomEvent.objects.filter(kind="chat.message", author=resident).count)()
     assert count == 5
     await chen.send_json_to({"type": "chat.send", "body": "still open"})  # the room goes on for others
@@ -442,4 +442,45 @@ async def test_a_chat_message_of_2000_chinese_characters_is_taken_as_the_box_say
     await mei.send_to(text_data=json.dumps({"type": "chat.send", "body": body + "多"}, ensure_ascii=False))
     error = await next_of(mei, "error")
     assert "2000" in error["message"] or "2,000" in error["message"]
+    await mei.disconnect()
+
+
+async def test_the_chair_mutes_a_participant_the_room_is_told_and_lifts_it(live_meeting, resident, chair):
+    chen, _ = await enter(live_meeting, chair)
+    mei, _ = await enter(live_meeting, resident)
+    await sync_to_async(services.raise_hand)(resident, meeting_id=live_meeting.pk)
+    assert (await next_of(mei, "queue"))["change"] == "raised"
+    await chen.send_json_to({"type": "participant.mute", "user_id": resident.pk})
+    assert (await next_of(mei, "queue"))["change"] == "removed"  # her raised hand is taken down
+    notice = await next_of(mei, "participant.muted")
+    assert "muted" in html(notice) and "chat-notice" in html(notice)
+    await next_of(chen, "queue")
+    await next_of(chen, "queue")
+    assert "Let them speak again" in html(await next_of(chen, "participant.muted"))
+    assert not await sync_to_async(SpeakerRequest.objects.filter(user=resident, status="waiting").exists)()
+    await mei.send_json_to({"type": "chat.send", "body": "Let me finish!"})
+    assert "muted you" in (await next_of(mei, "error"))["message"]
+    await mei.send_json_to({"type": "hand.raise"})
+    assert "muted you" in (await next_of(mei, "error"))["message"]
+    await mei.send_json_to({"type": "participant.mute", "user_id": chair.pk})  # not hers to do
+    assert (await next_of(mei, "error"))["type"] == "error"
+    await chen.send_json_to({"type": "participant.unmute", "user_id": resident.pk})
+    assert "again" in html(await next_of(mei, "participant.unmuted"))
+    await mei.send_json_to({"type": "chat.send", "body": "Thank you."})
+    assert (await next_of(mei, "chat.message"))["author_id"] == resident.pk
+    for socket in (chen, mei):
+        await socket.disconnect()
+
+
+async def test_a_flood_is_refused_in_plain_words(live_meeting, resident):
+    mei, _ = await enter(live_meeting, resident)
+    for i in range(6):
+        await mei.send_json_to({"type": "chat.send", "body": f"m{i}"})
+    messages = []
+    for _ in range(12):
+        frame = await mei.receive_json_from(timeout=2)
+        if frame["type"] == "error":
+            messages.append(frame["message"])
+            break
+    assert messages and "very fast" in messages[0] and "wait a moment" in messages[0]
     await mei.disconnect()

@@ -213,6 +213,8 @@ HTTP = {
     "POST meetings:meeting-action next": signed_in(REFUSED, allow=COMMITTEE),
     "POST meetings:meeting-action current": signed_in(REFUSED, allow=COMMITTEE),
     "POST meetings:meeting-action hide": signed_in(REFUSED, allow=COMMITTEE),
+    "POST meetings:meeting-action mute": signed_in(REFUSED, allow=COMMITTEE),
+    "POST meetings:meeting-action unmute": signed_in(REFUSED, allow=COMMITTEE),
     "POST meetings:meeting-action outcome": signed_in(REFUSED, allow=COMMITTEE),
     # The minutes: the secretary and the chair.
     "POST meetings:meeting-action minutes": signed_in(REFUSED, allow=("chair", "secretary")),
@@ -263,6 +265,8 @@ WS = {
     "WS ws/meetings/<int:meeting_id>/ speaker.remove": cells(ERROR_FRAME, allow=COMMITTEE),
     "WS ws/meetings/<int:meeting_id>/ agenda.set": cells(ERROR_FRAME, allow=COMMITTEE),
     "WS ws/meetings/<int:meeting_id>/ check_in": cells(ERROR_FRAME, allow=MEMBERS),
+    "WS ws/meetings/<int:meeting_id>/ participant.mute": cells(ERROR_FRAME, allow=COMMITTEE),
+    "WS ws/meetings/<int:meeting_id>/ participant.unmute": cells(ERROR_FRAME, allow=COMMITTEE),
 }
 
 # The API reads what the public sees (its leaks are tested in test_leaks.py); writes need a token.

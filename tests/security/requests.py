@@ -259,6 +259,8 @@ HTTP_REQUESTS: dict[str, Callable] = {
     "POST meetings:meeting-action next": lambda w: _meeting(w.live, "next"),
     "POST meetings:meeting-action current": lambda w: _meeting(w.live, "current", {"item_id": w.item.pk}),
     "POST meetings:meeting-action hide": lambda w: _meeting(w.live, "hide", {"message_id": w.message.pk}),
+    "POST meetings:meeting-action mute": lambda w: _meeting(w.live, "mute", {"user_id": w.resident.pk}),
+    "POST meetings:meeting-action unmute": lambda w: _meeting(w.live, "unmute", {"user_id": w.noisy.pk}),
     "POST meetings:meeting-action outcome": lambda w: _meeting(w.live, "outcome", {
         "item": w.item.pk, "outcome-outcome": "deferred", "outcome-text": "Next month"}),
     "POST meetings:meeting-action minutes": lambda w: _meeting(w.live, "minutes", {

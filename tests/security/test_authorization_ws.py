@@ -31,6 +31,11 @@ def _live_meeting(w, **extra):
     meeting_services.raise_hand(w.resident, meeting_id=meeting.pk)
     w.hand = meeting.speakers.get()
     w.item = meeting.agenda_items.get()
+    from community.models import Membership
+    from tests.conftest import make_user
+    w.noisy = make_user("noisy@test.org", "Noisy")  # muted already: the one to let speak again
+    Membership.objects.create(user=w.noisy, community=w.community, role="resident", grid=w.grid)
+    meeting_services.mute_participant(w.chair, meeting_id=meeting.pk, user_id=w.noisy.pk)
     return meeting
 
 
@@ -69,9 +74,11 @@ FRAMES = {
     "speaker.remove": lambda w: {"type": "speaker.remove", "request_id": w.hand.pk},
     "agenda.set": lambda w: {"type": "agenda.set", "item_id": w.item.pk},
     "check_in": lambda w: {"type": "check_in"},
+    "participant.mute": lambda w: {"type": "participant.mute", "user_id": w.resident.pk},
+    "participant.unmute": lambda w: {"type": "participant.unmute", "user_id": w.noisy.pk},
 }
 CHANGES = {"chat.send", "chat.hide", "hand.raise", "hand.lower", "speaker.next", "speaker.remove", "agenda.set",
-           "check_in"}
+           "check_in", "participant.mute", "participant.unmute"}
 
 
 def _headers(user) -> list:

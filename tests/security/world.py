@@ -125,6 +125,9 @@ def build_meetings(w) -> None:
     w.message = meeting_services.post_message(w.resident, meeting_id=w.live.pk, body=f"Hello {CANARY}")
     meeting_services.raise_hand(w.resident, meeting_id=w.live.pk)
     w.hand = w.live.speakers.get()
+    w.noisy = make_user("noisy@test.org", "Noisy")  # muted in the live room: the one to let speak again
+    Membership.objects.create(user=w.noisy, community=w.community, role=Membership.Role.RESIDENT, grid=w.grid)
+    meeting_services.mute_participant(w.chair, meeting_id=w.live.pk, user_id=w.noisy.pk)
     w.closed = meeting_services.open_meeting(w.chair, meeting_id=meeting(is_public=False).pk)
     w.adjourned = meeting_services.open_meeting(w.chair, meeting_id=meeting().pk)
     meeting_services.update_minutes(w.secretary, meeting_id=w.adjourned.pk, body=f"We met {CANARY}", base_version=0)
