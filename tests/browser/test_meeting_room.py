@@ -167,3 +167,40 @@ def test_a_vote_put_to_the_room_appears_on_the_phone_is_cast_in_place_and_its_re
     chair.get_by_role("button", name="Yes, close and count").click()
     expect(phone.locator("#votes")).to_contain_text("1 of 1 voted")
     expect(phone.locator("#live-notice")).to_contain_text("has closed")
+
+
+def test_the_chair_mutes_a_heckler_who_keeps_what_she_typed_and_then_lets_her_speak(live, open_page):
+    base = live["url"]
+    community = Community.objects.create(name="Willow Lane", slug="willow-lane")
+    grid = Grid.objects.create(community=community, number=1, name="Willow Court")
+    chen = make_user("chen@test.org", "Chen Jing")
+    Membership.objects.create(user=chen, community=community, role="committee")
+    mei = make_user("mei@test.org", "Mei")
+    Membership.objects.create(user=mei, community=community, role="resident", grid=grid)
+    meeting = services.schedule_meeting(
+        chen, community_id=community.pk, kind="joint", title="Market noise", starts_at=timezone.now(),
+        chair_id=chen.pk, secretary_id=chen.pk, place="Hall", audience="community", quorum=1,
+    )
+    services.open_meeting(chen, meeting_id=meeting.pk)
+    services.post_message(mei, meeting_id=meeting.pk, body="This is a waste of time!")
+
+    phone = open_page(390)
+    sign_in(phone, base, "mei@test.org")
+    phone.goto(base + meeting.get_absolute_url())
+    chair = open_page(1280)
+    sign_in(chair, base, "chen@test.org")
+    chair.goto(base + meeting.get_absolute_url())
+    expect(chair.locator("#presence")).to_contain_text("In the room: 2")
+    chair.get_by_role("button", name="Mute Mei").click()
+    expect(phone.locator("#chat")).to_contain_text("The chair muted Mei for this meeting.")
+    expect(chair.locator("#muted")).to_contain_text("Mei")
+
+    phone.get_by_label("Your message").fill("You cannot silence me")
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.locator("#live-notice")).to_contain_text("The chair has muted you for this meeting")
+    expect(phone.get_by_label("Your message")).to_have_value("You cannot silence me")  # nothing typed is lost
+
+    chair.get_by_role("button", name="Let them speak again").click()
+    expect(phone.locator("#chat")).to_contain_text("Mei may write and ask for the floor again.")
+    phone.get_by_role("button", name="Send").click()
+    expect(chair.locator("#chat")).to_contain_text("You cannot silence me")
