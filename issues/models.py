@@ -212,6 +212,7 @@ class IssueEvent(models.Model):
         REOPENED = "reopened", _("reopened the issue")
         CLOSED = "closed", _("closed the issue")
         CONSULTATION = "consultation", _("put the issue before a consultation")
+        MEETING = "meeting", _("put the issue on a meeting's agenda")
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -4,6 +4,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,7 +12,9 @@ import audit
 from community.models import User
 from consult.models import Consultation, Proposal
 from core.text import clean_text, max_length
-from issues.models import Issue
+from issues.models import Issue, IssueEvent
+from issues.services import timeline as issue_timeline
+from issues.services.timeline import lock_issue
 from meetings import permissions
 from meetings.models import (
     AgendaItem,
@@ -43,7 +46,32 @@ def add_agenda_item(
         minutes_allotted=minutes_allotted, **links,
     )
     record(meeting, "agenda.changed", actor)
+    if item.issue_id:
+        trace_on_issue(item, actor, stage="agenda")
     return item
+
+
+def trace_on_issue(item: AgendaItem, actor: User, *, stage: str) -> None:
+    """An issue on a meeting's agenda shows it on its timeline, and its reporter and followers are told: when it
+    goes on the agenda, and what the meeting decided. A closed meeting is named only once its minutes are public."""
+    meeting, issue = item.meeting, lock_issue(item.issue_id)
+    named = meeting.is_public
+    data = {"stage": stage, "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")}
+    if named:
+        data.update(meeting=meeting.pk, meeting_title=meeting.title)
+    if stage == "outcome":
+        data["outcome"] = item.outcome
+    issue_timeline.record(issue, IssueEvent.Kind.MEETING, actor, item.outcome_text if stage == "outcome" and named
+                          else "", **data)
+    issue.save(update_fields=["updated_at"])
+    if stage == "agenda":
+        issue_timeline.tell_followers(
+            issue, actor, gettext_lazy("“%(title)s” is on the agenda of a meeting on %(when)s: %(meeting)s"),
+            meeting=meeting.title if named else _("a closed meeting"), when=data["when"])
+    else:
+        issue_timeline.tell_followers(
+            issue, actor, gettext_lazy("The meeting on %(when)s discussed “%(title)s”: %(outcome)s"),
+            when=data["when"], outcome=item.get_outcome_display())
 
 
 def _links(meeting, *, issue_id, consultation_id, proposal_id) -> dict:

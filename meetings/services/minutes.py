@@ -21,6 +21,7 @@ from meetings.models import (
     MinutesRevision,
 )
 
+from meetings.services.agenda import trace_on_issue
 from meetings.services.base import Status, lock_meeting, record, require_live
 
 
@@ -79,6 +80,8 @@ def record_item_outcome(
     audit.record(actor, "agenda.outcome", community=meeting.community_id, target=item.decision or meeting,
                  item=item.title, outcome=outcome)
     record(meeting, "agenda.outcome", actor, item_id=item.pk, outcome=outcome)
+    if item.issue_id:
+        trace_on_issue(item, actor, stage="outcome")
     return item
 
 
