@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "community.context_processors.roles",
             ],
         },
     },
@@ -225,7 +226,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "community:account"
+LOGIN_REDIRECT_URL = "community:account"  # someone without a role yet: how to join a grid
+ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
+# Where each role lands after signing in, the first role the person holds winning: the committee on its
+# meetings, a grid worker on their queue, an organisation on its tasks, a resident on the home page.
+YISHI_LANDING = [
+    ("committee", "meetings:meeting-list"),
+    ("grid_worker", "issues:issue-queue"),
+    ("org_rep", "ledger:our-tasks"),
+    ("moderator", "insights:home"),
+    ("resident", "insights:home"),
+]
 SITE_ID = 1
 
 # django-allauth: email is the login; email must be verified.

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community import permissions as community_permissions
+from community.models import Membership
 from core.http import attempt
 
 from ledger import forms, permissions, selectors, services
@@ -83,3 +85,20 @@ def decision_no_follow_up(request, pk: int):
 def task_update_form(task_id: int, *args) -> forms.TaskUpdateForm:
     """Each task's form has its own prefix, so several fit on one page."""
     return forms.TaskUpdateForm(*args, prefix=f"task{task_id}", initial={"status": "in_progress"})
+
+
+@login_required
+def our_tasks(request):
+    """The tasks a person owns, or their organisations own: what is open first, by due date, each with its form
+    to post progress."""
+    organisations = [m.organisation_id for m in community_permissions.memberships(request.user)
+                     if m.role == Membership.Role.ORG_REP and m.organisation_id]
+    owned = Task.objects.filter(Q(owner_user=request.user) | Q(owner_organisation__in=organisations))
+    tasks = list(selectors.tasks_with_updates(owned.select_related("decision", "issue").order_by("due_date", "pk")))
+    editable = {t.pk: task_update_form(t.pk) for t in tasks
+                if t.status not in Task.FINISHED and permissions.can_update_task(request.user, t)}
+    return render(request, "ledger/our_tasks.html", {
+        "open_tasks": [t for t in tasks if t.status not in Task.FINISHED],
+        "finished_tasks": [t for t in tasks if t.status in Task.FINISHED],
+        "task_forms": editable,
+    })

@@ -31,6 +31,7 @@ def community_detail(request, slug: str, template: str = "insights/community_det
         "open_consultations": community.consultations.filter(
             phase__in=["collecting", "deliberation", "voting"]
         ).order_by("-phase_changed_at")[:3],
+        **_now_and_next(community),
     }
     if context["can_view_queue"]:
         context["queue_count"] = selectors.membership_queue(request.user, community).count()
@@ -55,3 +56,18 @@ def grid_detail(request, slug: str, number: int):
         "recent_issues": issue_selectors.with_followers(issue_selectors.issue_list(grid.community, grid=grid)[:5]),
     }
     return render(request, "insights/grid_detail.html", context)
+
+
+def _now_and_next(community) -> dict:
+    """What anyone can join now or soon: live and coming public meetings, open votes (not a closed meeting's)."""
+    from meetings.models import Meeting
+    from polls.models import Poll
+
+    meetings = list(community.meetings.filter(is_public=True, status__in=["live", "scheduled"])
+                    .order_by("starts_at", "pk")[:12])
+    return {
+        "live_meetings": [m for m in meetings if m.status == "live"],
+        "coming_meetings": [m for m in meetings if m.status == Meeting.Status.SCHEDULED and not m.is_past_due][:3],
+        "open_polls": list(Poll.objects.filter(community=community, status=Poll.Status.OPEN)
+                           .exclude(meeting__is_public=False).order_by("closes_at", "-pk")[:3]),
+    }

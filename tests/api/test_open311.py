@@ -50,7 +50,7 @@ def assert_refusal(body, status):
 def raise_more(resident, grid, category, count, *, photo=False):
     for i in range(count):
         photos = [SimpleUploadedFile("small.png", (IMAGES / "small.png").read_bytes())] if photo else None
-        issues_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title=f"More {i}", body="B",
+        issues_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title=f"More {i}{' with a photo' if photo else ''}", body="B",
                              photos=photos)
 
 
