@@ -31,7 +31,7 @@ def send_early_warnings(now=None) -> int:
                         "Early warning: %(count)s “%(category)s” issues in %(grid)s this week; usually %(usual)s."),
                         params={"count": spike["latest"], "category": spike["category"], "grid": spike["grid"],
                                 "usual": spike["usual"]},
-                        url=reverse("insights:warnings", kwargs={"slug": community.slug}))
+                        url=reverse("insights:warnings", kwargs={"slug": community.slug}), alert=True)
             except IntegrityError:
                 continue  # told already
             sent += 1

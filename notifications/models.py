@@ -14,6 +14,8 @@ class Notification(models.Model):
     )
     message = models.CharField(_("message"), max_length=300)
     url = models.CharField(_("link"), max_length=200, blank=True)
+    alert = models.BooleanField(_("alert"), default=False,
+                                help_text=_("Needs attention now (an escalation, an early warning), not news."))
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     in_digest = models.BooleanField(

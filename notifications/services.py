@@ -27,6 +27,7 @@ def notify(
     url: str = "",
     exclude: User | None = None,
     email: bool = True,
+    alert: bool = False,
 ) -> None:
     """Tell each user once. ``message`` is a lazy translatable string, rendered per recipient."""
     params = params or {}
@@ -40,9 +41,10 @@ def notify(
             text = str(message) % {k: str(v) for k, v in params.items()}
         frequency = user.email_frequency if email else EmailFrequency.NEVER
         rows.append(
-            Notification(user=user, message=text[:max_length(Notification, "message")], url=url, in_digest=frequency == EmailFrequency.DAILY)
+            Notification(user=user, message=text[:max_length(Notification, "message")], url=url, alert=alert,
+                         in_digest=frequency == EmailFrequency.DAILY)
         )
-        publish_to_user_on_commit(user.pk, {"type": "notification.new", "message": text, "url": url})
+        publish_to_user_on_commit(user.pk, {"type": "notification.new", "message": text, "url": url, "alert": alert})
         if frequency == EmailFrequency.IMMEDIATELY:
             send_to_user_on_commit(
                 user, "notifications/email/notification", {"message": text, "link": site_url(url) if url else ""}

@@ -149,6 +149,7 @@ def sweep_issues(now=None) -> dict[str, int]:
                 message=gettext_lazy("No answer within the deadline: “%(title)s” is escalated to the committee."),
                 params={"title": issue.title},
                 url=issue.get_absolute_url(),
+                alert=True,
             )
             counts["escalated"] += 1
     expired = Issue.objects.filter(status=Status.RESOLVED, resolved_at__lt=now - RATING_WINDOW)

@@ -43,12 +43,14 @@ def pages() -> dict:
         "committee@example.org": [deliberating.get_absolute_url(), proposal, "/consultations/new",
                                   "/c/willow-lane/moderation/", live_now, upcoming, "/meetings/new", "/polls/new",
                                   "/c/willow-lane/warnings/", "/c/willow-lane/audit/",
-                                  f"/consultations/{deliberating.pk}/edit", f"/meetings/agenda-from-issue?issue={major}"],
+                                  f"/consultations/{deliberating.pk}/edit", f"/meetings/agenda-from-issue?issue={major}",
+                                  f"{upcoming}edit", f"{upcoming}cancel", f"{live_now}adjourn", decision,
+                                  "/outcomes/"],
         "secretary@example.org": [live_now],
         "moderator@example.org": [collecting.get_absolute_url()],
         "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/", "/issues/queue/", new,
                                    handled],
-        "org@example.org": [handled],
+        "org@example.org": [handled, "/tasks/ours/", "/notifications/"],
     }
 
 

@@ -162,7 +162,9 @@ HTTP = {
     "GET insights:audit-log": signed_in(NOT_FOUND, allow=(*COMMITTEE, "staff")),
     # The person's own pages -----------------------------------------------------------------
     "GET notifications:notifications": signed_in(ALLOW),
+    "GET ledger:our-tasks": signed_in(ALLOW),  # each person's own (or their organisation's) tasks
     "POST notifications:notifications-read": signed_in(ALLOW),
+    "POST notifications:notification-open": signed_in(NOT_FOUND, allow=("resident",)),  # one's own only
     "GET community:account": signed_in(ALLOW),
     "POST community:account": signed_in(ALLOW),
     "GET community:api-tokens": signed_in(REAUTH),  # tokens are shown after the password is confirmed again

@@ -188,6 +188,9 @@ HTTP_REQUESTS: dict[str, Callable] = {
     "GET insights:audit-log": lambda w: _get(reverse("insights:audit-log", args=[w.community.slug])),
     # The person's own pages
     "GET notifications:notifications": lambda w: _get(reverse("notifications:notifications")),
+    "GET ledger:our-tasks": lambda w: _get(reverse("ledger:our-tasks")),
+    "POST notifications:notification-open": lambda w: Request("POST", reverse(
+        "notifications:notification-open", args=[w.resident_notification.pk])),
     "POST notifications:notifications-read": lambda w: Request("POST", reverse("notifications:notifications-read"),
                                                          changes=False),
     "GET community:account": lambda w: _get(reverse("community:account")),

@@ -87,7 +87,7 @@ def pages() -> dict:
         "resident@example.org": [
             *public[:12], "/account/", "/account/tokens/", "/account/delete/", "/accounts/email/",
             "/accounts/password/change/",
-            "/accounts/reauthenticate/", "/accounts/logout/", "/notifications/", "/issues/new",
+            "/accounts/reauthenticate/", "/accounts/logout/", "/notifications/", "/issues/new", "/tasks/ours/",
             new.get_absolute_url(), f"/consultations/{collecting.pk}/propose", live_now.get_absolute_url(),
             upcoming.get_absolute_url(), open_poll.get_absolute_url(), "/c/willow-lane/join/",
             ("/consultations/new", 403),  # not theirs: the 403 page

@@ -160,6 +160,8 @@ def build_world() -> SimpleNamespace:
     build_polls(w)
     build_accounts(w)
     w.decision = w.task.decision
+    from notifications.models import Notification
+    w.resident_notification = Notification.objects.create(user=w.resident, message="Your issue moved", url="/issues/")
     w.bare_decision = ledger_services.record_decision(w.chair, community=w.community, title="Plant trees",
                                                       source="poll")  # a vote's decision, no task yet
     return w
