@@ -1,6 +1,8 @@
 """Forms of the follow-up: a task's owner and due date, a progress report."""
 
 from django import forms
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community import selectors as community_selectors
@@ -63,3 +65,41 @@ class TaskUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
     photo = forms.FileField(label=_("Photo"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+
+
+class OutcomeFilterForm(forms.Form):
+    """The outcomes narrowed down: by where (the issue's grid), who does it, how far it is, where it was decided."""
+
+    STATUS = [("", _("Any state")), ("waiting", _("Waiting for its tasks")), ("open", _("Tasks under way")),
+              ("overdue", _("Overdue tasks")), ("done", _("All tasks done"))]
+    source = forms.ChoiceField(label=_("Decided by"), required=False,
+                               choices=[("", _("Any source"))] + list(Decision.Source.choices))
+    status = forms.ChoiceField(label=_("State"), required=False, choices=STATUS)
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None, required=False, empty_label=_("Any grid"))
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False,
+                                          empty_label=_("Any organisation"))
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = community.grids.all()
+        self.fields["organisation"].queryset = community.organisations.all()
+
+    def apply(self, decisions):
+        d = self.cleaned_data
+        if d.get("source"):
+            decisions = decisions.filter(source=d["source"])
+        if d.get("grid"):
+            decisions = decisions.filter(Q(issue__grid=d["grid"]) | Q(tasks__issue__grid=d["grid"]))
+        if d.get("organisation"):
+            decisions = decisions.filter(tasks__owner_organisation=d["organisation"])
+        status = d.get("status")
+        if status == "waiting":
+            decisions = decisions.filter(task_count=0, no_follow_up="")
+        elif status == "open":
+            decisions = decisions.filter(tasks__status__in=["planned", "in_progress", "blocked"])
+        elif status == "overdue":
+            decisions = decisions.filter(tasks__status__in=["planned", "in_progress", "blocked"],
+                                         tasks__due_date__lt=timezone.localdate())
+        elif status == "done":
+            decisions = decisions.filter(task_count__gt=0, done_count=F("task_count"))
+        return decisions.distinct()

@@ -32,8 +32,11 @@ def outcomes(request):
         .filter(is_public=True, community=community)  # one community's ledger, as every other list
         .order_by("-decided_at", "-pk")
     )
+    filters = forms.OutcomeFilterForm(request.GET or None, community=community)
+    if filters.is_valid():
+        decisions = filters.apply(decisions)
     page = Paginator(decisions, 20).get_page(request.GET.get("page"))
-    return render(request, "ledger/outcomes.html", {"page": page, "community": community})
+    return render(request, "ledger/outcomes.html", {"page": page, "community": community, "filters": filters})
 
 
 def _decision(request, pk: int) -> Decision:

@@ -46,4 +46,4 @@ def test_the_chair_gives_a_votes_decision_its_task_and_says_why_another_needs_no
     expect(visitor.locator(".decision-row", has_text="plant trees")).to_contain_text("0 of 1 task done")
     expect(visitor.locator(".decision-row", has_text="close the canal path")).to_contain_text(
         "No follow-up needed: The vote rejected closing the path: nothing to do.")
-    expect(visitor.get_by_text("Waiting for its tasks")).to_have_count(0)
+    expect(visitor.locator(".decision-row", has_text="Waiting for its tasks")).to_have_count(0)

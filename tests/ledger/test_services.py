@@ -68,7 +68,7 @@ def test_the_committee_gives_a_votes_decision_tasks_later_and_the_outcomes_stop_
 
     decision = record_decision(chair, community=community, title="Plant trees", source=Decision.Source.POLL)
     page = client.get("/outcomes/").content.decode()
-    assert "Waiting for its tasks" in page and "0 of 0" not in page
+    assert 'badge-pending">Waiting for its tasks' in page and "0 of 0" not in page
     with pytest.raises(PermissionDenied):
         services.add_task(resident, decision_id=decision.pk, title="Mine", owner_organisation_id=organisation.pk,
                           due_date=TOMORROW)
@@ -97,4 +97,25 @@ def test_a_decision_that_needs_no_task_says_why_on_the_outcomes(client, chair, c
         services.mark_no_follow_up(chair, decision_id=decision.pk, reason="  ")
     services.mark_no_follow_up(chair, decision_id=decision.pk, reason="The vote rejected the plan.")
     page = client.get("/outcomes/").content.decode()
-    assert "No follow-up needed: The vote rejected the plan." in page and "Waiting for its tasks" not in page
+    assert "No follow-up needed: The vote rejected the plan." in page and 'badge-pending">Waiting' not in page
+
+
+def test_the_outcomes_filter_by_source_state_grid_and_organisation(client, chair, community, grid, organisation,
+                                                                   issue):
+    trees = record_decision(chair, community=community, title="Plant trees", source=Decision.Source.POLL)
+    lift = record_decision(chair, community=community, title="Fix the lift", source=Decision.Source.COMMITTEE,
+                           issue=issue, tasks=[{"title": "Call", "owner_organisation_id": organisation.pk,
+                                                "due_date": TOMORROW}])
+
+    def shown(query):
+        page = client.get("/outcomes/" + query).content.decode()
+        return {d.title for d in (trees, lift) if f'href="{d.get_absolute_url()}"' in page}
+
+    assert shown("") == {"Plant trees", "Fix the lift"}
+    assert shown("?source=poll") == {"Plant trees"}
+    assert shown("?status=waiting") == {"Plant trees"}
+    assert shown("?status=open") == {"Fix the lift"}
+    assert shown(f"?grid={grid.pk}") == {"Fix the lift"}
+    assert shown(f"?organisation={organisation.pk}") == {"Fix the lift"}
+    assert shown("?status=done") == set()
+    assert client.get("/outcomes/?grid=nonsense").status_code == 200  # a bad filter shows everything
