@@ -68,6 +68,8 @@ class IssueFilterForm(forms.Form):
         ("-updated_at", _("Recently active")),
         ("-followers", _("Most followed")),
     ]
+    q = forms.CharField(label=_("Words"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. lift, Building 3")}))
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False,
                                   empty_label=_("All grids"))
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False,
@@ -142,3 +144,17 @@ class RatingForm(forms.Form):
     )
     comment = forms.CharField(label=_("Comment"), max_length=max_length(Rating, "comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OwnIssueForm(forms.Form):
+    """The reporter's own words, corrected before triage."""
+
+    title = forms.CharField(label=_("Title"), max_length=max_length(Issue, "title"))
+    body = forms.CharField(label=_("What happened"), max_length=max_length(Issue, "body"),
+                           widget=forms.Textarea(attrs={"rows": 5}), help_text=WRITING_HELP)
+    location = forms.CharField(label=_("Where"), max_length=max_length(Issue, "location"), required=False)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why (optional)"), max_length=500, required=False,
+                             help_text=_("E.g. “The lift works again.” The grid workers read this."))

@@ -47,6 +47,7 @@ class Issue(models.Model):
         CLOSED = "closed", _("Closed")
         DECLINED = "declined", _("Declined")
         MERGED = "merged", _("Merged")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the reporter")
 
     class Tier(models.TextChoices):
         ROUTINE = "routine", _("Routine")
@@ -121,7 +122,7 @@ class Issue(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="issue_tier_once_triaged",
-                condition=Q(status__in=["new", "needs_info", "declined", "merged"]) | ~Q(tier=""),
+                condition=Q(status__in=["new", "needs_info", "declined", "merged", "withdrawn"]) | ~Q(tier=""),
             ),
             models.CheckConstraint(
                 name="issue_merged_has_target",
@@ -213,6 +214,8 @@ class IssueEvent(models.Model):
         CLOSED = "closed", _("closed the issue")
         CONSULTATION = "consultation", _("put the issue before a consultation")
         MEETING = "meeting", _("put the issue on a meeting's agenda")
+        EDITED = "edited", _("corrected the issue before triage")
+        WITHDRAWN = "withdrawn", _("withdrew the issue")
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -18,7 +18,8 @@ def issue_queryset() -> QuerySet[Issue]:
     return Issue.objects.select_related("community", "grid__community", "category", "reporter", "entered_by")
 
 
-def issue_list(community: Community, *, grid=None, category=None, status="", tier="", sort="") -> QuerySet[Issue]:
+def issue_list(community: Community, *, grid=None, category=None, status="", tier="", sort="",
+               q="") -> QuerySet[Issue]:
     """The filtered list. Followers are counted in the query only to sort by them; otherwise a page's
     issues get their counts from ``with_followers`` (counting for every issue would cost a pass over all)."""
     issues = Issue.objects.filter(community=community).select_related("grid__community", "category", "reporter")
@@ -34,6 +35,8 @@ def issue_list(community: Community, *, grid=None, category=None, status="", tie
         issues = issues.filter(status=status)
     if tier:
         issues = issues.filter(tier=tier)
+    for word in q.split()[:5]:  # every word, in the title, the text or the place
+        issues = issues.filter(Q(title__icontains=word) | Q(body__icontains=word) | Q(location__icontains=word))
     return issues.order_by(sort or "-created_at", "-pk")
 
 

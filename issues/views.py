@@ -133,6 +133,8 @@ def issue_context(user, issue: Issue, **bound) -> dict:
         "report": permissions.can_handle(user, issue),
         "resolve": permissions.can_resolve(user, issue) and not context["site_report_expected"],
         "rate": permissions.can_rate(user, issue, following=following) and not rated,
+        "edit": (own := user.is_authenticated and issue.reporter_id == user.pk and issue.status == Issue.Status.NEW),
+        "withdraw": own,
         # the later apps' actions (put before a consultation) are for those who look after an open issue
         **{name: looks_after and issue.is_open for name in settings.YISHI_ISSUE_ACTIONS},
     }
@@ -145,6 +147,8 @@ def issue_context(user, issue: Issue, **bound) -> dict:
 
 def blank_form(action: str, issue):
     extra = {"community": issue.community} if _takes_community(action) else {}
+    if action == "edit":
+        extra["initial"] = {"title": issue.title, "body": issue.body, "location": issue.location}
     return actions()[action][0](prefix=action, **extra)
 
 
@@ -184,6 +188,11 @@ ACTIONS = {
                gettext_lazy("Your on-site report was added.")),
     "resolve": (forms.ResolveForm, lambda u, i, d: services.resolve_issue(u, issue_id=i.pk, note=d["note"]),
                 gettext_lazy("The issue is resolved. The reporter and followers are asked to rate it.")),
+    "edit": (forms.OwnIssueForm, lambda u, i, d: services.edit_own_issue(
+        u, issue_id=i.pk, title=d["title"], body=d["body"], location=d["location"]),
+        gettext_lazy("Your issue is corrected.")),
+    "withdraw": (forms.WithdrawForm, lambda u, i, d: services.withdraw_issue(u, issue_id=i.pk, reason=d["reason"]),
+                 gettext_lazy("Your issue is withdrawn. The grid workers are told.")),
     "rate": (forms.RatingForm,
              lambda u, i, d: services.rate_issue(u, issue_id=i.pk, score=d["score"], comment=d["comment"]),
              gettext_lazy("Thank you for your rating.")),

@@ -5,10 +5,12 @@ from issues.services.handling import (
     assign_task,
     comment_on_issue,
     decline_issue,
+    edit_own_issue,
     merge_issue,
     raise_issue,
     report_on_site,
     triage_issue,
+    withdraw_issue,
 )
 from issues.services.outcomes import (
     follow_issue,
@@ -23,6 +25,7 @@ __all__ = [
     "assign_task",
     "comment_on_issue",
     "decline_issue",
+    "edit_own_issue",
     "follow_issue",
     "merge_issue",
     "raise_issue",
@@ -32,4 +35,5 @@ __all__ = [
     "sweep_issues",
     "triage_issue",
     "unfollow_issue",
+    "withdraw_issue",
 ]

@@ -353,3 +353,38 @@ def report_on_site(actor: User, *, issue_id: int, text: str) -> IssueEvent:
     issue.save(update_fields=["updated_at"])
     tell_followers(issue, actor, gettext_lazy("%(actor)s reported from the site of “%(title)s”"))
     return event
+
+
+def _own_untriaged(actor: User, issue_id: int) -> Issue:
+    issue = lock_issue(issue_id)
+    community_permissions.require(issue.reporter_id == actor.pk and actor.is_active,
+                                  _("Only the person who raised an issue corrects or withdraws it."))
+    if issue.status != Status.NEW:
+        raise ValidationError(_("The grid workers have taken the issue up: add to its timeline instead."))
+    return issue
+
+
+@transaction.atomic
+def edit_own_issue(actor: User, *, issue_id: int, title: str, body: str, location: str = "") -> Issue:
+    """Its reporter corrects an issue before triage; the timeline keeps the earlier words."""
+    issue = _own_untriaged(actor, issue_id)
+    before = {"title": issue.title, "body": issue.body, "location": issue.location}
+    issue.title = clean_text(title, field=_("The title"), limit=max_length(Issue, "title"))
+    issue.body = clean_text(body, field=_("The description"), limit=max_length(Issue, "body"))
+    issue.location = clean_text(location, field=_("The place"), required=False, limit=max_length(Issue, "location"))
+    issue.save(update_fields=["title", "body", "location", "updated_at"])
+    record(issue, Kind.EDITED, actor, **{f"earlier_{k}": v for k, v in before.items()})
+    return issue
+
+
+@transaction.atomic
+def withdraw_issue(actor: User, *, issue_id: int, reason: str = "") -> Issue:
+    """Its reporter withdraws an issue before triage (solved by itself, raised by mistake); the grid is told."""
+    issue = _own_untriaged(actor, issue_id)
+    issue.status = Status.WITHDRAWN
+    issue.save(update_fields=["status", "updated_at"])
+    record(issue, Kind.WITHDRAWN, actor, clean_text(reason, field=_("The reason"), required=False,
+                                                    limit=max_length(IssueEvent, "text")))
+    notify(grid_workers(issue.grid), message=gettext_lazy("“%(title)s” was withdrawn by its reporter."),
+           params={"title": issue.title}, url=issue.get_absolute_url(), exclude=actor, email=False)
+    return issue

@@ -264,3 +264,54 @@ def test_after_a_live_event_the_issue_page_fetches_only_its_live_regions(client,
     assert live_queries(client, issue.get_absolute_url()) == small
     html = live_regions(client, issue.get_absolute_url())[1]
     assert "Thanks 4 &lt;script&gt;" in html and CANARY not in html
+
+
+def test_a_reporter_corrects_or_withdraws_an_issue_until_a_grid_worker_takes_it_up(client, resident, grid, category,
+                                                                                   grid_worker, resident_of_other_grid):
+    from issues import services as issue_services
+
+    issue = issue_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Lift", body="Stuck")
+    client.force_login(resident)
+    assert "Correct what you wrote" in page(client, issue.get_absolute_url())
+    response = client.post(f"/issues/{issue.pk}/edit", {"edit-title": "Lift in Building 3", "edit-body": "Stuck again",
+                                                         "edit-location": "B3"})
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert (issue.title, issue.body) == ("Lift in Building 3", "Stuck again")
+    assert issue.events.filter(kind="edited", data__earlier_title="Lift").exists()  # the earlier words are kept
+    client.force_login(resident_of_other_grid)
+    assert client.post(f"/issues/{issue.pk}/withdraw", {"withdraw-reason": "x"}).status_code == 200  # refused
+    client.force_login(resident)
+    assert client.post(f"/issues/{issue.pk}/withdraw", {"withdraw-reason": "It works now."}).status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == "withdrawn" and grid_worker.notifications.filter(url=issue.get_absolute_url()).exists()
+    second = issue_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Bench", body="B")
+    issue_services.ask_for_information(grid_worker, issue_id=second.pk, question="Which bench?")  # taken up
+    assert "Correct what you wrote" not in page(client, second.get_absolute_url())
+    assert client.post(f"/issues/{second.pk}/withdraw", {}).status_code == 200
+    second.refresh_from_db()
+    assert second.status != "withdrawn"
+
+
+def test_issues_are_found_by_words_in_their_title_text_or_place(client, resident, grid, category):
+    from issues import services as issue_services
+
+    issue_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Lift stuck",
+                               body="Between floors 5 and 6", location="Building 3")
+    issue_services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="Bench broken", body="Park")
+    html = page(client, "/issues/?q=building+lift")
+    assert "Lift stuck" in html and "Bench broken" not in html
+    assert "Bench broken" in page(client, "/issues/?q=park")
+
+
+def test_on_a_phone_the_grid_worker_acts_first_and_the_reporter_is_asked_to_rate_at_the_top(
+        client, issue, grid_worker, resident):
+    from issues import services as issue_services
+
+    client.force_login(grid_worker)
+    assert 'class="two-col handles-first"' in page(client, issue.get_absolute_url())
+    issue_services.ask_for_information(grid_worker, issue_id=issue.pk, question="Which floor?")
+    issue.refresh_from_db()
+    client.force_login(issue.reporter)
+    html = page(client, issue.get_absolute_url())
+    assert "handles-first" not in html and "Rate the result" not in html
