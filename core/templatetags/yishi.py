@@ -2,7 +2,9 @@ import uuid
 
 from django import template
 from django.apps import apps
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from core.middleware import ONCE_FIELD
@@ -47,3 +49,13 @@ def submit_once():
     retry on a slow connection), it is done once and the second press shows the first one's result
     (``core.middleware.SubmitOnceMiddleware``)."""
     return format_html('<input type="hidden" name="{}" value="{}">', ONCE_FIELD, uuid.uuid4().hex)
+
+
+@register.filter
+def ago(moment) -> str:
+    """"just now" for the last minute, else "3 hours ago": never "0 minutes ago"."""
+    if moment is None:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(moment, depth=1)}

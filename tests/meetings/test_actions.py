@@ -104,6 +104,6 @@ def test_every_frame_of_the_room_is_an_action_of_the_table_and_has_a_plain_form(
     from meetings import consumers
 
     assert set(actions.BY_FRAME) == {"chat.send", "chat.hide", "hand.raise", "hand.lower", "speaker.next",
-                                     "speaker.remove", "agenda.set", "check_in"}
+                                     "speaker.remove", "agenda.set", "check_in", "participant.mute", "participant.unmute"}
     assert not hasattr(consumers, "ACTIONS")  # no second table
     assert all(action.path in actions.BY_PATH for action in actions.BY_FRAME.values())
