@@ -61,6 +61,9 @@ class IssueForm(forms.Form):
             self.fields["name_public"].help_text = _("Only for an issue you raise as yourself.")
 
 
+SEARCH_LENGTH = 200  # the longest query, as on the consultation search
+
+
 class IssueFilterForm(forms.Form):
     SORTS = [
         ("-created_at", _("Newest first")),
@@ -68,7 +71,7 @@ class IssueFilterForm(forms.Form):
         ("-updated_at", _("Recently active")),
         ("-followers", _("Most followed")),
     ]
-    q = forms.CharField(label=_("Words"), required=False, max_length=100,
+    q = forms.CharField(label=_("Words"), required=False, max_length=SEARCH_LENGTH,  # a query, not a field
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. lift, Building 3")}))
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False,
                                   empty_label=_("All grids"))
@@ -156,5 +159,5 @@ class OwnIssueForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Why (optional)"), max_length=500, required=False,
+    reason = forms.CharField(label=_("Why (optional)"), max_length=max_length(IssueEvent, "text"), required=False,
                              help_text=_("E.g. “The lift works again.” The grid workers read this."))
