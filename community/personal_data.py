@@ -73,6 +73,8 @@ SECTIONS = [
     Section("agenda_suggestions", "meetings.AgendaItem", "suggested_by"),
     Section("meeting_room_messages_and_actions", "meetings.RoomEvent", "author"),
     Section("hand_raises", "meetings.SpeakerRequest", "user"),
+    Section("muted_in_meetings", "meetings.Mute", "user"),
+    Section("mutes_done_as_chair", "meetings.Mute", "muted_by", frozenset({"user"})),
     Section("minutes_approved", "meetings.Minutes", "approved_by"),
     Section("minutes_revisions_saved", "meetings.MinutesRevision", "saved_by"),
     Section("meeting_rooms_open_now", "meetings.Presence", "user", frozenset({"channel_name"})),

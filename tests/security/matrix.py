@@ -121,6 +121,8 @@ HTTP = {
     # A task: its owner (the organisation's representative) and those responsible for the issue.
     "POST ledger:decision-add-task": signed_in(REFUSED, allow=COMMITTEE),
     "POST ledger:decision-no-follow-up": signed_in(REFUSED, allow=COMMITTEE),
+    "POST issues:issue-action edit": signed_in(REFUSED, allow=("resident",)),  # its reporter, before triage
+    "POST issues:issue-action withdraw": signed_in(REFUSED, allow=("resident",)),
     "POST issues:task-update": signed_in(REFUSED, allow=("org_rep", *LOOKS_AFTER_GRID_1)),
     # Consultations ---------------------------------------------------------------------------
     "GET consult:consultation-new": signed_in(FORBIDDEN, allow=COMMITTEE),

@@ -130,6 +130,9 @@ HTTP_REQUESTS: dict[str, Callable] = {
                                                           setup=lambda w, user: finish_tasks(w, w.issue_open)),
     "POST issues:issue-action consult": lambda w: _issue("consult", w, "consult",
                                                           {"consultation": w.consultation.pk}),
+    "POST issues:issue-action edit": lambda w: _issue("edit", w, "edit", {"title": "Lift broken again",
+                                                                          "body": "Stuck", "location": "B1"}),
+    "POST issues:issue-action withdraw": lambda w: _issue("withdraw", w, "withdraw", {"reason": "Fixed itself"}),
     "POST issues:issue-action rate": lambda w: _issue("rate", w, "rate", {"score": "4"}, w.issue_resolved),
     "POST ledger:decision-add-task": lambda w: Request("POST", reverse("ledger:decision-add-task",
                                                                       args=[w.bare_decision.pk]), {
