@@ -309,7 +309,8 @@
   function busyButtons() {
     document.addEventListener("submit", function (event) {
       var form = event.target;
-      if (event.defaultPrevented || form.hasAttribute("hx-post") || form.method.toLowerCase() !== "post") return;
+      // getAttribute: a form with a field named "method" hides the form's own .method
+      if (event.defaultPrevented || form.hasAttribute("hx-post") || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
       var button = event.submitter || form.querySelector("button[type=submit], button:not([type])");
       if (!button) return;
       button.classList.add("is-busy");

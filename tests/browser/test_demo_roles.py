@@ -47,6 +47,8 @@ def test_each_demo_role_sees_its_own_actions(live, open_page):
 
     org = open_page(390)
     sign_in(org, base, "org@example.org")
+    expect(org.get_by_role("heading", name="Our tasks")).to_be_visible()  # lands where its work is
+    org.goto(base + "/account/")
     expect(org.get_by_text("Organisation representative")).to_be_visible()
     expect(org.get_by_text("Evergreen Property Services")).to_be_visible()
 
