@@ -87,7 +87,7 @@ def blank_outcome_form(meeting: Meeting) -> OutcomeForm:
 def attendance(meeting: Meeting, attendances: list | None = None) -> dict[str, Any]:
     """Who checked in, and how many per organisation and grid."""
     if attendances is None:
-        attendances = list(meeting.attendances.select_related("user", "organisation"))
+        attendances = list(meeting.attendances.select_related("user", "organisation").order_by("checked_in_at", "pk"))
     grid_of = dict(Membership.objects.filter(
         user__in=[a.user_id for a in attendances], community=meeting.community_id, role=Membership.Role.RESIDENT
     ).values_list("user_id", "grid__name")) if attendances else {}

@@ -165,7 +165,7 @@ def _meeting(request, pk: int) -> tuple[Meeting, list]:
     meeting = get_object_or_404(
         Meeting.objects.select_related("community", "chair", "secretary", "grid", "current_item"), pk=pk
     )
-    invitations = list(meeting.invitations.select_related("user", "organisation"))
+    invitations = list(meeting.invitations.select_related("user", "organisation").order_by("pk"))
     if not permissions.can_watch(request.user, meeting, invitations):
         raise Http404
     return meeting, invitations
