@@ -39,8 +39,10 @@ migrate: install
 run: migrate
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Yishi on http://127.0.0.1:$(PORT)/ (HTTP and WebSockets, Daphne), with its task worker and scheduler. Ctrl-C stops them."
-	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@given="$${YISHI_BASE_URL:-}"; export YISHI_BASE_URL="$${given:-http://127.0.0.1:$(PORT)}"; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py run_scheduler & scheduler=$$!; \
+	export YISHI_BASE_URL="$$given"; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/daphne -e tcp:port=$(PORT):interface=127.0.0.1:backlog=1024 config.asgi:application
 

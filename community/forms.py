@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community import services
 from community.models import ApiToken, Grid, MembershipRequest, User
@@ -71,7 +72,7 @@ class RejectForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=max_length(ApiToken, "name"),
+    name = forms.CharField(label=pgettext_lazy("of an API token", "Name"), max_length=max_length(ApiToken, "name"),
                            help_text=_("What the token is for, so you recognise it later, e.g. “My phone app”."))
     scopes = forms.MultipleChoiceField(
         label=_("What it may do"), choices=ApiToken.Scope.choices, widget=forms.CheckboxSelectMultiple,

@@ -25,6 +25,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from community.models import User
+from core.mail import site_url
 
 FORMAT, VERSION = "yishi-personal-data", 1
 
@@ -160,7 +161,7 @@ def _row(obj: models.Model, exclude: frozenset | set) -> dict:
         value = f.value_from_object(obj)
         row[f.name] = (value.name or "") if isinstance(value, FieldFile) else value
     if hasattr(obj, "get_absolute_url"):
-        row["url"] = settings.YISHI_BASE_URL.rstrip("/") + obj.get_absolute_url()
+        row["url"] = site_url(obj.get_absolute_url())
     return row
 
 

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.RequestAddressMiddleware",  # links in mail use the address people came to
     "core.middleware.RequestSizeMiddleware",  # 413 before anything reads the body
     "core.middleware.NulCharacterMiddleware",  # 400 (API: 422) for %00 in the address
     "core.middleware.SubmitOnceMiddleware",  # a form sent twice is done once (needs auth and messages)
@@ -386,4 +387,6 @@ YISHI_SCHEDULE = [
 YISHI_ISSUE_ACTIONS = {"consult": "consult.issue_actions.SEND_TO_CONSULTATION"}
 YISHI_ISSUE_TO_CONSULTATION = "consult.services.send_issue_to_consultation"
 # Where links in emails point; the address people open the site at.
-YISHI_BASE_URL = env_str("YISHI_BASE_URL", "http://127.0.0.1:8000")
+# The site's address for links in mail. Unset, a mail sent while serving someone links to the address
+# they came to, and the scheduler's mail (digests, deadlines) to the current site's domain (admin: Sites).
+YISHI_BASE_URL = env_str("YISHI_BASE_URL")

@@ -28,7 +28,11 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext as _
+
+from core.mail import request_address
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +165,16 @@ def group_message(group: str, event: dict[str, Any]) -> dict[str, Any]:
     return {"type": "fanout", "group": group, "event": event}
 
 
+def socket_address(scope) -> str:
+    """``https://host`` for a socket's scope, when its Host is one of ALLOWED_HOSTS; else empty."""
+    host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+    allowed = settings.ALLOWED_HOSTS or (["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
+    domain, _port = split_domain_port(host)
+    if not domain or not validate_host(domain, allowed):
+        return ""
+    return ("https" if scope.get("scheme") == "wss" else "http") + "://" + host
+
+
 class FanoutConsumer(AsyncJsonWebsocketConsumer):
     """A socket fed by the process's hub instead of a channel of its own.
 
@@ -170,6 +184,11 @@ class FanoutConsumer(AsyncJsonWebsocketConsumer):
     """
 
     channel_layer_alias = "-- no per-socket channel --"  # Channels then gives the socket none
+
+    async def websocket_connect(self, message) -> None:
+        # Mail sent by what this socket does links to the address it came to (the task keeps the value).
+        request_address.set(socket_address(self.scope))
+        await super().websocket_connect(message)
 
     @property
     def fanout_user_id(self) -> int | None:

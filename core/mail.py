@@ -8,6 +8,7 @@ request that sent the mail; the task fails, is retried later and staff see it in
 """
 
 import base64
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, send_mail
@@ -17,9 +18,27 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+# The address the person being served used (scheme and host, checked against ALLOWED_HOSTS), set by
+# ``core.middleware.RequestAddressMiddleware`` for a request and by the sockets for their frames.
+request_address: ContextVar[str] = ContextVar("yishi_request_address", default="")
+
+
+def base_url() -> str:
+    """The site's address for links that leave it (mail): the ``YISHI_BASE_URL`` setting when there is one;
+    else the address of the request being served; else — work of the scheduler with no request — the
+    domain of the current site (``django.contrib.sites``, editable in the admin)."""
+    if settings.YISHI_BASE_URL:
+        return settings.YISHI_BASE_URL.rstrip("/")
+    if address := request_address.get():
+        return address
+    from django.contrib.sites.models import Site
+
+    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{Site.objects.get_current().domain}"
+
+
 def site_url(path: str) -> str:
     """An absolute link for an email."""
-    return settings.YISHI_BASE_URL.rstrip("/") + path
+    return base_url() + path
 
 
 def send_to_user_on_commit(user, template: str, context: dict) -> None:

@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.limits import RateLimited
+from core.mail import request_address
 
 
 class UserLanguageMiddleware:
@@ -72,6 +74,25 @@ class RequestSizeMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"message": message, "errors": []}, status=413)
         return render(request, "413.html", {"message": message}, status=413)
+
+
+class RequestAddressMiddleware:
+    """Remember the address this request came to (its host already checked against ALLOWED_HOSTS), so
+    that mail sent while serving it links back to the site under the address people use."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            address = f"{request.scheme}://{request.get_host()}"
+        except DisallowedHost:
+            address = ""
+        token = request_address.set(address)
+        try:
+            return self.get_response(request)
+        finally:
+            request_address.reset(token)
 
 
 class NulCharacterMiddleware:

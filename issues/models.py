@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models.community import Community, Grid
 
@@ -107,7 +108,7 @@ class Issue(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated to the committee"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("when an issue", "closed"), null=True, blank=True)
     resolution_round = models.PositiveSmallIntegerField(
         _("resolution round"), default=0, help_text=_("How many times the issue was marked resolved.")
     )
@@ -247,7 +248,7 @@ class IssueFollow(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_issues", verbose_name=_("person")
     )
-    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("following an issue", "since"), default=timezone.now)
 
     class Meta:
         verbose_name = _("follower")

@@ -21,7 +21,7 @@ class DecisionsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return render_markdown(item.body)
+        return render_markdown(item.text)
 
     def item_pubdate(self, item):
         return item.decided_at

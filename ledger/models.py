@@ -6,8 +6,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models.community import Community, Organisation
+from core.i18n import thaw
 
 
 class Decision(models.Model):
@@ -25,6 +27,10 @@ class Decision(models.Model):
     )
     title = models.CharField(_("title"), max_length=160)
     body = models.TextField(_("text"), blank=True, max_length=10000, help_text=_("Markdown."))
+    note = models.JSONField(
+        _("what the system noted"), default=dict, blank=True,
+        help_text=_("A message key and its parameters (\"Adopted by vote: …\"), shown in the reader's language."),
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     issue = models.ForeignKey(
         "issues.Issue", on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
@@ -42,10 +48,10 @@ class Decision(models.Model):
         _("why no follow-up is needed"), max_length=500, blank=True,
         help_text=_("Set by the committee for a decision that needs no task; empty while tasks are expected."),
     )
-    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    decided_at = models.DateTimeField(pgettext_lazy("a decision", "decided"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-        verbose_name=_("decided by"),
+        verbose_name=pgettext_lazy("a decision", "decided by"),
     )
 
     class Meta:
@@ -58,6 +64,16 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("ledger:decision-detail", kwargs={"pk": self.pk})
+
+    @property
+    def note_text(self) -> str:
+        """What the system noted about the decision, in the language of whoever reads it."""
+        return thaw(self.note)
+
+    @property
+    def text(self) -> str:
+        """The note and the written text together (Markdown), for readers outside the page: API, feeds."""
+        return "\n\n".join(part for part in (self.note_text, self.body) if part)
 
 
 class Task(models.Model):

@@ -70,20 +70,21 @@ def create_task(
 
 def record_decision(
     actor: User | None, *, community, title: str, source: str, body: str = "", issue=None, consultation=None,
-    is_public: bool = True, tasks: list[dict] | None = None,
+    is_public: bool = True, tasks: list[dict] | None = None, note: dict | None = None,
 ) -> Decision:
     """Make a decision, with its follow-up tasks: the one way a decision enters the ledger.
 
     Runs inside the caller's transaction, after the caller checked who may decide (a grid worker's
     triage, a consultation's conclusion, a meeting's agenda item, a poll's count). Each task is a
-    dict of ``create_task``'s fields; it follows up ``issue`` when there is one. The decision is saved
+    dict of ``create_task``'s fields; it follows up ``issue`` when there is one. ``note`` is what the
+    system itself says about the decision (``core.i18n.freeze``), shown in each reader's language. The decision is saved
     only once its first task is known to be valid.
     """
     if source not in Decision.Source.values:
         raise ValueError(f"Unknown decision source: {source!r}")
     decision = Decision(
         community=community, title=title, body=body, source=source, issue=issue, consultation=consultation,
-        is_public=is_public, decided_by=actor,
+        is_public=is_public, decided_by=actor, note=note or {},
     )
     for task in tasks or []:
         create_task(actor, decision=decision, issue=issue, **task)

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community import selectors as community_selectors
 from community.models import Membership, Organisation, User
@@ -23,7 +24,7 @@ class MeetingForm(forms.Form):
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     place = forms.CharField(label=_("Place"), max_length=max_length(Meeting, "place"), required=False)
     online = forms.BooleanField(label=_("Also in the live room online"), required=False, initial=True)
-    chair = forms.ModelChoiceField(label=_("Chair"), queryset=None)
+    chair = forms.ModelChoiceField(label=pgettext_lazy("of a meeting", "Chair"), queryset=None)
     secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=None)
     audience = forms.ChoiceField(label=_("Invite"), choices=Meeting.Audience.choices, widget=forms.RadioSelect)
     grid = forms.ModelChoiceField(label=_("Grid (when a grid is invited)"), queryset=None, required=False)

@@ -158,7 +158,7 @@ class AgendaItem(models.Model):
     class Status(models.TextChoices):
         SUGGESTED = "suggested", _("Suggested by a resident")
         ACCEPTED = "accepted", _("On the agenda")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("an agenda suggestion", "Declined")
 
     class Outcome(models.TextChoices):
         NONE = "", _("Not discussed yet")

@@ -222,8 +222,10 @@ def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> 
         "organisation_invitations": [i for i in invitations if i.organisation_id in represented],
         "answers": _answers(meeting, invitations) if runs or writes else None,
         "minutes": minutes,
-        "minutes_visible": minutes.status == Minutes.Status.PUBLISHED or permissions.is_invited(user, meeting,
-                                                                                                  invitations),
+        "minutes_visible": (minutes_visible := minutes.status == Minutes.Status.PUBLISHED
+                            or permissions.is_invited(user, meeting, invitations)),
+        "minutes_record": services.minutes_record(meeting)
+        if minutes_visible and meeting.status == Meeting.Status.ADJOURNED else "",
         "revisions": list(minutes.revisions.select_related("saved_by").order_by("-version")[:20])
         if minutes.status == Minutes.Status.PUBLISHED else [],
         "runs": runs,
@@ -279,7 +281,8 @@ def minutes_print(request, pk: int):
     minutes = Minutes.objects.select_related("approved_by", "approved_at_meeting").get(meeting=meeting)
     if minutes.status != Minutes.Status.PUBLISHED:
         raise Http404
-    return render(request, "meetings/minutes_print.html", {"meeting": meeting, "minutes": minutes})
+    return render(request, "meetings/minutes_print.html", {"meeting": meeting, "minutes": minutes,
+                                                           "minutes_record": services.minutes_record(meeting)})
 
 
 # Acts that cannot be undone: asked first on a page that says what will happen (works without JavaScript).

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from community.models import User
 from community.models.accounts import EmailFrequency
+from core.i18n import freeze
 from core.mail import send_to_user_on_commit, site_url
 from core.realtime import publish_to_user_on_commit
 from core.text import max_length
@@ -31,6 +32,7 @@ def notify(
 ) -> None:
     """Tell each user once. ``message`` is a lazy translatable string, rendered per recipient."""
     params = params or {}
+    key = freeze(message, params)
     seen = set()
     rows = []
     for user in users:
@@ -41,7 +43,7 @@ def notify(
             text = str(message) % {k: str(v) for k, v in params.items()}
         frequency = user.email_frequency if email else EmailFrequency.NEVER
         rows.append(
-            Notification(user=user, message=text[:max_length(Notification, "message")], url=url, alert=alert,
+            Notification(user=user, message=text[:max_length(Notification, "message")], key=key, url=url, alert=alert,
                          in_digest=frequency == EmailFrequency.DAILY)
         )
         publish_to_user_on_commit(user.pk, {"type": "notification.new", "message": text, "url": url, "alert": alert})
@@ -75,10 +77,9 @@ def send_digests(now=None) -> int:
             user.digest_sent_at = now
             user.save(update_fields=["digest_sent_at"])
             if items:
-                send_to_user_on_commit(
-                    user, "notifications/email/digest",
-                    {"items": [{"message": n.message, "link": site_url(n.url) if n.url else ""} for n in items]},
-                )
+                with translation.override(user.language or settings.LANGUAGE_CODE):
+                    lines = [{"message": n.text, "link": site_url(n.url) if n.url else ""} for n in items]
+                send_to_user_on_commit(user, "notifications/email/digest", {"items": lines})
                 sent += 1
     return sent
 

@@ -1,4 +1,4 @@
-"""The votes section of a meeting's minutes draft (plugged in through ``YISHI_MINUTES_SECTIONS``)."""
+"""The votes section of a meeting's minutes record (plugged in through ``YISHI_MINUTES_SECTIONS``)."""
 
 from django.utils.translation import gettext as _
 
@@ -17,4 +17,4 @@ def votes_section(meeting) -> str:
                            for k, v in counts_in_ballot_order(poll, result.get("counts", {}), options))
         outcome = _("adopted") if result.get("adopted") else _("not adopted")
         lines.append(f"- **{poll.title}** — {counts}; {result.get('ballots', 0)}/{result.get('eligible', 0)}; {outcome}")
-    return "\n".join(["## " + _("Votes"), "", *lines]) if lines else ""
+    return "\n".join(["### " + _("Votes"), "", *lines]) if lines else ""

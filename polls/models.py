@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import Community, Grid
 from consult.models import Consultation, Proposal
@@ -36,7 +37,7 @@ class Poll(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open for voting")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("a poll", "Closed")
 
     class Quorum(models.TextChoices):
         NONE = "none", _("No quorum")
@@ -81,7 +82,7 @@ class Poll(models.Model):
     live_results = models.BooleanField(_("show results while voting"), default=False,
                                        help_text=_("Never for a secret ballot: its counts appear after it closes."))
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("when a poll", "closed"), null=True, blank=True)
     eligible_count = models.PositiveIntegerField(_("eligible voters"), null=True, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)
     decision = models.ForeignKey(Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 import audit
 from community import permissions as community_permissions
@@ -17,6 +18,7 @@ from community.models import Community, Grid, Membership, User
 from consult import permissions as consult_permissions
 from consult.models import Consultation
 from core import limits
+from core.i18n import freeze
 from core.text import clean_text, max_length
 from ledger.models import Decision
 from ledger.services import record_decision
@@ -132,7 +134,8 @@ def create_poll(
     consultation = Consultation.objects.filter(pk=consultation_id, community=community).first() \
         if consultation_id else None
     poll = Poll.objects.create(
-        community=community, title=clean_text(title, field=_("The question"), limit=max_length(Poll, "title")),
+        community=community,
+        title=clean_text(title, field=pgettext("a poll", "The question"), limit=max_length(Poll, "title")),
         body=clean_text(body, field=_("The explanation"), required=False, limit=max_length(Poll, "body")),
         method=method,
         min_choices=min_choices, max_choices=max_choices, audience=audience, grid=grid, meeting=meeting,
@@ -169,7 +172,7 @@ def edit_draft(actor: User, *, poll_id: int, title: str, body: str, options: dic
         raise ValidationError(_("Give at least two options."))
     if len(set(texts)) != len(texts):
         raise ValidationError(_("Each option only once."))
-    poll.title = clean_text(title, field=_("The question"), limit=max_length(Poll, "title"))
+    poll.title = clean_text(title, field=pgettext("a poll", "The question"), limit=max_length(Poll, "title"))
     poll.body = clean_text(body, field=_("The explanation"), required=False, limit=max_length(Poll, "body"))
     if poll.method == Method.MULTIPLE:
         poll.max_choices = min(poll.max_choices, len(texts))
@@ -350,7 +353,7 @@ def close_poll(actor: User | None, *, poll_id: int) -> Poll:
     if poll.result["adopted"]:
         poll.decision = record_decision(
             actor, community=poll.community, title=poll.title[:max_length(Decision, "title")],
-            source=Decision.Source.POLL, body=_winner_text(poll), consultation=poll.consultation,
+            source=Decision.Source.POLL, note=_winner_note(poll), consultation=poll.consultation,
             is_public=poll.meeting.is_public if poll.meeting else True,
         )
     poll.save(update_fields=["status", "closed_at", "result", "decision"])
@@ -359,12 +362,14 @@ def close_poll(actor: User | None, *, poll_id: int) -> Poll:
     return poll
 
 
-def _winner_text(poll: Poll) -> str:
+def _winner_note(poll: Poll) -> dict:
+    """What the decision of an adopted poll says, kept as a message key for each reader's language."""
     winners = poll.result["winners"]
     if poll.method == Method.YES_NO:
-        return _("Adopted by vote.")
+        return freeze(gettext_lazy("Adopted by vote."))
     names = dict(poll.options.values_list("pk", "text"))
-    return _("Adopted by vote: %(winner)s") % {"winner": ", ".join(names.get(int(w), w) for w in winners)}
+    return freeze(gettext_lazy("Adopted by vote: %(winner)s"),
+                  {"winner": ", ".join(names.get(int(w), w) for w in winners)})
 
 
 def close_due_polls(now=None, *, poll_id: int | None = None) -> int:
@@ -423,7 +428,7 @@ def put_proposals_to_vote(actor: User, *, consultation_id: int, method: str = Me
         raise ValidationError(_("At least two shortlisted or accepted proposals are needed for a vote."))
     poll = create_poll(
         actor, community_id=consultation.community_id, consultation_id=consultation.pk, method=method,
-        title=consultation.title, body=_("The proposals of the consultation, put to the vote."),
+        title=consultation.title, body="",
         options=[p.title for p in proposals], proposal_ids=[p.pk for p in proposals],
         audience=Audience.GRID if consultation.grid_id else Audience.COMMUNITY, grid_id=consultation.grid_id,
         min_choices=1, max_choices=len(proposals), secret=True,

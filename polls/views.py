@@ -49,7 +49,8 @@ def _receipt_of(request, poll: Poll) -> str | None:
 
 
 def _visible(request, pk: int) -> Poll:
-    poll = get_object_or_404(Poll.objects.select_related("community", "grid", "meeting", "decision"), pk=pk)
+    poll = get_object_or_404(
+        Poll.objects.select_related("community", "grid", "meeting", "decision", "consultation"), pk=pk)
     if not services.can_view(request.user, poll):
         raise Http404
     return poll

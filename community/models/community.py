@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Community(models.Model):
@@ -106,7 +107,7 @@ class Membership(models.Model):
     class Position(models.TextChoices):
         CHAIR = "chair", _("Chair")
         DEPUTY = "deputy", _("Deputy chair")
-        SECRETARY = "secretary", _("Secretary")
+        SECRETARY = "secretary", pgettext_lazy("a position on the committee", "Secretary")
         MEMBER = "member", _("Member")
 
     user = models.ForeignKey(

@@ -18,6 +18,7 @@ import audit
 from community import permissions as community_permissions
 from community.models import Grid, User
 from core import limits
+from core.i18n import freeze
 from core.photos import clean_photos
 from core.text import clean_text, max_length
 from issues import permissions
@@ -180,7 +181,8 @@ def _task_for(issue: Issue, actor: User, *, title: str, owner_user_id, owner_org
     if decision is None:  # the first task of a routine issue: the triage is the decision it follows up
         decision = record_decision(
             actor, community=issue.community, title=issue.title, source=Decision.Source.TRIAGE, issue=issue,
-            body=_("Handled as a routine matter after triage of issue #%(id)s.") % {"id": issue.pk}, tasks=[task],
+            note=freeze(gettext_lazy("Handled as a routine matter after triage of issue #%(id)s."), {"id": issue.pk}),
+            tasks=[task],
         )
         task = decision.tasks.get()
     else:

@@ -10,7 +10,7 @@ from meetings.services.base import CHAT_PER_SECOND, SPEAKING_SECONDS, lock_meeti
 from meetings.services.scheduling import schedule_meeting, respond_to_invitation, edit_meeting, cancel_meeting
 from meetings.services.agenda import add_agenda_item, suggest_agenda_item, decide_suggestion, move_agenda_item, set_current_item, edit_agenda_item, remove_agenda_item
 from meetings.services.room import open_meeting, check_in, post_message, hide_message, queue_state, raise_hand, lower_hand, call_next_speaker, remove_speaker, mute_participant, unmute_participant
-from meetings.services.minutes import update_minutes, record_item_outcome, adjourn_meeting, draft_summary, approve_minutes
+from meetings.services.minutes import update_minutes, record_item_outcome, adjourn_meeting, minutes_record, approve_minutes
 
 __all__ = [
     "CHAT_PER_SECOND",
@@ -43,6 +43,6 @@ __all__ = [
     "update_minutes",
     "record_item_outcome",
     "adjourn_meeting",
-    "draft_summary",
+    "minutes_record",
     "approve_minutes",
 ]

@@ -87,7 +87,7 @@ def record_item_outcome(
 
 @transaction.atomic
 def adjourn_meeting(actor: User, *, meeting_id: int) -> Meeting:
-    """Close the room; the minutes draft gets attendance, agenda and decisions filled in."""
+    """Close the room. The minutes show its record (attendance, outcomes, decisions) under the secretary's text."""
     meeting = lock_meeting(meeting_id)
     permissions.require(permissions.runs(actor, meeting), _("Only the chair adjourns the meeting."))
     require_live(meeting)
@@ -96,32 +96,43 @@ def adjourn_meeting(actor: User, *, meeting_id: int) -> Meeting:
     meeting.status, meeting.adjourned_at = Status.ADJOURNED, now
     meeting.save(update_fields=["status", "adjourned_at"])
     audit.record(actor, "meeting.adjourned", community=meeting.community_id, target=meeting)
-    minutes = Minutes.objects.select_for_update().get(meeting=meeting)
-    minutes.body = (minutes.body.rstrip() + "\n\n" + draft_summary(meeting)).strip()
-    minutes.version += 1
-    minutes.save(update_fields=["body", "version"])
-    MinutesRevision.objects.create(minutes=minutes, version=minutes.version, body=minutes.body, saved_by=actor)
     record(meeting, "meeting.status", actor, status=meeting.status)
     return meeting
 
 
-def draft_summary(meeting: Meeting) -> str:
-    """Attendance, the agenda with outcomes, and decisions with their tasks, as Markdown."""
-    lines = ["## " + _("Attendance"), ""]
-    for attendance in meeting.attendances.select_related("user", "organisation").order_by("checked_in_at"):
+def minutes_record(meeting: Meeting) -> str:
+    """The record the minutes carry under the secretary's text, as Markdown in the reader's language.
+
+    Written from the meeting's data each time it is read (never stored as text): who chaired and
+    took the minutes, who attended, each agenda item's outcome, the decisions one per line with their
+    tasks, and what the later apps add (``YISHI_MINUTES_SECTIONS``: the votes). A constant number
+    of queries whatever the meeting's size.
+    """
+    lines = [_("Chair: %(chair)s · Secretary: %(secretary)s") % {
+        "chair": meeting.chair.public_name if meeting.chair_id else "—",
+        "secretary": meeting.secretary.public_name if meeting.secretary_id else "—"}, ""]
+    attendances = list(meeting.attendances.select_related("user", "organisation").order_by("checked_in_at", "pk"))
+    lines += ["### " + _("Attendance"), ""]
+    for attendance in attendances:
         who = attendance.user.public_name or _("A resident")
         lines.append(f"- {who}" + (f" ({attendance.organisation})" if attendance.organisation else ""))
-    present = meeting.attendances.count()
-    lines += ["", _("%(present)s present; quorum %(quorum)s.") % {"present": present, "quorum": meeting.quorum}, ""]
-    lines += ["## " + _("Agenda and outcomes"), ""]
-    for n, item in enumerate(meeting.agenda_items.filter(status="accepted").select_related("decision"), start=1):
-        outcome = item.get_outcome_display() if item.outcome else _("Not discussed")
-        lines.append(f"{n}. **{item.title}** — {outcome}")
-        if item.outcome_text:
-            lines.append(f"   {item.outcome_text}")
-        if item.decision_id:
-            for task in item.decision.tasks.select_related("owner_user", "owner_organisation"):
-                lines.append("   - " + _("Task") + f": {task.title} — {task.owner}, {task.due_date.isoformat()}")
+    lines += ["", _("%(present)s present; quorum %(quorum)s.") % {"present": len(attendances),
+                                                                   "quorum": meeting.quorum}, ""]
+    items = list(meeting.agenda_items.filter(status=AgendaItem.Status.ACCEPTED).select_related("decision")
+                 .prefetch_related("decision__tasks__owner_user", "decision__tasks__owner_organisation")
+                 .order_by("position", "pk"))
+    lines += ["### " + _("Agenda and outcomes"), ""]
+    for n, item in enumerate(items, start=1):
+        outcome = AgendaItem.Outcome(item.outcome).label if item.outcome else _("Not discussed")
+        lines.append(f"{n}. {item.title} — {outcome}")
+    decided = [item for item in items if item.decision_id]
+    if decided:
+        lines += ["", "### " + _("Decisions"), ""]
+        for item in decided:
+            lines.append(f"- {item.outcome_text or item.decision.title}")
+            for task in item.decision.tasks.all():
+                lines.append("    - " + _("Task: %(task)s — %(owner)s, due %(due)s") % {
+                    "task": task.title, "owner": task.owner, "due": task.due_date.isoformat()})
     for path in settings.YISHI_MINUTES_SECTIONS:
         section = import_string(path)(meeting)
         if section:

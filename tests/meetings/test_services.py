@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ledger.models import Decision, Task
 from meetings import services
@@ -122,8 +122,15 @@ def test_adjourning_drafts_the_minutes_and_the_chair_publishes_them(live_meeting
         services.approve_minutes(chair, meeting_id=live_meeting.pk)  # not adjourned yet
     services.adjourn_meeting(chair, meeting_id=live_meeting.pk)
     minutes = Minutes.objects.get(meeting=live_meeting)
-    for expected in ("Attendance", resident.public_name, "Parking", "Decided", "Deferred", "Paint"):
-        assert expected in minutes.body
+    assert minutes.body == ""  # the secretary's text; the record is written from the data when read
+    record = services.minutes_record(live_meeting)
+    for expected in ("Chair: Chen", "Secretary: Mo", "Attendance", resident.public_name, "Parking", "Decided",
+                     "Deferred", "Decisions", "- Lanes marked.", "Task: Paint"):
+        assert expected in record
+    with translation.override("zh-hans"):
+        chinese = services.minutes_record(live_meeting)
+    for expected in ("主持人：Chen", "出席", "已作决定", "暂缓", "决定", "任务：Paint"):
+        assert expected in chinese, expected
     with pytest.raises(PermissionDenied):
         services.approve_minutes(resident, meeting_id=live_meeting.pk)
     services.approve_minutes(chair, meeting_id=live_meeting.pk)

@@ -44,13 +44,18 @@ class DecisionOut(Public):
     id: int
     community: str
     title: str
-    body: str = Field(description="Markdown.")
+    body: str = Field(description="Markdown, in the language the request asked for where the system wrote it "
+                                   "(\"Adopted by vote: …\").")
     source: str
     issue: int | None
     consultation: int | None
     decided_at: datetime
     tasks: list[TaskOut]
     url: str
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.text
 
     @staticmethod
     def resolve_tasks(obj) -> list:

@@ -1,0 +1,66 @@
+"""Text the system writes, kept as its message and parameters and shown in each reader's language.
+
+A notification, a decision adopted by vote or a note of routine handling is written once but read by
+many people, each in their own language, and by the same person again after they switch. So what the
+system writes is not stored as the text the writer's language produced: :func:`freeze` keeps the
+untranslated message (a ``gettext_lazy``/``pgettext_lazy`` string, so ``makemessages`` finds it) and
+its parameters, and :func:`thaw` renders them in the language active where it is read. A parameter
+may itself be a lazy message (a phase's name, "comment") and is translated the same way; anything
+else (a title someone typed, a number, a date written as digits) is kept as its text.
+"""
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext
+
+
+def _message(value: Promise) -> dict | None:
+    """The msgid (and context) behind a lazy translation, or None for any other lazy value."""
+    func, args, kwargs = value.__reduce__()[1][:3]
+    if kwargs:
+        return None
+    if func is gettext and len(args) == 1:
+        return {"m": args[0]}
+    if func is pgettext and len(args) == 2:
+        return {"c": args[0], "m": args[1]}
+    return None
+
+
+def _freeze_value(value: Any) -> Any:
+    if isinstance(value, Promise):
+        return _message(value) or str(value)
+    if isinstance(value, dict) and "m" in value:
+        return value  # frozen already
+    return "" if value is None else str(value)
+
+
+def freeze(message: Any, params: dict[str, Any] | None = None) -> dict:
+    """A message and its parameters, kept for rendering in the reader's language later (JSON)."""
+    frozen = _message(message) if isinstance(message, Promise) else None
+    if frozen is None:
+        frozen = {"t": str(message)}  # not a translatable message: kept as written
+    if params:
+        frozen["p"] = {str(k): _freeze_value(v) for k, v in params.items()}
+    return frozen
+
+
+def thaw(frozen: dict | None) -> str:
+    """The frozen message in the active language; its parameters too. Empty for nothing stored."""
+    if not frozen:
+        return ""
+    if "t" in frozen:
+        text = frozen["t"]
+    elif "c" in frozen:
+        text = pgettext(frozen["c"], frozen["m"])
+    else:
+        text = gettext(frozen["m"])
+    params = frozen.get("p")
+    if not params:
+        return text
+    values = {k: thaw(v) if isinstance(v, dict) else v for k, v in params.items()}
+    try:
+        return text % values
+    except (KeyError, ValueError, TypeError):
+        # A catalogue whose translation lost a placeholder: the original message still reads right.
+        return frozen.get("m", text) % values if "m" in frozen else text
