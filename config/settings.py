@@ -309,6 +309,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Languages: English and Simplified Chinese.
 LANGUAGE_CODE = "en"
+FORMAT_MODULE_PATH = ["config.formats"]  # one date format per language, 24-hour clock
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Shanghai")

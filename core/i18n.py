@@ -6,11 +6,16 @@ system writes is not stored as the text the writer's language produced: :func:`f
 untranslated message (a ``gettext_lazy``/``pgettext_lazy`` string, so ``makemessages`` finds it) and
 its parameters, and :func:`thaw` renders them in the language active where it is read. A parameter
 may itself be a lazy message (a phase's name, "comment") and is translated the same way; anything
-else (a title someone typed, a number, a date written as digits) is kept as its text.
+else (a title someone typed, a number) is kept as its text; a date or a time is written in the reader's
+date format.
 """
 
+import datetime
 from typing import Any
 
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 
@@ -30,6 +35,10 @@ def _message(value: Promise) -> dict | None:
 def _freeze_value(value: Any) -> Any:
     if isinstance(value, Promise):
         return _message(value) or str(value)
+    if isinstance(value, datetime.datetime):
+        return {"dt": value.isoformat()}  # written in the reader's date format
+    if isinstance(value, datetime.date):
+        return {"d": value.isoformat()}
     if isinstance(value, dict) and "m" in value:
         return value  # frozen already
     return "" if value is None else str(value)
@@ -49,6 +58,10 @@ def thaw(frozen: dict | None) -> str:
     """The frozen message in the active language; its parameters too. Empty for nothing stored."""
     if not frozen:
         return ""
+    if "dt" in frozen:
+        return date_format(timezone.localtime(parse_datetime(frozen["dt"])), "DATETIME_FORMAT")
+    if "d" in frozen:
+        return date_format(parse_date(frozen["d"]), "DATE_FORMAT")
     if "t" in frozen:
         text = frozen["t"]
     elif "c" in frozen:

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from community.models import User
 from community.models.accounts import EmailFrequency
-from core.i18n import freeze
+from core.i18n import freeze, thaw
 from core.mail import send_to_user_on_commit, site_url
 from core.realtime import publish_to_user_on_commit
 from core.text import max_length
@@ -40,7 +40,7 @@ def notify(
             continue
         seen.add(user.pk)
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            text = str(message) % {k: str(v) for k, v in params.items()}
+            text = thaw(key)  # dates in their date format, lazy parameters in their language
         frequency = user.email_frequency if email else EmailFrequency.NEVER
         rows.append(
             Notification(user=user, message=text[:max_length(Notification, "message")], key=key, url=url, alert=alert,

@@ -1,8 +1,10 @@
+import datetime
 import uuid
 
 from django import template
 from django.apps import apps
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -49,6 +51,15 @@ def submit_once():
     retry on a slow connection), it is done once and the second press shows the first one's result
     (``core.middleware.SubmitOnceMiddleware``)."""
     return format_html('<input type="hidden" name="{}" value="{}">', ONCE_FIELD, uuid.uuid4().hex)
+
+
+@register.filter
+def local_moment(value) -> str:
+    """A local time stored as "2026-12-03 19:30" (an issue timeline's data), in the reader's date format."""
+    try:
+        return date_format(datetime.datetime.strptime(value, "%Y-%m-%d %H:%M"), "DATETIME_FORMAT")
+    except (TypeError, ValueError):
+        return value or ""
 
 
 @register.filter

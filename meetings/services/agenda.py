@@ -67,11 +67,11 @@ def trace_on_issue(item: AgendaItem, actor: User, *, stage: str) -> None:
     if stage == "agenda":
         issue_timeline.tell_followers(
             issue, actor, gettext_lazy("“%(title)s” is on the agenda of a meeting on %(when)s: %(meeting)s"),
-            meeting=meeting.title if named else _("a closed meeting"), when=data["when"])
+            meeting=meeting.title if named else gettext_lazy("a closed meeting"), when=meeting.starts_at)
     else:
         issue_timeline.tell_followers(
             issue, actor, gettext_lazy("The meeting on %(when)s discussed “%(title)s”: %(outcome)s"),
-            when=data["when"], outcome=item.get_outcome_display())
+            when=meeting.starts_at, outcome=AgendaItem.Outcome(item.outcome).label)
 
 
 def _links(meeting, *, issue_id, consultation_id, proposal_id) -> dict:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -132,7 +133,7 @@ def minutes_record(meeting: Meeting) -> str:
             lines.append(f"- {item.outcome_text or item.decision.title}")
             for task in item.decision.tasks.all():
                 lines.append("    - " + _("Task: %(task)s — %(owner)s, due %(due)s") % {
-                    "task": task.title, "owner": task.owner, "due": task.due_date.isoformat()})
+                    "task": task.title, "owner": task.owner, "due": date_format(task.due_date, "DATE_FORMAT")})
     for path in settings.YISHI_MINUTES_SECTIONS:
         section = import_string(path)(meeting)
         if section:

@@ -188,11 +188,15 @@ def raise_hand(actor: User, *, meeting_id: int) -> SpeakerRequest:
 
 @transaction.atomic
 def lower_hand(actor: User, *, meeting_id: int) -> None:
+    """Leave the queue — or, with the floor, say "I'm done": the speech ends and the chair calls the next."""
     meeting = lock_meeting(meeting_id)
-    updated = meeting.speakers.filter(user=actor, status="waiting").update(status="withdrawn", ended_at=timezone.now())
-    if not updated:
+    now = timezone.now()
+    if meeting.speakers.filter(user=actor, status="waiting").update(status="withdrawn", ended_at=now):
+        _queue_changed(meeting, actor, "lowered")
+    elif meeting.speakers.filter(user=actor, status="speaking").update(status="done", ended_at=now):
+        _queue_changed(meeting, actor, "finished")
+    else:
         raise ValidationError(_("Your hand is not raised."))
-    _queue_changed(meeting, actor, "lowered")
 
 
 @transaction.atomic

@@ -49,7 +49,7 @@ def schedule_meeting(
     invitees = [people[pk] for pk in set(invite_user_ids)] + list(
         community_selectors.holders(Membership.Role.ORG_REP, organisations=organisations)
     )
-    params = {"title": meeting.title, "when": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")}
+    params = {"title": meeting.title, "when": starts_at}
     notify(invitees, message=gettext_lazy("You are invited: “%(title)s”, %(when)s"), params=params,
            url=meeting.get_absolute_url(), exclude=actor)
     if audience != Meeting.Audience.INVITED:  # residents of the grid or community: told in the site, not by mail
@@ -138,10 +138,6 @@ def _tell_invited(meeting: Meeting, actor: User, message, params: dict) -> None:
         notify(residents, message=message, params=params, url=meeting.get_absolute_url(), exclude=actor, email=False)
 
 
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
 @transaction.atomic
 def edit_meeting(
     actor: User, *, meeting_id: int, kind: str, title: str, starts_at, chair_id: int, secretary_id: int,
@@ -184,14 +180,14 @@ def edit_meeting(
     new_people = [people[pk] for pk in wanted_people - have_people]
     new_reps = community_selectors.holders(Membership.Role.ORG_REP, organisations=list(wanted_orgs - have_orgs))
     notify([*new_people, *new_reps], message=gettext_lazy("You are invited: “%(title)s”, %(when)s"),
-           params={"title": meeting.title, "when": _when(meeting.starts_at)}, url=meeting.get_absolute_url(),
+           params={"title": meeting.title, "when": meeting.starts_at}, url=meeting.get_absolute_url(),
            exclude=actor)
     audit.record(actor, "meeting.corrected", community=meeting.community_id, target=meeting,
                  changes=", ".join(changes) or "-", reason=reason)
     if moved:
         _tell_invited(meeting, actor, gettext_lazy("“%(title)s” has changed: now %(when)s, %(place)s. %(reason)s"),
-                      {"title": meeting.title, "when": _when(meeting.starts_at),
-                       "place": meeting.place or _("online"), "reason": reason})
+                      {"title": meeting.title, "when": meeting.starts_at,
+                       "place": meeting.place or gettext_lazy("online"), "reason": reason})
     return meeting
 
 
@@ -210,5 +206,5 @@ def cancel_meeting(actor: User, *, meeting_id: int, reason: str) -> Meeting:
     audit.record(actor, "meeting.cancelled", community=meeting.community_id, target=meeting,
                  reason=meeting.change_reason)
     _tell_invited(meeting, actor, gettext_lazy("“%(title)s” on %(when)s is cancelled: %(reason)s"),
-                  {"title": meeting.title, "when": _when(meeting.starts_at), "reason": meeting.change_reason})
+                  {"title": meeting.title, "when": meeting.starts_at, "reason": meeting.change_reason})
     return meeting

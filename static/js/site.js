@@ -349,13 +349,17 @@
       p.textContent = message;
       box.replaceChildren(p);
     }
-    // Offer "raise" or "lower", whichever applies to me now: am I in the queue or speaking?
+    // Offer "raise" or "lower" ("I'm done" with the floor), whichever applies to me now.
     function showHand() {
       var mine = me && room.querySelector("#speaker-now [data-user='" + me + "'], #speaker-queue [data-user='" + me + "']");
       var raise = room.querySelector("form[data-room-action='hand.raise']");
       var lower = room.querySelector("form[data-room-action='hand.lower']");
       if (raise) raise.hidden = !!mine;
-      if (lower) lower.hidden = !mine;
+      if (lower) {
+        lower.hidden = !mine;
+        var speaking = me && room.querySelector("#speaker-now [data-user='" + me + "']");
+        lower.querySelector("button").textContent = speaking ? lower.dataset.doneLabel : lower.dataset.lowerLabel;
+      }
     }
     function tick() {
       document.querySelectorAll(".countdown[data-ends-at]").forEach(function (el) {

@@ -95,3 +95,19 @@ def test_without_a_request_mail_links_to_the_setting_or_else_the_sites_domain(se
     assert base_url() == "https://yishi.example.org"
     settings.YISHI_BASE_URL = "https://canonical.example.org/"
     assert base_url() == "https://canonical.example.org"
+
+
+def test_times_in_system_text_are_written_in_the_readers_date_format(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    moment = timezone.make_aware(datetime.datetime(2026, 12, 3, 19, 30))
+    frozen = json.loads(json.dumps(freeze(gettext_lazy("You are invited: “%(title)s”, %(when)s"), {
+        "title": "Lift", "when": moment, "due": datetime.date(2026, 12, 9)})))
+    with translation.override("en"):
+        assert thaw(frozen) == "You are invited: “Lift”, 3 Dec 2026, 19:30"
+        assert thaw(frozen["p"]["due"]) == "9 Dec 2026"
+    with translation.override("zh-hans"):
+        assert thaw(frozen).endswith("2026年12月3日 19:30") and thaw(frozen["p"]["due"]) == "2026年12月9日"

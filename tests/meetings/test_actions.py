@@ -27,7 +27,7 @@ STEPS = [
     ("chair", "agenda.set", lambda m: {"item_id": str(m.agenda_items.last().pk)}),
     ("resident", "check_in", lambda m: {}),
     ("chair", "check_in", lambda m: {"user_id": str(m.secretary_id)}),
-    ("resident", "hand.lower", lambda m: {}),  # refused: speaking, not waiting
+    ("resident", "hand.lower", lambda m: {}),  # speaking: "I'm done" ends the speech
 ]
 
 
@@ -96,7 +96,7 @@ async def test_the_plain_forms_and_the_socket_do_the_same_through_one_table(chai
 
     assert said_by_form == said_by_socket
     assert [bool(said) for said in said_by_form] == [
-        False, False, True, False, False, False, False, True, False, False, False, True]
+        False, False, True, False, False, False, False, True, False, False, False, False]
     assert await sync_to_async(_outcome)(by_form) == await sync_to_async(_outcome)(by_socket)
 
 

@@ -162,6 +162,16 @@ def test_hands_are_raised_once_and_the_chair_can_remove_them(live_meeting, chair
         services.lower_hand(resident, meeting_id=live_meeting.pk)
 
 
+def test_the_speaker_says_i_am_done_and_the_floor_is_free(live_meeting, chair, resident):
+    services.raise_hand(resident, meeting_id=live_meeting.pk)
+    services.call_next_speaker(chair, meeting_id=live_meeting.pk)
+    assert services.queue_state(live_meeting)["speaker"]["user_id"] == resident.pk
+    services.lower_hand(resident, meeting_id=live_meeting.pk)  # "I'm done"
+    assert services.queue_state(live_meeting)["speaker"] is None
+    assert live_meeting.speakers.get(user=resident).status == "done"
+    assert live_meeting.events.filter(kind="queue").last().data["change"] == "finished"
+
+
 def test_the_chair_hides_a_message_and_it_replays_hidden(live_meeting, chair, resident):
     from meetings import fragments
 
