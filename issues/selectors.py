@@ -81,15 +81,17 @@ def work_queue(user, community: Community) -> dict:
     }
     if queue["is_committee"]:
         # Past the deadline counts as escalated even before the minutely sweep has marked it.
-        queue["escalated"] = base.filter(
-            Q(escalated_at__isnull=False, status__in=[Status.NEW, Status.NEEDS_INFO])
-            | Q(status=Status.NEW, response_due_at__lt=queue["now"])
-        ).order_by(Coalesce("escalated_at", "response_due_at"), "pk")
+        escalated = (Q(escalated_at__isnull=False, status__in=[Status.NEW, Status.NEEDS_INFO])
+                     | Q(status=Status.NEW, response_due_at__lt=queue["now"]))
+        queue["escalated"] = base.filter(escalated).order_by(Coalesce("escalated_at", "response_due_at"), "pk")
         queue["emergencies"] = base.filter(status=Status.IN_PROGRESS, tier=Issue.Tier.EMERGENCY)
         # Major issues wait here until the committee decides how they are handled (a task, a consultation…).
-        queue["major"] = base.filter(
-            status=Status.IN_PROGRESS, tier=Issue.Tier.MAJOR, tasks__isnull=True, consultations__isnull=True
-        ).order_by("created_at")
+        waiting_major = Q(tier=Issue.Tier.MAJOR, tasks__isnull=True, consultations__isnull=True)
+        queue["major"] = base.filter(waiting_major, status=Status.IN_PROGRESS).order_by("created_at")
+        # Each issue is listed once: under the most pressing heading it belongs to.
+        queue["untriaged"] = queue["untriaged"].exclude(escalated)
+        queue["in_progress"] = queue["in_progress"].exclude(tier=Issue.Tier.EMERGENCY).exclude(
+            pk__in=queue["major"].values("pk"))
     return queue
 
 

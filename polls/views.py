@@ -179,10 +179,7 @@ def _results(poll: Poll, options: list) -> dict | None:
     labels = {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}
     rows = [(labels.get(key) or names.get(key, key), value)
             for key, value in services.counts_in_ballot_order(poll, result["counts"], options)]
-    top = max((v for _k, v in rows), default=0) or 1
-    bars = [{"label": label, "value": value, "width": round(190 * value / top), "y": 8 + 34 * n,
-             "text_x": 156 + round(190 * value / top), "label_y": 26 + 34 * n}
-            for n, (label, value) in enumerate(rows)]
+    bars = _bars(rows)
     rounds = result.get("rounds", [])
     matrix = {  # one row per option, one column per round ("" once eliminated)
         "numbers": list(range(1, len(rounds) + 1)),
@@ -190,8 +187,32 @@ def _results(poll: Poll, options: list) -> dict | None:
         "exhausted": [r["exhausted"] for r in rounds],
         "eliminated": [names.get(str(r["eliminated"]), "") for r in rounds],
     }
-    return {**result, "bars": bars, "height": 16 + 34 * len(bars), "rounds_table": matrix if rounds else None,
-            "winner_names": [labels.get(w) or names.get(w, w) for w in result["winners"]]}
+    charts = []  # ranked: one chart per round; an eliminated option stays, greyed, with no votes
+    out: set[str] = set()
+    for n, r in enumerate(rounds, start=1):
+        round_bars = _bars([(names[key], r["counts"].get(key, 0)) for key in names], out=out)
+        charts.append({"number": n, "bars": round_bars, "height": _height(round_bars),
+                       "eliminated": names.get(str(r["eliminated"]), "")})
+        if r.get("eliminated") is not None:
+            out.add(names.get(str(r["eliminated"]), ""))
+    return {**result, "bars": bars, "height": _height(bars), "rounds_table": matrix if rounds else None,
+            "round_charts": charts, "winner_names": [labels.get(w) or names.get(w, w) for w in result["winners"]]}
+
+
+BAR_STEP = 46  # a label line above each bar, so a long (or Chinese) option name fits the width
+
+
+def _bars(rows: list, *, out: set | frozenset = frozenset()) -> list[dict]:
+    """Bars of an SVG chart, 400 wide: the option's name on its own line, the bar and its count under it."""
+    top = max((v for _k, v in rows), default=0) or 1
+    return [{"label": label, "value": value, "width": round(320 * value / top), "y": 24 + BAR_STEP * n,
+             "text_x": 6 + round(320 * value / top), "label_y": 18 + BAR_STEP * n, "value_y": 40 + BAR_STEP * n,
+             "out": label in out}
+            for n, (label, value) in enumerate(rows)]
+
+
+def _height(bars: list) -> int:
+    return 8 + BAR_STEP * len(bars)
 
 
 @require_POST

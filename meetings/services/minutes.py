@@ -132,7 +132,7 @@ def minutes_record(meeting: Meeting) -> str:
         for item in decided:
             lines.append(f"- {item.outcome_text or item.decision.title}")
             for task in item.decision.tasks.all():
-                lines.append("    - " + _("Task: %(task)s — %(owner)s, due %(due)s") % {
+                lines.append("  - " + _("Task: %(task)s — %(owner)s, due %(due)s") % {
                     "task": task.title, "owner": task.owner, "due": date_format(task.due_date, "DATE_FORMAT")})
     for path in settings.YISHI_MINUTES_SECTIONS:
         section = import_string(path)(meeting)

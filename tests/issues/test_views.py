@@ -200,6 +200,7 @@ def test_the_work_queue_puts_untriaged_first_and_marks_overdue(client, issue, gr
     html = page(client, "/issues/queue/")
     assert "Escalated: no answer within the deadline" in html
     assert html.index("Lift broken") < html.index("Awaiting triage")  # escalated section first
+    assert html.count(f'href="{issue.get_absolute_url()}"') == 1  # listed once, under the most pressing heading
     client.force_login(resident)
     assert client.get("/issues/queue/").status_code == 404
 
