@@ -328,6 +328,30 @@
     }
   }
 
+  // Switching the language reloads the page: what was typed in its forms comes back in the new language.
+  // Kept for this tab only (sessionStorage), put back into fields still empty, then forgotten.
+  function keepTypedAcrossLanguage() {
+    var KEY = "yishi-typed:" + location.pathname;
+    var switcher = document.querySelector("form.language-switcher");
+    function fields() {
+      return Array.prototype.filter.call(document.querySelectorAll("main form[method=post] textarea, main form[method=post] input"), function (f) {
+        return f.name && f.name !== "csrfmiddlewaretoken" && ["hidden", "password", "file", "checkbox", "radio", "submit"].indexOf(f.type) < 0;
+      });
+    }
+    function id(f) { return (f.form.getAttribute("action") || "") + "|" + f.name; }
+    if (switcher) {
+      switcher.addEventListener("submit", function () {
+        var typed = {};
+        fields().forEach(function (f) { if (f.value.trim()) typed[id(f)] = f.value; });
+        try { if (Object.keys(typed).length) sessionStorage.setItem(KEY, JSON.stringify(typed)); } catch (e) { /* private mode */ }
+      });
+    }
+    var saved;
+    try { saved = JSON.parse(sessionStorage.getItem(KEY) || "null"); sessionStorage.removeItem(KEY); } catch (e) { saved = null; }
+    if (!saved) return;
+    fields().forEach(function (f) { if (!f.value && saved[id(f)]) f.value = saved[id(f)]; });
+  }
+
   // The live meeting room (protocol in docs/realtime.md): frames carry the room's regions rendered on the
   // server, in this page's language and for this person's audience; this only puts them in place.
   function watchMeeting() {
@@ -451,6 +475,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     filterableLists();
+    keepTypedAcrossLanguage();
     busyButtons();
     connectAccountSocket();
     watchIssue();
