@@ -385,6 +385,8 @@ YISHI_SCHEDULE = [
 ]
 # What the later apps add to an issue's page, and the service triage calls to put a major issue before a
 # consultation (issues imports no later app).
+# How an app below notifications tells a person something that stays in their notifications list.
+YISHI_NOTIFY = "notifications.services.notify"
 YISHI_ISSUE_ACTIONS = {"consult": "consult.issue_actions.SEND_TO_CONSULTATION"}
 YISHI_ISSUE_TO_CONSULTATION = "consult.services.send_issue_to_consultation"
 # Where links in emails point; the address people open the site at.

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import audit
 from community import permissions, selectors
@@ -128,6 +130,14 @@ def _tell_requester(request: MembershipRequest) -> None:
             "message": _decision_message(request),
         },
     )
+    # Kept in their notifications too (notifications is a later app: called through the setting).
+    if request.status == Status.APPROVED:
+        message, params = gettext_lazy("You are now a verified resident of %(grid)s."), {"grid": str(request.grid)}
+    else:
+        message = gettext_lazy("Your request to join %(grid)s was declined: %(reason)s")
+        params = {"grid": str(request.grid), "reason": request.reason}
+    import_string(settings.YISHI_NOTIFY)([request.user], message=message, params=params,
+                                         url=reverse("community:account"), email=False)
 
 
 @transaction.atomic

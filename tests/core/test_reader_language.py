@@ -111,3 +111,16 @@ def test_times_in_system_text_are_written_in_the_readers_date_format(settings):
         assert thaw(frozen["p"]["due"]) == "9 Dec 2026"
     with translation.override("zh-hans"):
         assert thaw(frozen).endswith("2026年12月3日 19:30") and thaw(frozen["p"]["due"]) == "2026年12月9日"
+
+
+def test_a_verified_resident_finds_the_news_in_her_notifications_too(grid, grid_worker, newcomer):
+    from community import services as community_services
+
+    newcomer.language = "zh-hans"
+    newcomer.save(update_fields=["language"])
+    request = community_services.request_membership(newcomer, grid_id=grid.pk, unit="B3-401")
+    community_services.approve_membership_request(grid_worker, request_id=request.pk)
+    told = newcomer.notifications.get()
+    assert told.url == "/account/" and "已认证居民" in told.message
+    with translation.override("en"):
+        assert told.text.startswith("You are now a verified resident of")
