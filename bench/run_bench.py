@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.run_bench [--budget 900] [--out bench/results.json]
 
 Phases, each against fresh server processes pinned to CPU 0 with the load client on CPU 1:
-setup (Redis, a throwaway PostgreSQL, two seeded databases under /tmp) · tally · pages (queries
+setup (Redis, a throwaway PostgreSQL, two seeded databases under /tmp) · tally · close (a million secret ballots) · pages (queries
 and median latency against a trivial view) · votes (1,000 at once over HTTP) · room fan-out
 (bare websockets.broadcast, embedded default, Redis with two Daphne processes) · a sustained
 meeting · a connection storm. Writes results.json, prints the table; docs/performance.md says
@@ -139,6 +139,10 @@ class Run:
     def tally(self) -> None:
         self.results["tally"] = self.py(["bench.dbtool", "tally", "--ballots", "100000"], self.env["memory"],
                                         S.SERVER_CPU, 120)
+
+    def close(self) -> None:
+        self.results["close"] = self.py(["bench.dbtool", "close", "--ballots", "1000000"], self.env["memory"],
+                                        S.SERVER_CPU, 300)
 
     def pages_and_votes(self) -> None:
         env, seed = self.env["memory"], self.seed["memory"]
@@ -382,7 +386,7 @@ def main() -> int:
     p.add_argument("--out", default=str(S.ROOT / "bench" / "results.json"))
     p.add_argument("--sustained-seconds", type=float, default=60)
     p.add_argument("--storm-clients", type=int, default=500)
-    p.add_argument("--only", default="", help="comma list of phases (tally,pages,fanout,sustained,storm)")
+    p.add_argument("--only", default="", help="comma list of phases (tally,close,pages,fanout,sustained,storm)")
     p.add_argument("--keep", action="store_true", help="keep the PostgreSQL data directory")
     a = p.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: every server and service is stopped
@@ -392,7 +396,7 @@ def main() -> int:
     try:
         run.phase("setup", 0, run.setup)
         if run.seed.get("memory"):
-            phases = [("tally", 10, run.tally), ("pages", 120, run.pages_and_votes), ("fanout", 150, run.fanout_checked),
+            phases = [("tally", 10, run.tally), ("close", 90, run.close), ("pages", 120, run.pages_and_votes), ("fanout", 150, run.fanout_checked),
                       ("sustained", a.sustained_seconds + 60, run.sustained), ("storm", 60, run.storm)]
             for name, estimate, call in phases:
                 if wanted(name):

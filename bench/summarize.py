@@ -65,6 +65,10 @@ def evaluate(r: dict) -> list[dict]:
         v.get("failed_requests") == 0)
     t = r.get("tally", {})
     add("tally: 100,000 ranked ballots", "≤ 2 s", t.get("seconds"), (t.get("seconds") or 1e9) <= 2)
+    k = r.get("close", {})
+    add("close: 1,000,000 secret ballots closed and counted", "< 10 s", k.get("close_s"), (k.get("close_s") or 1e9) < 10)
+    add("close: the poll's lock held (longest wait of a concurrent writer)", "< 1 s", k.get("lock_wait_max_s"),
+        (k.get("lock_wait_max_s") or 1e9) < 1)
     c = r.get("client_check", {})
     add("load client not the bottleneck: bare deliveries/s at 200 and 500", f"≥ {CLIENT_FLOOR:,}",
         c.get("bare_min_deliveries_per_s_200_500"), c.get("ok"))
@@ -145,6 +149,12 @@ def render(r: dict, markdown: bool = False) -> str:
     if t:
         out.append(("\n" if markdown else "\n") + f"Tally: {fmt(t.get('ballots'))} ranked ballots, {t.get('options')} options, "
                    f"{t.get('rounds')} rounds: {fmt(t.get('seconds'), 3)} s")
+    k = r.get("close")
+    if k:
+        out.append(("\n" if markdown else "\n") + f"Close: a secret ranked poll of {fmt(k.get('ballots'))} ballots, "
+                   f"{k.get('rounds')} rounds, closed and counted in {fmt(k.get('close_s'), 2)} s; the poll's lock "
+                   f"held at most {fmt(k.get('lock_wait_max_s'), 3)} s ({k.get('lock_probes')} probes); box file "
+                   f"{k.get('box_mb')} MB")
     if r.get("targets"):
         out.append(h("Targets (issue 8)"))
         out += table(["target", "wanted", "measured", "met"],

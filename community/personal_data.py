@@ -80,9 +80,8 @@ SECTIONS = [
     Section("minutes_revisions_saved", "meetings.MinutesRevision", "saved_by"),
     Section("meeting_rooms_open_now", "meetings.Presence", "user", frozenset({"channel_name"})),
     Section("polls_created", "polls.Poll", "created_by"),
-    # That they voted in a secret poll, and nothing about how: the row holds only the poll.
-    Section("secret_polls_voted_in", "polls.Participation", "user"),
     Section("poll_voter_rolls", "polls.Voter", "user"),
+    Section("poll_observer_confirmations", "polls.Observer", "user"),
     Section("open_poll_votes", "polls.OpenVote", "user"),
     Section("admin_log", "admin.LogEntry", "user"),
     Section("audit_entries", "audit.AuditEntry", "actor"),
@@ -116,6 +115,8 @@ def personal_data(user: User) -> dict:
         document[section.key] = [_row(obj, section.exclude | {section.field}) for obj in rows.iterator()]
     _add_private_cases(document, user)
     _add_comment_history(document, user)
+    for path in getattr(settings, "YISHI_PERSONAL_DATA_HOOKS", []):  # what later apps keep outside these tables
+        document.update(import_module(path).personal_data(user))
     return document
 
 

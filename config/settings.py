@@ -167,6 +167,9 @@ if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", "config.sqli
     DATABASES["default"]["ENGINE"] = "config.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Secret polls' ballots live in a SQLite file of their own (polls/box.py, docs/voting.md); by default beside
+# the database. Every process serving the site must see the same file.
+YISHI_BALLOT_BOX = env_str("YISHI_BALLOT_BOX")
 
 # Channel layer and cache: in memory for one process, Redis for many.
 # With Redis the layer is pub/sub: a group send is one PUBLISH that each subscribed process
@@ -370,6 +373,8 @@ YISHI_DEMO_LOADERS = ["issues.demo.load", "consult.demo.load", "meetings.demo.lo
 # Sections other apps add to a meeting's minutes draft on adjournment (meetings imports no later app).
 YISHI_MINUTES_SECTIONS = ["polls.minutes.votes_section"]
 # What the other apps refuse and erase when someone deletes their account (community imports no later app).
+# Sections of "Download your data" that are not rows pointing to the person (docs/architecture.md).
+YISHI_PERSONAL_DATA_HOOKS = ["polls.privacy"]
 YISHI_ACCOUNT_DELETION_HOOKS = ["notifications.privacy", "issues.privacy", "consult.privacy", "meetings.privacy"]
 # What the apps that link tasks add when a task's progress is reported (ledger imports no later app).
 YISHI_TASK_UPDATE_HOOKS = ["issues.services.timeline.task_updated"]

@@ -1,6 +1,6 @@
 """The whole platform as one JSON document, and back: the logic of `export_data` and `import_data`.
 
-In it: every row of consult, meetings, polls and the audit log — notifications and the "early warning sent"
+In it: the secret polls' ballot boxes; every row of consult, meetings, polls and the audit log — notifications and the "early warning sent"
 bookkeeping included, so a restore neither loses nor repeats them; users with their password
 hashes (API tokens are hashes too); allauth's email addresses and confirmations; auth groups; the
 site. And every uploaded file a FileField of those rows names, base64-encoded, keyed by its
@@ -102,8 +102,18 @@ def export() -> tuple[dict, list[str]]:
         "migrations": state,
         "objects": objects,
         "files": files,
+        "ballot_boxes": _ballot_boxes(objects),
     }
     return document, missing
+
+
+def _ballot_boxes(objects) -> dict:
+    """Secret polls' ballot boxes (a file of their own, polls/box.py): per box, who voted and, apart and sorted,
+    the ballots and receipts, which a restore puts back into random slots."""
+    from polls.services import ballot_box
+
+    keys = [row["fields"]["box_key"] for row in objects if row["model"] == "polls.poll" and row["fields"].get("box_key")]
+    return {key: ballot_box().dump(key) for key in keys}
 
 
 def occupied_models() -> list[str]:
@@ -163,11 +173,21 @@ def _restore(document) -> tuple[int, int]:
                 _put_file(name, base64.b64decode(data, validate=True), written)
             rows = _load_rows(document["objects"])
             _reset_sequences()
+            _load_ballot_boxes(document.get("ballot_boxes") or {})
     except BaseException:
         for name in written:
             default_storage.delete(name)
         raise
     return rows, len(written)
+
+
+def _load_ballot_boxes(boxes: dict) -> None:
+    from polls.services import ballot_box
+
+    the_box = ballot_box()
+    for key, dump in boxes.items():
+        the_box.drop(key)  # a box left by an earlier attempt at this restore
+        the_box.load(key, dump)
 
 
 def _load_rows(objects) -> int:

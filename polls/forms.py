@@ -27,7 +27,11 @@ class PollForm(forms.Form):
     quorum_kind = forms.ChoiceField(label=_("Quorum"), choices=Poll.Quorum.choices)
     quorum_value = forms.IntegerField(label=_("Quorum value"), min_value=0, max_value=1_000_000, initial=0)
     threshold = forms.ChoiceField(label=_("Majority needed"), choices=Poll.Threshold.choices)
-    threshold_base = forms.ChoiceField(label=_("Majority of"), choices=Poll.Base.choices)
+    threshold_base = forms.ChoiceField(
+        label=_("Majority of"), choices=Poll.Base.choices,
+        help_text=_("Of the votes cast: yes and no without abstentions; for ranked choice, the ballots still counting "
+                    "in the final round. Of all ballots: abstentions and exhausted ballots count too (they weigh like "
+                    "a no). Of everyone eligible: not voting weighs like a no."))
     live_results = forms.BooleanField(label=_("Show results while voting (open ballots only)"), required=False)
 
     def __init__(self, *args, community, **kwargs):

@@ -1,6 +1,5 @@
-"""Polls: options, who may vote, and the votes — secret ballots kept apart from who voted."""
-
-import uuid
+"""Polls: options, who may vote, and open votes. Secret ballots are not here: they are in the ballot box
+(polls/box.py), a file where nothing links a ballot to its voter."""
 
 from django.conf import settings
 from django.db import models
@@ -50,6 +49,7 @@ class Poll(models.Model):
 
     class Base(models.TextChoices):
         CAST = "cast", _("of the votes cast")
+        BALLOTS = "ballots", _("of all ballots")
         ELIGIBLE = "eligible", _("of everyone eligible")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="polls",
@@ -78,12 +78,20 @@ class Poll(models.Model):
     quorum_value = models.PositiveIntegerField(_("quorum value"), default=0)
     threshold = models.CharField(_("majority needed"), max_length=20, choices=Threshold.choices,
                                  default=Threshold.SIMPLE)
-    threshold_base = models.CharField(_("majority of"), max_length=10, choices=Base.choices, default=Base.CAST)
+    threshold_base = models.CharField(
+        _("majority of"), max_length=10, choices=Base.choices, default=Base.CAST,
+        help_text=_("Of the votes cast: yes and no, without abstentions; for ranked choice, the ballots still "
+                    "counting in the final round. Of all ballots: abstentions and exhausted ballots too."))
     live_results = models.BooleanField(_("show results while voting"), default=False,
                                        help_text=_("Never for a secret ballot: its counts appear after it closes."))
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(pgettext_lazy("when a poll", "closed"), null=True, blank=True)
     eligible_count = models.PositiveIntegerField(_("eligible voters"), null=True, blank=True)
+    tiebreak = models.JSONField(_("tie-break order"), default=list, blank=True,
+                                help_text=_("Drawn at random when the poll opens: an option earlier in it wins a tie."))
+    rules_digest = models.CharField(_("rules digest"), max_length=64, blank=True)
+    box_key = models.CharField(max_length=32, blank=True, editable=False)  # the ballot box of a secret poll
+    ballot_box_digest = models.CharField(_("ballot box digest"), max_length=64, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)
     decision = models.ForeignKey(Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -147,44 +155,6 @@ class Option(models.Model):
         return self.text
 
 
-class Participation(models.Model):
-    """That someone voted in a secret poll — and nothing about how. No timestamp, no link to a ballot."""
-
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="participations")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        verbose_name = _("participation")
-        verbose_name_plural = _("participations")
-        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="vote_once")]
-
-
-class Ballot(models.Model):
-    """What was voted in a secret poll: a random id and the choices. No voter, no time.
-
-    When the poll closes, its ballots are written again in a random order, so not even the
-    order of the rows follows the order of voting.
-    """
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
-    choices = models.JSONField()
-
-    class Meta:
-        verbose_name = _("ballot")
-        verbose_name_plural = _("ballots")
-
-
-class Receipt(models.Model):
-    """The hash of a voter's receipt code: proves a ballot was counted, never what it said."""
-
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="receipts")
-    code_hash = models.CharField(max_length=64)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["poll", "code_hash"], name="receipt_once")]
-
-
 class Voter(models.Model):
     """The voter roll: who may vote, fixed when the poll opens (joining or checking in later does not count)."""
 
@@ -209,3 +179,19 @@ class OpenVote(models.Model):
         verbose_name = _("open vote")
         verbose_name_plural = _("open votes")
         constraints = [models.UniqueConstraint(fields=["poll", "user"], name="open_vote_once")]
+
+
+class Observer(models.Model):
+    """Someone the committee named to watch a poll's count: once it is closed they confirm the ballot box digest
+    they checked, with their name and the time, in public. A digest changed afterwards no longer matches theirs."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="observers")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    confirmed_digest = models.CharField(_("digest confirmed"), max_length=64, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("observer")
+        verbose_name_plural = _("observers")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="observer_once")]

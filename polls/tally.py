@@ -8,15 +8,9 @@ A ballot's ``choices`` depend on the method:
 - ``ranked``: a list of distinct option ids, most preferred first (need not rank every option)
 - ``score``: a mapping of option id (as text) to a score from 0 to 5, for every option
 
-Ranked choice is counted by instant runoff. Each round counts every ballot for its highest-ranked
-option still in the race; a ballot whose options are all eliminated is *exhausted*. An option with
-more than half of the ballots still counting wins. Otherwise the option with the fewest votes is
-eliminated. **Tie rule**: among options tied for fewest, eliminate the one with the fewest
-first-preference votes; if still tied, the one with the fewest votes in the previous round, going
-back round by round; if still tied, the one listed last on the ballot paper — except between the last
-two options: tied there, the result is a tie and nobody wins. The rule depends only
-on the ballots' contents and the published order of options, so anyone recounting gets the same
-result, and the order in which ballots were cast never matters.
+The rules, the tie-break order and the majority's bases are written out for everyone in
+docs/voting.md; ``polls/verify.py`` is a second, standalone implementation of the same rules that
+anyone can run on a poll's recount file.
 """
 
 from collections import Counter
@@ -34,13 +28,22 @@ class Result:
     method: str
     ballots: int
     counts: dict = field(default_factory=dict)  # option id (or yes/no/abstain) -> number (votes, or score total)
-    winners: list = field(default_factory=list)  # option ids (or "yes"/"no") that won; empty when tied or none
-    rounds: list = field(default_factory=list)  # ranked: [{"counts": {...}, "exhausted": n, "eliminated": id}]
-    decisive_votes: int = 0  # the votes that decide a threshold: yes + no, or the ballots counting at the end
+    winners: list = field(default_factory=list)  # option ids (or "yes"/"no") that won; empty when none
+    rounds: list = field(default_factory=list)  # ranked: see instant_runoff
+    cast_votes: int = 0  # "of the votes cast": yes + no; every ballot; ranked: ballots continuing at the end
     winning_votes: int = 0  # the winner's votes in that base (yes votes for a motion)
+    tie: dict | None = None  # {"between": [...], "settled_by": ...} when the outcome needed the tie rule
 
-    def share(self) -> Fraction:
-        return Fraction(self.winning_votes, self.decisive_votes) if self.decisive_votes else Fraction(0)
+    def base_votes(self, base: str, eligible: int) -> int:
+        """The majority's denominator: "cast", "ballots" (every ballot, abstentions and exhausted ones
+        included) or "eligible" (the voter roll)."""
+        if base == "eligible":
+            return eligible
+        return self.ballots if base == "ballots" else self.cast_votes
+
+    def share(self, base: str = "cast", eligible: int = 0) -> Fraction:
+        denominator = self.base_votes(base, eligible)
+        return Fraction(self.winning_votes, denominator) if denominator > 0 else Fraction(0)
 
 
 class InvalidBallot(ValueError):
@@ -84,92 +87,114 @@ def check_ballot(method: str, options: list[int], choices, *, min_choices: int =
     raise InvalidBallot("unknown voting method")
 
 
-def tally(method: str, options: list[int], ballots: list) -> Result:
-    """Count ``ballots`` (already checked) for ``options`` (ids in ballot-paper order)."""
+def tally(method: str, options: list[int], ballots: list, tiebreak: list[int] | None = None) -> Result:
+    """Count ``ballots`` (already checked) for ``options`` (ids in ballot-paper order). ``tiebreak`` is the
+    order drawn at opening (earlier wins a tie); without one, the ballot paper's order."""
+    order = list(tiebreak) if tiebreak else list(options)
     if method == "yes_no":
         counts = Counter({"yes": 0, "no": 0, "abstain": 0})
         counts.update(ballots)
-        decisive = counts["yes"] + counts["no"]
         winners = ["yes"] if counts["yes"] > counts["no"] else ["no"] if counts["no"] > counts["yes"] else []
-        return Result(method, len(ballots), dict(counts), winners, decisive_votes=decisive,
+        return Result(method, len(ballots), dict(counts), winners, cast_votes=counts["yes"] + counts["no"],
                       winning_votes=counts["yes"])
+    counts = {o: 0 for o in options}
     if method == "single":
-        counts = {o: 0 for o in options}
         for choice in ballots:
             counts[choice] += 1
-        return _plurality(method, counts, len(ballots), decisive=len(ballots))
-    if method == "multiple":
-        counts = {o: 0 for o in options}
+    elif method == "multiple":
         for choice in ballots:
             for option in choice:
                 counts[option] += 1
-        return _plurality(method, counts, len(ballots), decisive=len(ballots))
-    if method == "score":
-        counts = {o: 0 for o in options}
+    elif method == "score":
         for choice in ballots:
             for key, value in choice.items():
                 counts[int(key)] += value
-        result = _plurality(method, counts, len(ballots), decisive=5 * len(ballots))
-        return result
-    if method == "ranked":
-        return instant_runoff(options, ballots)
-    raise ValueError(f"unknown method {method!r}")
+    elif method == "ranked":
+        return instant_runoff(options, ballots, tiebreak=order)
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    return _plurality(method, counts, len(ballots), order)
 
 
-def _plurality(method, counts: dict, ballots: int, *, decisive: int) -> Result:
+def _plurality(method: str, counts: dict, ballots: int, order: list[int]) -> Result:
+    """The option with the most is the outcome; a tie for the most goes to the one earlier in the tie-break order."""
     top = max(counts.values(), default=0)
     leaders = [o for o, n in counts.items() if n == top]
-    winners = leaders if len(leaders) == 1 and top > 0 else []
-    return Result(method, ballots, counts, winners, decisive_votes=decisive, winning_votes=top if winners else 0)
+    tie = None
+    if top <= 0:
+        winners = []
+    elif len(leaders) == 1:
+        winners = leaders
+    else:
+        winners = [min(leaders, key=order.index)]
+        tie = {"between": sorted(leaders), "settled_by": "tiebreak_order"}
+    return Result(method, ballots, counts, winners, cast_votes=ballots, winning_votes=top if winners else 0, tie=tie)
 
 
-def instant_runoff(options: list[int], ballots: list[list[int]]) -> Result:
-    """Instant runoff with the documented tie rule; returns every round."""
+def instant_runoff(options: list[int], ballots: list[list[int]], tiebreak: list[int] | None = None) -> Result:
+    """Instant runoff as docs/voting.md writes it, returning every round:
+    ``{"counts": {option: votes, for those still in}, "exhausted": n, "eliminated": [ids], "tie_break": None |
+    "first_preferences" | "previous_rounds" | "tiebreak_order", "tied": [ids tied for fewest, when broken]}``.
+
+    Identical rankings are counted together, so a round costs one pass over the distinct rankings."""
+    order = list(tiebreak) if tiebreak else list(options)
+    groups = Counter(tuple(b) for b in ballots)
+    total = len(ballots)
     remaining = list(options)
-    first = Counter(b[0] for b in ballots if b)
     rounds: list[dict] = []
-    while remaining:
+    winners: list[int] = []
+    tie = None
+    while True:
         counts = {o: 0 for o in remaining}
         exhausted = 0
-        for ballot in ballots:
-            top = next((o for o in ballot if o in counts), None)
+        for ranking, weight in groups.items():
+            top = next((o for o in ranking if o in counts), None)
             if top is None:
-                exhausted += 1
+                exhausted += weight
             else:
-                counts[top] += 1
-        active = len(ballots) - exhausted
+                counts[top] += weight
+        continuing = total - exhausted
+        this = {"counts": counts, "exhausted": exhausted, "eliminated": [], "tie_break": None, "tied": []}
+        rounds.append(this)
+        if continuing == 0:
+            break
         leader = max(remaining, key=lambda o: counts[o])
-        if active and counts[leader] * 2 > active:
-            rounds.append({"counts": counts, "exhausted": exhausted, "eliminated": None})
-            # A majority "of the votes cast" counts every ballot, exhausted ones too.
-            return Result("ranked", len(ballots), counts, [leader], rounds, decisive_votes=len(ballots),
-                          winning_votes=counts[leader])
-        if len(remaining) == 1 or active == 0:
-            rounds.append({"counts": counts, "exhausted": exhausted, "eliminated": None})
+        if counts[leader] * 2 > continuing:
+            winners = [leader]
             break
-        if len(remaining) == 2 and counts[remaining[0]] == counts[remaining[1]]:
-            rounds.append({"counts": counts, "exhausted": exhausted, "eliminated": None})
-            break  # the last two are tied: a tie, not a winner by the order of the ballot paper
-        lowest = min(counts.values())
-        tied = [o for o in remaining if counts[o] == lowest]
-        loser = _break_tie(tied, first, rounds, options)
-        rounds.append({"counts": counts, "exhausted": exhausted, "eliminated": loser})
-        remaining.remove(loser)
-    last = rounds[-1]["counts"] if rounds else {}
-    return Result("ranked", len(ballots), last, [], rounds, decisive_votes=len(ballots) - (
-        rounds[-1]["exhausted"] if rounds else 0))
+        zero = [o for o in remaining if counts[o] == 0]
+        if zero:  # no votes at all in this round: out together (who wins never depends on it)
+            this["eliminated"] = sorted(zero)
+        else:
+            lowest = min(counts.values())
+            tied = [o for o in remaining if counts[o] == lowest]
+            if len(tied) == 1:
+                this["eliminated"] = tied
+            else:
+                loser, settled_by = _break_tie(tied, rounds, order)
+                this.update(eliminated=[loser], tie_break=settled_by, tied=sorted(tied))
+                if len(remaining) == 2:
+                    tie = {"between": sorted(tied), "settled_by": settled_by}
+        remaining = [o for o in remaining if o not in this["eliminated"]]
+    last = rounds[-1]
+    return Result("ranked", total, last["counts"], winners, rounds, cast_votes=total - last["exhausted"],
+                  winning_votes=last["counts"][winners[0]] if winners else 0, tie=tie)
 
 
-def _break_tie(tied: list[int], first: Counter, rounds: list[dict], options: list[int]) -> int:
-    candidates = list(tied)
-    fewest = min(first[o] for o in candidates)
-    candidates = [o for o in candidates if first[o] == fewest]
-    for past in reversed(rounds):
-        if len(candidates) == 1:
-            break
+def _break_tie(tied: list[int], rounds: list[dict], order: list[int]) -> tuple[int, str]:
+    """Of options tied for fewest: fewest first preferences, then fewest in the previous round going back,
+    then the one later in the tie-break order. Returns the one eliminated and what settled it."""
+    first = rounds[0]["counts"]
+    fewest = min(first.get(o, 0) for o in tied)
+    candidates = [o for o in tied if first.get(o, 0) == fewest]
+    if len(candidates) == 1:
+        return candidates[0], "first_preferences"
+    for past in reversed(rounds[:-1]):
         fewest = min(past["counts"].get(o, 0) for o in candidates)
         candidates = [o for o in candidates if past["counts"].get(o, 0) == fewest]
-    return max(candidates, key=options.index)  # still tied: the one listed last
+        if len(candidates) == 1:
+            return candidates[0], "previous_rounds"
+    return max(candidates, key=order.index), "tiebreak_order"
 
 
 def quorum_met(*, turnout: int, eligible: int, kind: str, value: int) -> bool:
@@ -182,14 +207,37 @@ def quorum_met(*, turnout: int, eligible: int, kind: str, value: int) -> bool:
 
 
 def adopted(result: Result, *, threshold: str, base: str, eligible: int) -> bool:
-    """Whether the winner clears the threshold: "simple" (more than half) or "two_thirds" (at least 2/3),
-    of the votes cast (yes + no for a motion; ballots still counting for ranked choice) or of the eligible."""
+    """Whether the winner clears the threshold — "simple" (more than half) or "two_thirds" (at least two thirds) —
+    of its base: "cast" (yes + no for a motion; for ranked choice the ballots still counting in the final round),
+    "ballots" (every ballot) or "eligible" (the roll)."""
     if not result.winners or result.winners == ["no"]:
         return False
     if result.method in ("multiple", "score"):
         return True  # no majority rule applies to approval or score counts: the top option is the outcome
-    denominator = eligible if base == "eligible" else result.decisive_votes
-    if denominator <= 0:
+    if result.base_votes(base, eligible) <= 0:
         return False
-    share = Fraction(result.winning_votes, denominator)
+    share = result.share(base, eligible)
     return share > Fraction(1, 2) if threshold == "simple" else share >= Fraction(2, 3)
+
+
+def published(rules: dict, ballots: list) -> dict:
+    """The result as stored, shown and written in the recount file, from the poll's ``rules`` (the recount file's
+    shape: method, options, tiebreak, quorum, majority, eligible) and its ballots' choices. ``polls/verify.py``
+    recomputes exactly this from the file alone."""
+    options = [o["id"] for o in rules["options"]]
+    result = tally(rules["method"], options, ballots, tiebreak=rules["tiebreak"])
+    eligible = rules["eligible"] or 0
+    quorum, majority = rules["quorum"], rules["majority"]
+    met = quorum_met(turnout=len(ballots), eligible=eligible, kind=quorum["kind"], value=quorum.get("value", 0))
+    return {
+        "ballots": len(ballots),
+        "eligible": rules["eligible"],
+        "quorum_met": met,
+        "adopted": met and adopted(result, threshold=majority["threshold"], base=majority["base"], eligible=eligible),
+        "counts": {str(k): v for k, v in result.counts.items()},
+        "winners": [str(w) for w in result.winners],
+        "rounds": [{**r, "counts": {str(k): v for k, v in r["counts"].items()}} for r in result.rounds],
+        "base_votes": result.base_votes(majority["base"], eligible),
+        "winning_votes": result.winning_votes,
+        "tie": result.tie,
+    }

@@ -1,34 +1,32 @@
 """Poll pages: the list, set-up, voting with a receipt, results with charts, and the public recount."""
 
-import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from community import services as community_services
 from community.http import current_community
 from core.http import (
     Confirm,
     attempt,
     confirm_page,
     confirmed,
-    csv_response,
     error_messages,
     render_live,
 )
 from core.text import whole_number
-from polls import services
+from polls import services, wording
 from polls.forms import DraftForm, PollForm, ballot_form
-from polls.models import Ballot, OpenVote, Poll, Receipt
+from polls.models import Poll
 
 RECEIPT_DAYS = 30
 
@@ -139,6 +137,9 @@ def poll_detail(request, pk: int, ballot=None):
                              if poll.is_open and eligible and (not voted or not poll.secret) else None),
         "receipt": _receipt_of(request, poll),
         "results": _results(poll, options),
+        "rules_said": wording.rules_sentences(poll),
+        "observers": _observers(request, poll, services.can_manage(user, poll, poll.meeting)),
+        "tiebreak": wording.tiebreak_names(poll, options),
     }
     if not poll.secret and poll.shows_counts:  # who voted what, a hundred names a page
         votes = poll.open_votes.select_related("user").order_by("user__display_name", "pk")
@@ -172,8 +173,8 @@ def _current(poll: Poll, user) -> object:
 
 def _results(poll: Poll, options: list) -> dict | None:
     """What the results section shows: from the frozen result once closed, or counted live if allowed."""
-    if not poll.shows_counts:
-        return None
+    if not poll.shows_counts or (poll.status == Poll.Status.CLOSED and poll.result is None):
+        return None  # closed a moment ago and being counted: the page says so
     result = poll.result if poll.status == Poll.Status.CLOSED else services.live_count(poll)
     names = {str(o.pk): o.text for o in options}
     labels = {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}
@@ -185,18 +186,30 @@ def _results(poll: Poll, options: list) -> dict | None:
         "numbers": list(range(1, len(rounds) + 1)),
         "rows": [(names[key], [r["counts"].get(key, "") for r in rounds]) for key in names] if rounds else [],
         "exhausted": [r["exhausted"] for r in rounds],
-        "eliminated": [names.get(str(r["eliminated"]), "") for r in rounds],
+        "eliminated": [_eliminated(r, names) for r in rounds],
     }
     charts = []  # ranked: one chart per round; an eliminated option stays, greyed, with no votes
     out: set[str] = set()
     for n, r in enumerate(rounds, start=1):
         round_bars = _bars([(names[key], r["counts"].get(key, 0)) for key in names], out=out)
-        charts.append({"number": n, "bars": round_bars, "height": _height(round_bars),
-                       "eliminated": names.get(str(r["eliminated"]), "")})
-        if r.get("eliminated") is not None:
-            out.add(names.get(str(r["eliminated"]), ""))
+        gone = _eliminated(r, names)
+        charts.append({"number": n, "bars": round_bars, "height": _height(round_bars), "eliminated": gone,
+                       "tie_break": wording.settled_by(r.get("tie_break")),
+                       "tied": _(" and ").join(names.get(str(o), str(o)) for o in r.get("tied", []))})
+        out.update(names.get(str(o), "") for o in _ids(r.get("eliminated")))
     return {**result, "bars": bars, "height": _height(bars), "rounds_table": matrix if rounds else None,
-            "round_charts": charts, "winner_names": [labels.get(w) or names.get(w, w) for w in result["winners"]]}
+            "round_charts": charts, "winner_names": [labels.get(w) or names.get(w, w) for w in result["winners"]],
+            "verdict": wording.verdict(poll, result, names) if poll.status == Poll.Status.CLOSED else []}
+
+
+def _ids(eliminated) -> list:
+    """A round's eliminated options: a list; a result counted before zero-vote options went out together
+    holds one id or None."""
+    return eliminated if isinstance(eliminated, list) else [] if eliminated is None else [eliminated]
+
+
+def _eliminated(round_: dict, names: dict) -> str:
+    return ", ".join(names.get(str(o), str(o)) for o in _ids(round_.get("eliminated")))
 
 
 BAR_STEP = 46  # a label line above each bar, so a long (or Chinese) option name fits the width
@@ -279,64 +292,72 @@ def poll_action(request, pk: int, action: str):
     return redirect(poll)
 
 
-# The public recount -----------------------------------------------------------------------------------
+# Observers -----------------------------------------------------------------------------------------------
 
 
-def _closed(request, pk: int) -> Poll:
+@require_POST
+@login_required
+def observers(request, pk: int):
+    """Those who set the poll up name its observers: committee members ticked, residents who vote by name or email."""
     poll = _visible(request, pk)
-    if poll.status != Poll.Status.CLOSED:
-        raise Http404
-    return poll
-
-
-def recount(request, pk: int):
-    poll = _closed(request, pk)
-    code = request.GET.get("code", "").strip()
-    found = None
-    if code:
-        found = Receipt.objects.filter(poll=poll, code_hash=services.receipt_hash(poll.pk, code)).exists()
-    context = {
-        "poll": poll,
-        "community": poll.community,
-        "options": list(poll.options.all()),
-        "code": code,
-        "found": found,
-        "ballot_count": poll.ballots.count() if poll.secret else poll.open_votes.count(),
-        "receipt_count": poll.receipts.count(),
-    }
-    return render(request, "polls/recount.html", context)
-
-
-def _ballot_rows(poll: Poll) -> list:
-    if poll.secret:  # stored in a random order at close; sorted by id here, which is random too
-        return [b.choices for b in Ballot.objects.filter(poll=poll).order_by("id")]
-    votes = OpenVote.objects.filter(poll=poll).select_related("user").order_by("user__display_name", "pk")
-    return [{"voter": v.user.public_name, "choices": v.choices} for v in votes]  # open ballots: who voted what
-
-
-def download(request, pk: int, what: str, fmt: str):
-    """Ballots (choices only) and receipt hashes, as CSV or JSON, after the poll closes."""
-    poll = _closed(request, pk)
-    if what == "ballots":
-        rows = _ballot_rows(poll)
-    elif what == "receipts" and poll.secret:
-        rows = sorted(poll.receipts.values_list("code_hash", flat=True))
+    if not services.can_manage(request.user, poll, poll.meeting):
+        raise PermissionDenied(_("Only those who set the poll up name its observers."))
+    ids = {int(v) for v in request.POST.getlist("committee") if v.isdigit()}
+    candidates = services.observer_candidates(poll)
+    unknown = []
+    for line in request.POST.get("others", "").splitlines():
+        name = line.strip()
+        if not name:
+            continue
+        found = list(candidates.filter(Q(email__iexact=name) | Q(display_name=name)).values_list("pk", flat=True)[:2])
+        if len(found) == 1:
+            ids.add(found[0])
+        else:
+            unknown.append(name)
+    if unknown:
+        messages.error(request, _("Nobody who votes in this poll is called %(names)s: write a name exactly as shown, "
+                                  "or an email address. Nothing was changed.") % {"names": ", ".join(unknown)})
+        return redirect(f"{poll.get_absolute_url()}#observers-title")
+    try:
+        services.set_observers(request.user, poll_id=poll.pk, user_ids=sorted(ids))
+    except (ValidationError, PermissionDenied) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
     else:
-        raise Http404
-    name = f"poll-{poll.pk}-{what}.{fmt}"
-    if fmt in ("json", "csv"):
-        community_services.record_export(request.user, community=poll.community, export=name)
-    if fmt == "json":
-        response = JsonResponse({"poll": poll.pk, "method": poll.method, "options": {
-            str(o.pk): o.text for o in poll.options.all()}, what: rows}, json_dumps_params={"ensure_ascii": False})
-    elif fmt == "csv":
-        return csv_response(
-            [[what[:-1]], *([row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)] for row in rows)],
-            name)
+        messages.success(request, _("The observers are saved. Once the poll is counted, each of them confirms the "
+                                    "ballot box digest here."))
+    return redirect(f"{poll.get_absolute_url()}#observers-title")
+
+
+@require_POST
+@login_required
+def confirm_digest(request, pk: int):
+    poll = _visible(request, pk)
+    try:
+        services.confirm_digest(request.user, poll_id=poll.pk, digest=request.POST.get("digest", ""))
+    except (ValidationError, PermissionDenied) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
     else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        messages.success(request, _("Thank you: your confirmation of the ballot box digest is published with your name."))
+    return redirect(f"{poll.get_absolute_url()}#observers-title")
+
+
+def _observers(request, poll: Poll, manage: bool) -> dict:
+    """The observers' section: who they are and what they confirmed; the form to name them; the button to confirm."""
+    observers = list(poll.observers.select_related("user"))
+    mine = next((o for o in observers if o.user_id == request.user.pk), None)
+    committee = []
+    if manage and poll.status != Poll.Status.CLOSED:
+        chosen = {o.user_id for o in observers}
+        members = services.observer_candidates(poll).filter(
+            memberships__community=poll.community, memberships__role="committee").order_by("display_name", "pk")
+        committee = [(u, u.pk in chosen) for u in members[:50]]
+        others = "\n".join(o.user.email for o in observers if o.user_id not in {u.pk for u, _c in committee})
+    else:
+        others = ""
+    return {"list": observers, "mine": mine, "committee": committee, "others": others,
+            "can_name": manage and poll.status != Poll.Status.CLOSED}
 
 
 # Polls run inside a meeting, and a consultation's vote --------------------------------------------------
@@ -379,26 +400,3 @@ def consultation_poll(request, pk: int):
         return redirect(consultation)
     messages.success(request, _("The proposals are on a draft ballot. Check the options, then open it for voting."))
     return redirect(poll)
-
-
-def results_csv(request):
-    """Every closed public poll's result: one row per option (or yes / no / abstain)."""
-    community = current_community(request)
-    polls = community.polls.filter(status=Poll.Status.CLOSED).prefetch_related("options").select_related("meeting")
-    header = ["poll_id", "question", "method", "secret", "closed_at", "option", "count", "ballots", "eligible",
-              "quorum_met", "adopted", "winner"]
-    community_services.record_export(request.user, community=community, export=f"{community.slug}-poll-results.csv")
-    return csv_response([header, *_result_rows(polls)], f"{community.slug}-poll-results.csv")
-
-
-def _result_rows(polls):
-    for poll in polls.order_by("pk"):
-        if poll.meeting_id and not poll.meeting.is_public:
-            continue
-        result = poll.result or {}
-        options = list(poll.options.all())
-        names = {str(o.pk): o.text for o in options}
-        for key, value in services.counts_in_ballot_order(poll, result.get("counts", {}), options):
-            yield [poll.pk, poll.title, poll.method, poll.secret, poll.closed_at.isoformat(), names.get(key, key),
-                   value, result.get("ballots"), result.get("eligible"), result.get("quorum_met"),
-                   result.get("adopted"), key in result.get("winners", [])]

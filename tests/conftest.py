@@ -29,6 +29,17 @@ def pytest_collection_modifyitems(items):
     items.sort(key=order)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_ballot_box(django_db_setup, django_db_blocker):
+    """The test database is made new for each run; so is the secret polls' ballot box file beside it."""
+    from polls import services as poll_services
+
+    with django_db_blocker.unblock():
+        path = poll_services.box_path()
+    for stale in (path, path.with_name(path.name + "-journal")):
+        stale.unlink(missing_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,7 @@
 """Polls with their options and, once closed, results and ballot lists; residents vote."""
 
+import json
+
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,7 +16,7 @@ from api.v1.pagination import Pages
 from api.v1.schemas import BallotIn, BallotList, BallotOut, Error, Id, PollOut
 from community.models import ApiToken
 from polls import services
-from polls.models import Ballot, OpenVote, Poll
+from polls.models import OpenVote, Poll
 
 router = Router(tags=["polls"])
 Status = Poll.Status
@@ -53,10 +55,10 @@ def poll_detail(request, poll_id: Id):
             summary="Every ballot of a closed poll, to recount")
 def ballot_list(request, poll_id: Id):
     """Secret ballots carry no voter and no time; open ballots show who voted what, as on the page."""
-    poll = get_object_or_404(public_polls(), pk=poll_id, status=Status.CLOSED)
-    if poll.secret:
-        ballots = list(Ballot.objects.filter(poll=poll).order_by("id").values_list("choices", flat=True))
-        receipts = sorted(poll.receipts.values_list("code_hash", flat=True))
+    poll = get_object_or_404(public_polls(), pk=poll_id, status=Status.CLOSED, result__isnull=False)
+    if poll.secret:  # sorted by their canonical text: the order says nothing
+        ballots = [json.loads(text) for text in services.ballot_texts(poll)]
+        receipts = services.receipts_of(poll)
     else:
         votes = OpenVote.objects.filter(poll=poll).select_related("user").order_by("user__display_name", "pk")
         ballots = [{"voter": vote.user.public_name, "choices": vote.choices} for vote in votes]

@@ -143,7 +143,9 @@ def test_poll_set_up_opening_and_closing_are_recorded_and_votes_never_are(chair,
     assert entries == []
     with recorded() as entries:
         polls.close_poll(chair, poll_id=poll.pk)
-    assert summary(entries) == [(chair.pk, "poll.closed", "polls.poll", poll.pk)]
+    assert summary(entries) == [(chair.pk, "poll.closed", "polls.poll", poll.pk),
+                                (chair.pk, "poll.counted", "polls.poll", poll.pk)]
+    assert set(entries[1].details) == {"adopted", "ballot_box_digest"}  # the count's outcome, no ballot
 
 
 def test_api_tokens_are_recorded_outside_any_community(resident):

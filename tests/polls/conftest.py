@@ -21,3 +21,10 @@ def make_poll(chair, community, **extra):
     fields = {"title": "Paint the hall green?", "options": [], "method": "yes_no", **extra}
     poll = services.create_poll(chair, community_id=community.pk, **fields)
     return services.open_poll(chair, poll_id=poll.pk)
+
+
+def box_contents(poll) -> dict:
+    """What a secret poll's ballot box holds, as a backup reads it: who voted, and apart, sorted, the ballots and
+    the receipt hashes."""
+    dump = services.ballot_box().dump(poll.box_key)
+    return {"voted": dump["voted"], "ballots": dump["ballots"], "receipts": dump["receipts"]}

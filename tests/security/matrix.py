@@ -80,7 +80,7 @@ PUBLIC_READS = (
     "meetings:meeting-list", "meetings:meetings-feed", "meetings:meeting-detail", "meetings:meeting-region",
     "meetings:meeting-ics",
     "meetings:community-calendar", "polls:poll-list", "polls:results-csv", "polls:poll-detail",
-    "polls:poll-recount", "polls:poll-download", "open311:services", "open311:requests", "open311:request",
+    "polls:poll-recount", "polls:poll-download", "polls:verifier", "open311:services", "open311:requests", "open311:request",
     "open311:only-json", "api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root", "healthz", "favicon.ico",
 )
 
@@ -237,6 +237,9 @@ HTTP = {
     "GET polls:poll-edit": signed_in(NOT_FOUND, allow=COMMITTEE),  # a draft is the committee's
     "POST polls:poll-edit": signed_in(NOT_FOUND, allow=COMMITTEE),
     "POST polls:poll-action close": signed_in(REFUSED, allow=COMMITTEE),
+    # Naming a poll's count observers: those who set it up. Confirming the digest: its observers only.
+    "POST polls:poll-observers": signed_in(FORBIDDEN, allow=COMMITTEE),
+    "POST polls:poll-confirm-digest": signed_in(REFUSED),
     "POST polls:meeting-poll": signed_in(REFUSED, allow=COMMITTEE),
     "POST polls:consultation-poll": signed_in(REFUSED, allow=COMMITTEE),
     # Open311: raising an issue with an API key, as a resident of the grid does.

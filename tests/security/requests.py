@@ -291,6 +291,11 @@ HTTP_REQUESTS: dict[str, Callable] = {
     "POST polls:poll-action close": lambda w: Request("POST", reverse("polls:poll-action", args=[w.poll.pk,
                                                                                                  "close"]),
                                                       {"confirmed": "1"}),
+    "POST polls:poll-observers": lambda w: Request("POST", reverse("polls:poll-observers", args=[w.poll.pk]),
+                                                   {"committee": str(w.people["chair"].pk)}),
+    "POST polls:poll-confirm-digest": lambda w: Request("POST", reverse("polls:poll-confirm-digest",
+                                                                        args=[w.poll_closed.pk]),
+                                                        {"digest": w.poll_closed.ballot_box_digest}),
     "POST polls:meeting-poll": lambda w: Request("POST", reverse("polls:meeting-poll", args=[w.live.pk]), {
         "title": "Adopt the plan?", "method": "yes_no"}),
     "POST polls:consultation-poll": lambda w: Request("POST", reverse("polls:consultation-poll",

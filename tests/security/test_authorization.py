@@ -44,9 +44,32 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             atomic.__exit__(None, None, None)
 
 
+def _boxes() -> dict:
+    from polls import services as poll_services
+    from polls.models import Poll
+
+    box = poll_services.ballot_box()
+    return {key: box.dump(key) for key in Poll.objects.exclude(box_key="").values_list("box_key", flat=True)}
+
+
+@pytest.fixture(autouse=True)
+def _ballot_boxes_rolled_back_too(world):
+    """The secret polls' ballot box is a file of its own, outside the transaction each cell is rolled back in:
+    it is put back as it was after each cell (a vote or a close in one cell must not reach the next)."""
+    kept = _boxes()
+    yield
+    from polls import services as poll_services
+
+    box = poll_services.ballot_box()
+    for key, dump in kept.items():
+        box.drop(key)
+        box.load(key, dump)
+
+
 def snapshot() -> dict:
-    """Every row of the platform's tables (and allauth's e-mail addresses), in a comparable form."""
-    state = {}
+    """Every row of the platform's tables (and allauth's e-mail addresses), and every secret poll's ballot box,
+    in a comparable form."""
+    state = {"ballot boxes": _boxes()}
     for label in ("community", "notifications", "ledger", "issues", "consult", "meetings", "polls", "insights", "account"):
         for model in apps.get_app_config(label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields if f.attname not in VOLATILE]

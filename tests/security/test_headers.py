@@ -26,6 +26,7 @@ NOT_PAGES = {
     "outcomes/decisions.csv": "CSV export",
     "issues/issues.csv": "CSV export",
     "polls/results.csv": "CSV export",
+    "polls/verify.py": "the recount verifier, a Python script to download",
     "notifications/read": "POST only",
     "account/data.json": "a person's data as a JSON download",
     "i18n/setlang/": "POST only",
