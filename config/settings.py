@@ -375,7 +375,8 @@ YISHI_MINUTES_SECTIONS = ["polls.minutes.votes_section"]
 # What the other apps refuse and erase when someone deletes their account (community imports no later app).
 # Sections of "Download your data" that are not rows pointing to the person (docs/architecture.md).
 YISHI_PERSONAL_DATA_HOOKS = ["polls.privacy"]
-YISHI_ACCOUNT_DELETION_HOOKS = ["notifications.privacy", "issues.privacy", "consult.privacy", "meetings.privacy"]
+YISHI_ACCOUNT_DELETION_HOOKS = ["notifications.privacy", "issues.privacy", "consult.privacy", "meetings.privacy",
+                                "polls.privacy"]
 # What the apps that link tasks add when a task's progress is reported (ledger imports no later app).
 YISHI_TASK_UPDATE_HOOKS = ["issues.services.timeline.task_updated"]
 # Background work (django.tasks, stored in the database by django-tasks-db): `manage.py db_worker` runs the

@@ -1,8 +1,11 @@
-"""The polls' part of "Download your data" (``YISHI_PERSONAL_DATA_HOOKS``).
+"""The polls' part of "Download your data" (``YISHI_PERSONAL_DATA_HOOKS``) and of deleting an account
+(``YISHI_ACCOUNT_DELETION_HOOKS``).
 
 That someone voted in a secret poll is in the ballot box, not in a table pointing to them: it is listed
 here, with the poll and nothing about how they voted (nothing links a ballot to its voter).
 """
+
+from django.db import transaction
 
 from community.models import User
 from polls import services
@@ -14,3 +17,14 @@ def personal_data(user: User) -> dict:
     voted = [voter.poll for voter in rolls if services.has_voted(user, voter.poll)]
     return {"secret_polls_voted_in": [{"poll": poll.pk, "question": poll.title, "url": poll.get_absolute_url()}
                                       for poll in voted]}
+
+
+def deletion_blockers(user: User) -> list[str]:
+    return []  # a vote never stops an account from being deleted
+
+
+def forget_person(user: User, label: str) -> None:
+    """Take the person off every ballot box's roll once the deletion is committed. A ballot they cast stays
+    (nothing links it to them, and the count must not change)."""
+    user_id = user.pk
+    transaction.on_commit(lambda: services.ballot_box().forget_voter(user_id))
