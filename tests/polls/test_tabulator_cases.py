@@ -2,10 +2,10 @@
 
 The fixtures in tests/polls/data/tabulator/ were made by convert_rctab.py (same folder; its
 docstring says where the files come from, the commit, and how to re-make them) from RCTab's own test
-contests: cast vote records of real elections (the Minneapolis mayoral races of 2013 and 2017 in
-full, parts of San Francisco's 2020 and Alaska's 2024 records), test files in the formats of
-Portland ME, Minneapolis and two Dominion party primaries, and synthetic test sets, each with
-RCTab's expected round-by-round results. A fixture lists the options, the ballots as [ranking,
+contests: cast vote records of real elections (the Minneapolis mayoral races of 2013 and 2017,
+Portland ME's 2015 mayoral race, part of Alaska's 2024 record), Dominion-format test files
+(Alaska, Wyoming, one split over several files), a precinct example, and synthetic test sets 1, 2, 5
+and 6, each with RCTab's expected round-by-round results. A fixture lists the options, the ballots as [ranking,
 count] pairs (RCTab's overvote, skipped-rank and repeated-candidate rules already written into the
 rankings, as the converter describes) and the published rounds. Only cases whose rules are ours, or
 lead to the same rounds, were converted: single winner, more than half of the continuing ballots, no
