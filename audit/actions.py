@@ -54,6 +54,7 @@ class Action(models.TextChoices):
     EXPORT_CSV = "export.csv", _("Export downloaded")
     EXPORT_BACKUP = "export.backup", _("Backup exported")
     EXPORT_RESTORED = "export.restored", _("Backup restored")
+    REGISTER_IMPORTED = "register.imported", _("Register of owners imported")
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
 
@@ -63,7 +64,7 @@ PLATFORM_WIDE = {Action.EXPORT_BACKUP, Action.EXPORT_RESTORED, Action.ROLE_CHANG
 
 # The kinds a reader filters by: the codes' first part, grouped.
 KINDS = {
-    "roles": (_("Roles and verification"), ("role", "membership")),
+    "roles": (_("Roles and verification"), ("role", "membership", "register")),
     "issues": (_("Issues"), ("issue",)),
     "moderation": (_("Moderation"), ("content",)),
     "consultations": (_("Consultations and decisions"), ("consultation", "proposal", "decision")),

@@ -91,6 +91,15 @@ def is_moderator(user, community: Community) -> bool:
     return is_active(user) and _holds(user, Role.MODERATOR, community=community.pk)
 
 
+def keeps_register(user, community: Community) -> bool:
+    """The register of owners is kept by the committee and by the property manager's representatives."""
+    if not is_active(user):
+        return False
+    return is_committee(user, community) or Membership.objects.filter(
+        user=user, role=Role.ORG_REP, organisation__community=community,
+        organisation__kind=Organisation.Kind.PROPERTY_MANAGEMENT).exists()
+
+
 def represents(user, organisation: Organisation) -> bool:
     return is_active(user) and _holds(user, Role.ORG_REP, organisation=organisation.pk)
 

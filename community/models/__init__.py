@@ -13,9 +13,11 @@ from community.models.community import (
     MembershipRequest,
     Organisation,
 )
+from community.models.property import Building, Owner, Ownership, Unit
 
 __all__ = [
     "AgeBand",
+    "Building",
     "ApiToken",
     "Community",
     "EmailFrequency",
@@ -25,5 +27,8 @@ __all__ = [
     "Membership",
     "MembershipRequest",
     "Organisation",
+    "Owner",
+    "Ownership",
+    "Unit",
     "User",
 ]
