@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from community import services
-from community.models import ApiToken, Grid, MembershipRequest, User
+from community.models import ApiToken, Grid, MembershipRequest, Owner, User
 from community.models.accounts import AgeBand, Language
 from core.text import max_length
 
@@ -78,3 +78,36 @@ class ApiTokenForm(forms.Form):
         label=_("What it may do"), choices=ApiToken.Scope.choices, widget=forms.CheckboxSelectMultiple,
         help_text=_("Reading public data needs no token. Give a token only what the app needs."),
     )
+
+
+class RegisterImportForm(forms.Form):
+    """A register of owners as a CSV file (or its text, kept between the preview and the confirmation)."""
+
+    file = forms.FileField(
+        label=_("The register (CSV file)"), required=False,
+        help_text=_("One line per unit and owner: building, unit, area (m²), grid (its number), owner, owner_id, "
+                    "email. Co-owners are one line each; a unit not yet sold has one line with no owner. Save a "
+                    "spreadsheet as CSV (UTF-8)."))
+    text = forms.CharField(widget=forms.HiddenInput, required=False)
+    how = forms.ChoiceField(label=_("How were the owners checked?"), choices=Owner.How.choices)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False,
+                           help_text=_("Which documents, seen by whom, when — needed if you chose “Other”."))
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            if upload.size > 2 * 1024 * 1024:
+                raise forms.ValidationError(_("The file is larger than 2 MB: split it by building."))
+            raw = upload.read()
+            for encoding in ("utf-8-sig", "gb18030"):  # a spreadsheet saved in China is often GB18030
+                try:
+                    cleaned["text"] = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise forms.ValidationError(_("The file is not text: save the spreadsheet as CSV."))
+        if not cleaned.get("text"):
+            raise forms.ValidationError(_("Choose the register's CSV file."))
+        return cleaned

@@ -103,3 +103,37 @@ def test_a_resident_sees_only_their_own_units(chair, community, grid, resident, 
     assert [u.number for u in register.register_of(resident, community)] == ["101", "103"]
     assert list(register.register_of(grid_worker, community)) == []
     assert len(register.register_of(chair, community)) == 4
+
+
+def test_the_import_page_previews_then_saves_and_names_bad_lines(client, chair, community, grid, resident):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(chair)
+    url = f"/c/{community.slug}/register/import"
+    assert client.get(url).status_code == 200
+    bad = SimpleUploadedFile("register.csv", (GOOD + "Building 3,105,abc,1,Ma Li,,\n").encode("utf-8-sig"))
+    page = client.post(url, {"file": bad, "how": "certificate"}).content.decode()
+    assert "1 line needs correcting. Nothing was saved." in page and "Line 7: “abc” is not a floor area" in page
+    assert not Unit.objects.exists()
+    good = SimpleUploadedFile("register.csv", GOOD.encode("gb18030"))  # as a spreadsheet saves it in China
+    page = client.post(url, {"file": good, "how": "certificate"}).content.decode()
+    assert "4 units, 349.75 m² in all" in page and "Save the register" in page and not Unit.objects.exists()
+    text = register.read_register(community, GOOD) and GOOD
+    done = client.post(url, {"text": text, "how": "certificate", "confirmed": "1"}, follow=True)
+    assert "The register is saved: 4 units from the file." in done.content.decode()
+    assert Unit.objects.count() == 4
+    page = client.get(f"/c/{community.slug}/register/").content.decode()
+    assert "Wang Fang" in page and "Property certificate seen, checked by" in page
+
+
+def test_the_register_pages_are_private(client, chair, community, grid, resident, grid_worker):
+    register.import_register(chair, community_id=community.pk, text=GOOD, how="certificate")
+    assert client.get(f"/c/{community.slug}/register/").status_code == 302  # sign in first
+    client.force_login(grid_worker)
+    assert client.get(f"/c/{community.slug}/register/import").status_code == 404
+    page = client.get(f"/c/{community.slug}/register/").content.decode()
+    assert "No unit is registered under your name" in page and "Wang Fang" not in page
+    client.force_login(resident)
+    page = client.get(f"/c/{community.slug}/register/").content.decode()
+    assert "My units" in page and "101" in page and "102" not in page and "checked by" not in page
+    assert "My units" in client.get(community.get_absolute_url()).content.decode()

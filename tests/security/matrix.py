@@ -183,6 +183,10 @@ HTTP = {
     "POST community:join": signed_in(ALLOW, unverified=FORBIDDEN, resident=REFUSED),
     "GET community:membership-queue": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid",
                                                                 *COMMITTEE)),
+    # The register of owners: its keepers (the committee, the property manager); anyone signed in sees their units.
+    "GET community:register": signed_in(ALLOW),
+    "GET community:register-import": signed_in(NOT_FOUND, allow=("org_rep", *COMMITTEE)),
+    "POST community:register-import": signed_in(NOT_FOUND, allow=("org_rep", *COMMITTEE)),
     "POST community:request-approve": signed_in(NOT_FOUND, allow=LOOKS_AFTER_GRID_1),
     "POST community:request-reject": signed_in(NOT_FOUND, allow=LOOKS_AFTER_GRID_1),
     # Meetings --------------------------------------------------------------------------------

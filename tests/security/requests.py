@@ -214,6 +214,12 @@ HTTP_REQUESTS: dict[str, Callable] = {
     "POST community:join": lambda w: Request("POST", reverse("community:join", args=[w.community.slug]),
                                            {"grid": w.grid.pk, "unit": "B3-303"}),
     "GET community:membership-queue": lambda w: _get(reverse("community:membership-queue", args=[w.community.slug])),
+    "GET community:register": lambda w: _get(reverse("community:register", args=[w.community.slug])),
+    "GET community:register-import": lambda w: _get(reverse("community:register-import", args=[w.community.slug])),
+    "POST community:register-import": lambda w: Request("POST", reverse("community:register-import",
+                                                                        args=[w.community.slug]), {
+        "text": f"building,unit,area,grid,owner\nBuilding 3,101,89.5,{w.grid.number},Wang Fang\n",
+        "how": "certificate", "confirmed": "1"}),
     "POST community:request-approve": lambda w: Request("POST", reverse("community:request-approve",
                                                                       args=[w.community.slug, w.request.pk])),
     "POST community:request-reject": lambda w: Request("POST", reverse("community:request-reject",
