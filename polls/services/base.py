@@ -1,7 +1,6 @@
 """Where the ballot box is, who may see and run a poll, the lock every change of a poll takes, its counting rules
 and how its changes are announced."""
 
-import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -19,9 +18,6 @@ from polls import box
 from polls.models import Poll
 from polls.realtime import publish_status_on_commit
 from polls.verify import canonical
-
-Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
-_random = secrets.SystemRandom()
 
 Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
 

@@ -3,7 +3,6 @@ outside any lock, and the result, the ballot box digest and the decision are sav
 
 import hashlib
 import json
-import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,14 +18,11 @@ from core.text import max_length
 from ledger.models import Decision
 from ledger.services import record_decision
 from polls.models import OpenVote, Poll
+from polls.services.base import announce, ballot_box, can_manage, eligible_users, lock_poll, rules_of
 from polls.tally import published
 from polls.verify import canonical
 
 Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
-_random = secrets.SystemRandom()
-
-Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
-from polls.services.base import announce, ballot_box, can_manage, eligible_users, lock_poll, rules_of
 
 
 def ballots_of(poll: Poll) -> list:

@@ -1,6 +1,5 @@
 """Count observers: named before the close; each confirms the published ballot box digest, with their name."""
 
-import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,12 +11,9 @@ import audit
 from community import permissions as community_permissions
 from community.models import Membership, User
 from polls.models import Observer, Poll
-
-Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
-_random = secrets.SystemRandom()
-
-Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
 from polls.services.base import can_manage, eligible_users, lock_poll
+
+Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
 
 
 def observer_candidates(poll: Poll) -> QuerySet[User]:

@@ -18,14 +18,11 @@ from consult.models import Consultation
 from core.text import clean_text, max_length
 from meetings.models import AgendaItem, Meeting
 from polls.models import Option, Poll, Voter
+from polls.services.base import announce, ballot_box, can_manage, eligible_users, lock_poll, rules_of, slot_size
 from polls.verify import rules_digest
 
 Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
 _random = secrets.SystemRandom()
-
-Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
-_random = secrets.SystemRandom()
-from polls.services.base import announce, ballot_box, can_manage, eligible_users, lock_poll, rules_of, slot_size
 
 
 @transaction.atomic

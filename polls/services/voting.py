@@ -15,15 +15,12 @@ from core import limits
 from polls import box
 from polls.models import OpenVote, Poll, Voter
 from polls.realtime import publish_counts_on_commit
+from polls.services.base import ballot_box, lock_poll
+from polls.services.counting import count
 from polls.tally import InvalidBallot, check_ballot
 from polls.verify import canonical
 
 Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
-_random = secrets.SystemRandom()
-
-Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
-from polls.services.base import ballot_box, lock_poll
-from polls.services.counting import count
 
 
 def _receipt_code() -> str:
