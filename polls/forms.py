@@ -132,3 +132,27 @@ def ballot_form(poll: Poll, options: list, data=None, initial=None) -> forms.For
             start = {f"score_{key}": value for key, value in initial.items()}
     form_class = type("BallotForm", (forms.Form,), {**fields, "clean": clean})
     return form_class(data, prefix="ballot", initial=start)
+
+
+class OwnersDecisionForm(forms.Form):
+    """An owners' decision: the question, the article's matter (it sets the majorities), and whose owners decide."""
+
+    title = forms.CharField(label=_("Question"), max_length=max_length(Poll, "title"))
+    body = forms.CharField(label=_("Explanation"), max_length=max_length(Poll, "body"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}), help_text=WRITING_HELP)
+    matter = forms.TypedChoiceField(
+        label=_("Matter (Article 278 of the Civil Code)"), coerce=int, choices=Poll.Matter.choices,
+        help_text=_("Matters 6, 7 and 8 need three quarters of those taking part, by area and by owners; the others "
+                    "more than half of each. Owners with two thirds of the area and two thirds of the owners must "
+                    "take part."))
+    building = forms.ModelChoiceField(label=_("Whose owners decide"), queryset=None, required=False,
+                                      empty_label=_("The whole community"))
+    opens_at = forms.DateTimeField(label=_("Opens (optional)"), required=False, widget=DATETIME)
+    closes_at = forms.DateTimeField(label=_("Closes (optional)"), required=False, widget=DATETIME)
+    show_unit_votes = forms.BooleanField(
+        label=_("Open vote: publish how each unit voted"), required=False,
+        help_text=_("Otherwise the announcement lists the units that took part, not how each voted."))
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = community.buildings.all()

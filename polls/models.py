@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from community.models import Community, Grid
+from community.models import Building, Community, Grid, Owner
 from consult.models import Consultation, Proposal
 from ledger.models import Decision
 from meetings.models import AgendaItem, Meeting
@@ -52,8 +52,31 @@ class Poll(models.Model):
         BALLOTS = "ballots", _("of all ballots")
         ELIGIBLE = "eligible", _("of everyone eligible")
 
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("A vote of residents, the committee or a meeting")
+        OWNERS = "owners", _("An owners' decision (Article 278 of the Civil Code)")
+
+    class Matter(models.IntegerChoices):
+        RULES_OF_PROCEDURE = 1, _("Make or amend the owners' assembly's rules of procedure")
+        MANAGEMENT_STATUTE = 2, _("Make or amend the management statute")
+        OWNERS_COMMITTEE = 3, _("Elect the owners' committee or replace its members")
+        PROPERTY_MANAGER = 4, _("Hire or dismiss the property manager or another manager")
+        USE_FUND = 5, _("Use the maintenance fund of the buildings and their facilities")
+        RAISE_FUND = 6, _("Raise the maintenance fund")
+        REBUILD = 7, _("Rebuild or alter buildings and their facilities (e.g. add a lift)")
+        COMMON_PARTS = 8, _("Change the use of common parts, or run a business in them")
+        OTHER = 9, _("Another major matter of common ownership and management")
+
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="polls",
                                   verbose_name=_("community"))
+    kind = models.CharField(_("kind of vote"), max_length=10, choices=Kind.choices, default=Kind.GENERAL)
+    matter = models.PositiveSmallIntegerField(_("matter"), choices=Matter.choices, null=True, blank=True)
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, null=True, blank=True, related_name="polls",
+                                 verbose_name=_("building"),
+                                 help_text=_("Only the owners of this building decide; empty: the whole community."))
+    show_unit_votes = models.BooleanField(
+        _("open vote: publish how each unit voted"), default=False,
+        help_text=_("Otherwise the announcement lists the units that took part, not how each voted."))
     title = models.CharField(_("question"), max_length=200)
     body = models.TextField(_("explanation"), max_length=10000, blank=True, help_text=_("Markdown."))
     method = models.CharField(_("method"), max_length=20, choices=Method.choices, default=Method.YES_NO)
@@ -179,6 +202,45 @@ class OpenVote(models.Model):
         verbose_name = _("open vote")
         verbose_name_plural = _("open votes")
         constraints = [models.UniqueConstraint(fields=["poll", "user"], name="open_vote_once")]
+
+
+class OwnerParty(models.Model):
+    """What counts as one owner in an owners' decision, fixed when it opens: the units whose owners are the
+    same people (one buyer's several units count once), or the developer's unsold units together."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="parties")
+    owners = models.ManyToManyField(Owner, related_name="parties", blank=True)
+    units = models.JSONField(_("units"), default=list)  # their names, "Building 3 101", as at the opening
+    area = models.DecimalField(_("exclusive floor area (m²)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("owner on the roll")
+        verbose_name_plural = _("owners on the roll")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return ", ".join(self.units)
+
+
+class OwnerBallot(models.Model):
+    """An owner's vote: one per party (a co-owner's vote is the unit's), online, on paper or by proxy."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("Paper ballot")
+        PROXY = "proxy", _("By proxy")
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="owner_ballots")
+    party = models.OneToOneField(OwnerParty, on_delete=models.CASCADE, related_name="ballot")
+    choice = models.CharField(_("choice"), max_length=10, choices=[("yes", _("Yes")), ("no", _("No")),
+                                                                   ("abstain", _("Abstain"))])
+    channel = models.CharField(_("how"), max_length=10, choices=Channel.choices)
+    cast_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("owner's ballot")
+        verbose_name_plural = _("owners' ballots")
 
 
 class Observer(models.Model):

@@ -120,6 +120,10 @@ OPEN_VOTES_PER_PAGE = 100
 
 def poll_detail(request, pk: int, ballot=None):
     poll = _visible(request, pk)  # past its closing time but not yet counted, it reads "voting ended"
+    if poll.kind == Poll.Kind.OWNERS:
+        from polls.owners_views import owners_detail  # it imports this module
+
+        return owners_detail(request, poll)
     options = list(poll.options.all())
     user = request.user
     eligible = bool(user.is_authenticated and (

@@ -26,6 +26,7 @@ from polls.services.counting import (
     receipts_of,
 )
 from polls.services.observers import confirm_digest, observer_candidates, set_observers
+from polls.services.owners import cast_owner_ballot, create_owners_decision, owners_result, parties_of
 from polls.services.setup import create_poll, edit_draft, open_poll, put_proposals_to_vote, put_question_to_meeting
 from polls.services.voting import (
     LIVE_COUNT_SECONDS,
@@ -37,6 +38,10 @@ from polls.services.voting import (
 )
 
 __all__ = [
+    "cast_owner_ballot",
+    "create_owners_decision",
+    "owners_result",
+    "parties_of",
     "box_path",
     "ballot_box",
     "slot_size",

@@ -19,6 +19,7 @@ from ledger.models import Decision
 from ledger.services import record_decision
 from polls.models import OpenVote, Poll
 from polls.services.base import announce, ballot_box, can_manage, eligible_users, lock_poll, rules_of
+from polls.services.owners import owners_result
 from polls.tally import published
 from polls.verify import canonical
 
@@ -90,6 +91,8 @@ def count_closed(actor: User | None, *, poll_id: int) -> Poll:
     poll = Poll.objects.select_related("community", "meeting").get(pk=poll_id)
     if poll.result is not None or poll.status != Status.CLOSED:
         return poll
+    if poll.kind == Poll.Kind.OWNERS:
+        return _count_owners(actor, poll)
     if poll.secret:
         ballot_box().seal(poll.box_key)
         texts, receipts = ballot_box().contents(poll.box_key)
@@ -115,6 +118,23 @@ def count_closed(actor: User | None, *, poll_id: int) -> Poll:
         poll.save(update_fields=["result", "ballot_box_digest", "decision"])
         audit.record(actor, "poll.counted", community=poll.community_id, target=poll, adopted=result["adopted"],
                      ballot_box_digest=digest)
+        announce(poll, actor)
+    return poll
+
+
+def _count_owners(actor: User | None, poll: Poll) -> Poll:
+    """An owners' decision: its ballots are few (one per owner) and counted under the poll's lock."""
+    with transaction.atomic():
+        poll = lock_poll(poll.pk)
+        if poll.result is not None:
+            return poll
+        poll.result = owners_result(poll)
+        if poll.result["adopted"]:
+            poll.decision = record_decision(
+                actor, community=poll.community, title=poll.title[:max_length(Decision, "title")],
+                source=Decision.Source.POLL, note=freeze(gettext_lazy("Adopted by the owners.")), is_public=True)
+        poll.save(update_fields=["result", "decision"])
+        audit.record(actor, "poll.counted", community=poll.community_id, target=poll, adopted=poll.result["adopted"])
         announce(poll, actor)
     return poll
 

@@ -19,6 +19,7 @@ from core.text import clean_text, max_length
 from meetings.models import AgendaItem, Meeting
 from polls.models import Option, Poll, Voter
 from polls.services.base import announce, ballot_box, can_manage, eligible_users, lock_poll, rules_of, slot_size
+from polls.services.owners import make_roll
 from polls.verify import rules_digest
 
 Status, Method, Audience = Poll.Status, Poll.Method, Poll.Audience
@@ -144,16 +145,19 @@ def open_poll(actor: User, *, poll_id: int) -> Poll:
     community_permissions.require(can_manage(actor, poll, poll.meeting), _("Only those who set the poll up open it."))
     if poll.status != Status.DRAFT:
         raise ValidationError(_("Only a draft poll can be opened."))
-    # The roll is fixed now: who joins the audience later does not vote in this poll.
-    roll = list(eligible_users(poll).values_list("pk", flat=True))
-    Voter.objects.bulk_create([Voter(poll=poll, user_id=pk) for pk in roll])
+    # The roll is fixed now: who joins the audience (or the register of owners) later does not vote in it.
+    if poll.kind == Poll.Kind.OWNERS:
+        roll = range(make_roll(poll))
+    else:
+        roll = list(eligible_users(poll).values_list("pk", flat=True))
+        Voter.objects.bulk_create([Voter(poll=poll, user_id=pk) for pk in roll])
     poll.status, poll.opened_at, poll.eligible_count = Status.OPEN, timezone.now(), len(roll)
     # The tie-break order, drawn now from the system's secure source: nobody chose it (docs/voting.md).
     options = list(poll.options.all())
     poll.tiebreak = [o.pk for o in options]
     _random.shuffle(poll.tiebreak)
     poll.rules_digest = rules_digest(rules_of(poll, options))
-    if poll.secret:  # the ballot box: every slot made now, so a vote only fills one in place (polls/box.py)
+    if poll.secret and poll.kind != Poll.Kind.OWNERS:  # the ballot box: every slot made now, so a vote only fills one in place (polls/box.py)
         poll.box_key = secrets.token_hex(16)
         ballot_box().create(poll.box_key, roll, slot_size(poll.method, poll.tiebreak),
                             poll.closes_at.timestamp() if poll.closes_at else None)

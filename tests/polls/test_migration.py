@@ -8,7 +8,7 @@ from django.utils import timezone
 from polls import services
 from polls.models import Poll
 
-BEFORE, AFTER = [("polls", "0001_initial")], [("polls", "0002_ballot_box")]
+BEFORE = [("polls", "0001_initial")]  # then forward to the latest, through 0002_ballot_box
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,7 +34,7 @@ def test_secret_ballots_cast_before_the_ballot_box_move_into_it(community, resid
         made[status] = (poll.pk, green.pk, blue.pk)
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(AFTER)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
     poll_id, green, blue = made["open"]
     poll = Poll.objects.get(pk=poll_id)

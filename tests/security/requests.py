@@ -286,6 +286,11 @@ HTTP_REQUESTS: dict[str, Callable] = {
     # Polls
     "GET polls:poll-new": lambda w: _get(reverse("polls:poll-new")),
     "POST polls:poll-new": lambda w: Request("POST", reverse("polls:poll-new"), POLL_FIELDS),
+    "GET polls:owners-new": lambda w: _get(reverse("polls:owners-new")),
+    "POST polls:owners-new": lambda w: Request("POST", reverse("polls:owners-new"),
+                                               {"title": "Hire a new property manager?", "matter": "4"}),
+    "POST polls:owner-vote": lambda w: Request("POST", reverse("polls:owner-vote", args=[w.owners_poll.pk]),
+                                               {"party": w.owners_party.pk, "choice": "yes"}),
     "POST polls:poll-vote": lambda w: Request("POST", reverse("polls:poll-vote", args=[w.poll.pk]),
                                               {"ballot-choice": "yes"}),
     "POST polls:poll-action open": lambda w: Request("POST", reverse("polls:poll-action", args=[w.poll_draft.pk,

@@ -98,7 +98,7 @@ def pages() -> dict:
             proposal.get_absolute_url(), "/c/willow-lane/moderation/", "/c/willow-lane/warnings/",
             "/c/willow-lane/requests/", "/issues/queue/", handled.get_absolute_url(), "/meetings/new",
             f"/meetings/agenda-from-issue?issue={new.pk}", live_now.get_absolute_url(), upcoming.get_absolute_url(),
-            past.get_absolute_url(), "/polls/new", open_poll.get_absolute_url(),
+            past.get_absolute_url(), "/polls/new", "/polls/new-owners", open_poll.get_absolute_url(),
         ],
         "gridworker@example.org": ["/issues/queue/", new.get_absolute_url(), handled.get_absolute_url()],
         "staff@example.org": [

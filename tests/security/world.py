@@ -143,6 +143,16 @@ def build_polls(w) -> None:
         w.chair, community_id=w.community.pk, title="Open the roof?", options=[]).pk)
     poll_services.cast_ballot(w.resident_other_grid, poll_id=closed.pk, choices="yes")
     w.poll_closed = poll_services.close_poll(w.chair, poll_id=closed.pk)
+    # An open owners' decision: the resident owns Building 3 101, a stranger (no account here) 102.
+    from community.services import register
+
+    register.import_register(w.chair, community_id=w.community.pk, how="certificate", text=(
+        "building,unit,area,grid,owner,owner_id,email\n"
+        f"Building 3,101,90,{w.grid.number},Rita,,{w.resident.email}\n"
+        f"Building 3,102,80,{w.grid.number},Li,,\n"))
+    w.owners_poll = poll_services.open_poll(w.chair, poll_id=poll_services.create_owners_decision(
+        w.chair, community_id=w.community.pk, title="Add a lift?", matter=7).pk)
+    w.owners_party = poll_services.parties_of(w.resident, w.owners_poll)[0]
 
 
 def build_accounts(w) -> None:

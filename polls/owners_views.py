@@ -1,0 +1,62 @@
+"""Owners' decisions: set one up, its page (rules, each owner's vote, the result by area and by owners)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from community.http import current_community
+from core.http import error_messages
+from polls import services
+from polls.forms import OwnersDecisionForm
+from polls.models import Poll
+from polls.views import _visible
+
+
+@login_required
+def owners_new(request):
+    community = current_community(request)
+    if not services.can_manage(request.user, community):
+        raise PermissionDenied(_("The committee sets owners' decisions up."))
+    form = OwnersDecisionForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            poll = services.create_owners_decision(
+                request.user, community_id=community.pk, title=d["title"], body=d["body"], matter=d["matter"],
+                building_id=d["building"] and d["building"].pk, opens_at=d["opens_at"], closes_at=d["closes_at"],
+                show_unit_votes=d["show_unit_votes"])
+        except (ValidationError, PermissionDenied) as error:
+            for message in error_messages(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The owners' decision is saved as a draft. Check it, then open it: the "
+                                        "roll of owners is taken from the register then."))
+            return redirect(poll)
+    return render(request, "polls/owners_form.html", {"form": form, "community": community})
+
+
+def owners_detail(request, poll: Poll):
+    parties = services.parties_of(request.user, poll) if poll.status == Poll.Status.OPEN else []
+    return render(request, "polls/owners_detail.html", {
+        "poll": poll, "community": poll.community, "mine": parties,
+        "can_manage": services.can_manage(request.user, poll),
+        "special": poll.matter in (6, 7, 8), "result": poll.result,
+    })
+
+
+@require_POST
+@login_required
+def owner_vote(request, pk: int):
+    poll = _visible(request, pk)
+    try:
+        services.cast_owner_ballot(request.user, poll_id=poll.pk, party_id=int(request.POST.get("party") or 0),
+                                   choice=request.POST.get("choice", ""))
+    except (ValidationError, PermissionDenied) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your vote is counted. Thank you."))
+    return redirect(f"{poll.get_absolute_url()}#vote-title")

@@ -1,0 +1,146 @@
+"""An owners' decision from the register to the count: one vote per owner, by area and by headcount."""
+
+import html
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from community.services import register
+from polls import services
+from polls.models import Poll
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owners_register(chair, community, grid, resident):
+    """Building 3: Rita owns 101 and 103 (one owner, 200 m²); Ma and Li own 102 together; Zhou owns 104;
+    105 is not yet sold. Building 5: one flat of Zhou's."""
+    ma = make_user("ma@test.org", "Ma")
+    make_user("zhou@test.org", "Zhou")
+    text = "\n".join([
+        "building,unit,area,grid,owner,owner_id,email",
+        "Building 3,101,100,1,Rita,,resident@test.org",
+        "Building 3,103,100,1,Rita,,resident@test.org",
+        "Building 3,102,80,1,Ma,,ma@test.org",
+        "Building 3,102,80,1,Li,,",
+        "Building 3,104,60,1,Zhou,,zhou@test.org",
+        "Building 3,105,60,1,,,",
+        "Building 5,501,90,1,Zhou,,zhou@test.org",
+    ]) + "\n"
+    register.import_register(chair, community_id=community.pk, text=text, how="certificate")
+    return {"ma": ma}
+
+
+def _open(chair, community, **extra):
+    fields = {"title": "Add a lift to Building 3?", "matter": Poll.Matter.REBUILD, **extra}
+    poll = services.create_owners_decision(chair, community_id=community.pk, **fields)
+    return services.open_poll(chair, poll_id=poll.pk)
+
+
+def test_a_lift_needs_three_quarters_of_those_taking_part_by_area_and_by_owners(chair, community, resident,
+                                                                                owners_register):
+    from community.models import Building, User
+
+    poll = _open(chair, community, building_id=Building.objects.get(name="Building 3").pk)
+    assert poll.eligible_count == 4  # Rita (101+103), Ma & Li (102), Zhou (104), the developer (105)
+    [rita_party] = services.parties_of(resident, poll)
+    assert rita_party.units == ["Building 3 101", "Building 3 103"] and rita_party.area == 200
+    services.cast_owner_ballot(resident, poll_id=poll.pk, party_id=rita_party.pk, choice="yes")
+    with pytest.raises(ValidationError, match="have voted already"):
+        services.cast_owner_ballot(resident, poll_id=poll.pk, party_id=rita_party.pk, choice="no")
+    ma = owners_register["ma"]
+    [ma_party] = services.parties_of(ma, poll)
+    services.cast_owner_ballot(ma, poll_id=poll.pk, party_id=ma_party.pk, choice="yes")
+    zhou = User.objects.get(email="zhou@test.org")
+    [zhou_party] = services.parties_of(zhou, poll)  # only Building 3's flat is in this vote
+    assert zhou_party.units == ["Building 3 104"]
+    services.cast_owner_ballot(zhou, poll_id=poll.pk, party_id=zhou_party.pk, choice="no")
+    with pytest.raises(ValidationError, match="does not list you as an owner"):
+        services.cast_owner_ballot(zhou, poll_id=poll.pk, party_id=rita_party.pk, choice="no")
+
+    closed = services.close_poll(chair, poll_id=poll.pk)
+    result = closed.result
+    # took part: 3 of 4 owners (75 %, ≥ 2/3), 340 of 400 m² (85 %, ≥ 2/3)
+    assert result["participation"]["heads"] == {"part": "3", "whole": "4", "percent": 75.0, "met": True}
+    assert result["participation"]["area"] == {"part": "340", "whole": "400", "percent": 85.0, "met": True}
+    # agreed: 2 of 3 owners (66.67 % < 75 %), 280 of 340 m² (82.35 % ≥ 75 %): not adopted
+    assert result["approval"]["heads"]["met"] is False and result["approval"]["area"]["met"] is True
+    assert result["adopted"] is False and closed.decision is None
+    assert result["channels"] == {"online": 3, "paper": 0, "proxy": 0}
+    assert [p["units"] for p in result["took_part"]] == [["Building 3 101", "Building 3 103"], ["Building 3 102"],
+                                                         ["Building 3 104"]]
+    assert all("choice" not in p for p in result["took_part"])  # not how each voted: not an open vote
+
+
+def test_an_ordinary_matter_needs_more_than_half_and_becomes_a_decision(chair, community, resident,
+                                                                       owners_register):
+    poll = _open(chair, community, matter=Poll.Matter.PROPERTY_MANAGER, title="Hire Green Property?",
+                 show_unit_votes=True)
+    assert poll.eligible_count == 4  # Rita, Ma & Li, Zhou (104 and 501: one owner), the developer
+    for person in (resident, owners_register["ma"]):
+        party = services.parties_of(person, poll)[0]
+        services.cast_owner_ballot(person, poll_id=poll.pk, party_id=party.pk, choice="yes")
+    closed = services.close_poll(chair, poll_id=poll.pk)
+    # 2 of 4 owners took part: not two thirds, so nothing is decided however they voted
+    assert closed.result["participation_met"] is False and closed.result["adopted"] is False
+    assert closed.result["took_part"][0]["choice"] == "yes"  # an open vote shows how each unit voted
+
+
+def test_setting_up_and_voting_are_checked(chair, community, resident, grid_worker, owners_register):
+    with pytest.raises(PermissionDenied):
+        services.create_owners_decision(resident, community_id=community.pk, title="Lift?", matter=7)
+    with pytest.raises(ValidationError, match="Choose the matter"):
+        services.create_owners_decision(chair, community_id=community.pk, title="Lift?", matter=12)
+    poll = services.create_owners_decision(chair, community_id=community.pk, title="Lift?", matter=7)
+    party = None
+    with pytest.raises(ValidationError, match="not open for voting"):
+        services.cast_owner_ballot(resident, poll_id=poll.pk, party_id=0, choice="yes")
+    poll = services.open_poll(chair, poll_id=poll.pk)
+    party = services.parties_of(resident, poll)[0]
+    with pytest.raises(ValidationError, match="Choose yes, no or abstain"):
+        services.cast_owner_ballot(resident, poll_id=poll.pk, party_id=party.pk, choice="maybe")
+    assert services.parties_of(grid_worker, poll) == []  # not an owner: nothing to vote for
+
+
+def test_an_empty_register_cannot_open_an_owners_decision(chair, community, grid):
+    poll = services.create_owners_decision(chair, community_id=community.pk, title="Lift?", matter=7)
+    with pytest.raises(ValidationError, match="import the register of owners first"):
+        services.open_poll(chair, poll_id=poll.pk)
+
+
+def test_the_pages_set_up_open_vote_and_show_the_double_majority(client, chair, community, resident,
+                                                                   owners_register):
+    client.force_login(chair)
+    assert "New owners' decision" in html.unescape(client.get("/polls/").content.decode())
+    response = client.post("/polls/new-owners", {"title": "Hire Green Property?", "matter": "4", "building": ""})
+    poll = Poll.objects.get(title="Hire Green Property?")
+    assert response.status_code == 302 and poll.kind == "owners" and poll.status == "draft"
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert "more than half of the area taking part" in page and "Open for voting" in page
+    client.post(f"/polls/{poll.pk}/open", {"confirmed": "1"})
+    client.force_login(resident)
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert "Building 3 101, Building 3 103" in page and "Cast the vote" in page
+    party = services.parties_of(resident, Poll.objects.get(pk=poll.pk))[0]
+    done = client.post(f"/polls/{poll.pk}/owner-vote", {"party": party.pk, "choice": "yes"}, follow=True)
+    assert "Your vote is counted" in done.content.decode() and "Voted (Online)" in done.content.decode()
+    again = client.post(f"/polls/{poll.pk}/owner-vote", {"party": party.pk, "choice": "no"}, follow=True)
+    assert "have voted already (Online): an owner votes once." in again.content.decode()
+    client.force_login(chair)
+    client.post(f"/polls/{poll.pk}/close", {"confirmed": "1"})
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert "Not adopted: too few owners took part." in page
+    assert "1 of 4 (25.0 %)" in page and "200 of 490 m² (40.82 %)" in page
+    assert "Building 3 101, Building 3 103" in page  # the units that took part
+
+
+def test_the_owners_vote_form_refuses_a_stranger(client, chair, community, grid_worker, owners_register):
+    poll = _open(chair, community)
+    client.force_login(grid_worker)
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert "The register does not list you as an owner here" in page
+    party = poll.parties.first()
+    refused = client.post(f"/polls/{poll.pk}/owner-vote", {"party": party.pk, "choice": "yes"}, follow=True)
+    assert "does not list you as an owner of these units" in refused.content.decode()
