@@ -243,6 +243,38 @@ class OwnerBallot(models.Model):
         verbose_name_plural = _("owners' ballots")
 
 
+class PaperEntry(models.Model):
+    """A paper ballot as one official keyed it in. Two officials key each ballot; when they agree it is counted,
+    when they differ it waits until an official who checked the paper settles it."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="paper_entries")
+    party = models.ForeignKey(OwnerParty, on_delete=models.CASCADE, related_name="paper_entries")
+    choice = models.CharField(_("choice"), max_length=10)
+    keyed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    keyed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["keyed_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["party", "keyed_by"], name="paper_keyed_once_each")]
+
+
+class Proxy(models.Model):
+    """An owner's written authorisation for someone to vote for them in one owners' decision, its signed form
+    photographed, witnessed by a grid worker or a committee member."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="proxies")
+    party = models.OneToOneField(OwnerParty, on_delete=models.CASCADE, related_name="proxy")
+    proxy = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("proxy"))
+    form = models.FileField(_("signed authorisation"), upload_to="proxies/")
+    witnessed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+",
+                                     verbose_name=_("witnessed by"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("proxy")
+        verbose_name_plural = _("proxies")
+
+
 class Observer(models.Model):
     """Someone the committee named to watch a poll's count: once it is closed they confirm the ballot box digest
     they checked, with their name and the time, in public. A digest changed afterwards no longer matches theirs."""

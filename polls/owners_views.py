@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.http import current_community
@@ -40,11 +41,17 @@ def owners_new(request):
 
 def owners_detail(request, poll: Poll):
     parties = services.parties_of(request.user, poll) if poll.status == Poll.Status.OPEN else []
-    return render(request, "polls/owners_detail.html", {
-        "poll": poll, "community": poll.community, "mine": parties,
+    official = services.is_official(request.user, poll.community)
+    context = {
+        "poll": poll, "community": poll.community, "mine": parties, "official": official,
         "can_manage": services.can_manage(request.user, poll),
         "special": poll.matter in (6, 7, 8), "result": poll.result,
-    })
+    }
+    if official and poll.status != Poll.Status.DRAFT:
+        context["paper"] = services.paper_state(poll)
+        context["roll"] = list(poll.parties.select_related("ballot").order_by("pk"))
+        context["proxies"] = list(poll.proxies.select_related("party", "proxy", "witnessed_by").order_by("pk"))
+    return render(request, "polls/owners_detail.html", context)
 
 
 @require_POST
@@ -60,3 +67,57 @@ def owner_vote(request, pk: int):
     else:
         messages.success(request, _("Your vote is counted. Thank you."))
     return redirect(f"{poll.get_absolute_url()}#vote-title")
+
+
+def _official_post(request, pk: int, action) -> object:
+    poll = _visible(request, pk)
+    try:
+        outcome = action(poll)
+    except (ValidationError, PermissionDenied) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, outcome)
+    return redirect(f"{poll.get_absolute_url()}#paper-title")
+
+
+PAPER_OUTCOMES = {
+    "waiting": gettext_lazy("Keyed in. A second official keys the same paper ballot; then it counts."),
+    "counted": gettext_lazy("Keyed in the same way twice: the paper ballot is counted."),
+    "differs": gettext_lazy("The two keyings differ. Look at the paper and settle it below."),
+    "duplicate": gettext_lazy("This unit had voted already: the paper ballot is kept on record but not counted."),
+}
+
+
+@require_POST
+@login_required
+def paper_ballot(request, pk: int):
+    def act(poll):
+        outcome = services.key_paper_ballot(request.user, poll_id=poll.pk, party_id=_int(request.POST.get("party")),
+                                            choice=request.POST.get("choice", ""))
+        return PAPER_OUTCOMES[outcome]
+    return _official_post(request, pk, act)
+
+
+@require_POST
+@login_required
+def settle_paper(request, pk: int):
+    def act(poll):
+        services.settle_paper_ballot(request.user, poll_id=poll.pk, party_id=_int(request.POST.get("party")),
+                                     choice=request.POST.get("choice", ""))
+        return _("Settled: the paper ballot is counted as you read it.")
+    return _official_post(request, pk, act)
+
+
+@require_POST
+@login_required
+def proxy(request, pk: int):
+    def act(poll):
+        services.record_proxy(request.user, poll_id=poll.pk, party_id=_int(request.POST.get("party")),
+                              proxy_email=request.POST.get("proxy_email", ""), form=request.FILES.get("form"))
+        return _("The proxy is recorded: they can now vote for these units, once.")
+    return _official_post(request, pk, act)
+
+
+def _int(value) -> int:
+    return int(value) if (value or "").isdigit() else 0

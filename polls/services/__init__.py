@@ -27,6 +27,7 @@ from polls.services.counting import (
 )
 from polls.services.observers import confirm_digest, observer_candidates, set_observers
 from polls.services.owners import cast_owner_ballot, create_owners_decision, owners_result, parties_of
+from polls.services.paper import is_official, key_paper_ballot, paper_state, record_proxy, settle_paper_ballot
 from polls.services.setup import create_poll, edit_draft, open_poll, put_proposals_to_vote, put_question_to_meeting
 from polls.services.voting import (
     LIVE_COUNT_SECONDS,
@@ -38,6 +39,11 @@ from polls.services.voting import (
 )
 
 __all__ = [
+    "is_official",
+    "key_paper_ballot",
+    "paper_state",
+    "record_proxy",
+    "settle_paper_ballot",
     "cast_owner_ballot",
     "create_owners_decision",
     "owners_result",

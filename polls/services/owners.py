@@ -4,6 +4,7 @@ community or one building, their roll of owners fixed from the register when the
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,10 +79,12 @@ def make_roll(poll: Poll) -> int:
 
 
 def parties_of(user, poll: Poll) -> list[OwnerParty]:
-    """The parties ``user`` may vote for: those whose owners include them (linked in the register)."""
+    """The parties ``user`` may vote for: those whose owners include them (linked in the register), and those
+    who authorised them as proxy."""
     if not user.is_authenticated:
         return []
-    return list(poll.parties.filter(owners__user=user).select_related("ballot").distinct().order_by("pk"))
+    return list(poll.parties.filter(Q(owners__user=user) | Q(proxy__proxy=user))
+                .select_related("ballot", "proxy").distinct().order_by("pk"))
 
 
 def cast_owner_ballot(actor: User, *, poll_id: int, party_id: int, choice: str) -> OwnerBallot:
@@ -96,7 +99,7 @@ def cast_owner_ballot(actor: User, *, poll_id: int, party_id: int, choice: str) 
             raise ValidationError(_("This is not an owners' decision."))
         if not poll.is_open:
             raise ValidationError(_("This poll is not open for voting."))
-        party = poll.parties.filter(pk=party_id, owners__user=actor).first()
+        party = poll.parties.filter(Q(owners__user=actor) | Q(proxy__proxy=actor), pk=party_id).first()
         if party is None:
             raise ValidationError(_("The register does not list you as an owner of these units. If it should, "
                                     "ask the committee or the property manager."))
@@ -106,8 +109,10 @@ def cast_owner_ballot(actor: User, *, poll_id: int, party_id: int, choice: str) 
                                   % {"units": ", ".join(party.units), "how": earlier.get_channel_display()})
         try:
             with transaction.atomic():
-                return OwnerBallot.objects.create(poll=poll, party=party, choice=choice,
-                                                  channel=OwnerBallot.Channel.ONLINE, cast_by=actor)
+                own = party.owners.filter(user=actor).exists()
+                return OwnerBallot.objects.create(
+                    poll=poll, party=party, choice=choice, cast_by=actor,
+                    channel=OwnerBallot.Channel.ONLINE if own else OwnerBallot.Channel.PROXY)
         except IntegrityError:
             raise ValidationError(_("%(units)s have voted already: an owner votes once.")
                                   % {"units": ", ".join(party.units)}) from None

@@ -144,3 +144,99 @@ def test_the_owners_vote_form_refuses_a_stranger(client, chair, community, grid_
     party = poll.parties.first()
     refused = client.post(f"/polls/{poll.pk}/owner-vote", {"party": party.pk, "choice": "yes"}, follow=True)
     assert "does not list you as an owner of these units" in refused.content.decode()
+
+
+def test_paper_ballots_are_keyed_twice_and_an_owner_counts_once(chair, community, resident, grid_worker,
+                                                                owners_register):
+    from community.models import Membership
+
+    poll = _open(chair, community, matter=Poll.Matter.PROPERTY_MANAGER, title="Hire Green Property?")
+    parties = {tuple(p.units): p for p in poll.parties.all()}
+    li_ma, zhou, developer = (parties[("Building 3 102",)], parties[("Building 3 104", "Building 5 501")],
+                              parties[("Building 3 105",)])
+    secretary = make_user("sec@test.org", "Sec")
+    Membership.objects.create(user=secretary, community=community, role="committee")
+    assert services.key_paper_ballot(chair, poll_id=poll.pk, party_id=li_ma.pk, choice="yes") == "waiting"
+    with pytest.raises(ValidationError, match="another official keys it the second time"):
+        services.key_paper_ballot(chair, poll_id=poll.pk, party_id=li_ma.pk, choice="yes")
+    assert services.key_paper_ballot(grid_worker, poll_id=poll.pk, party_id=li_ma.pk, choice="yes") == "counted"
+    assert services.key_paper_ballot(chair, poll_id=poll.pk, party_id=zhou.pk, choice="yes") == "waiting"
+    assert services.key_paper_ballot(secretary, poll_id=poll.pk, party_id=zhou.pk, choice="no") == "differs"
+    state = services.paper_state(poll)
+    assert [p for p, _e in state["differing"]] == [zhou] and state["waiting"] == []
+    services.settle_paper_ballot(grid_worker, poll_id=poll.pk, party_id=zhou.pk, choice="no")
+    # Ma voted on paper (with Li): her online vote is refused, saying how the unit voted
+    with pytest.raises(ValidationError, match=r"Building 3 102 have voted already \(Paper ballot\)"):
+        services.cast_owner_ballot(owners_register["ma"], poll_id=poll.pk, party_id=li_ma.pk, choice="no")
+    rita = services.parties_of(resident, poll)[0]
+    services.cast_owner_ballot(resident, poll_id=poll.pk, party_id=rita.pk, choice="yes")
+    services.key_paper_ballot(chair, poll_id=poll.pk, party_id=rita.pk, choice="no")
+    assert services.key_paper_ballot(grid_worker, poll_id=poll.pk, party_id=rita.pk, choice="no") == "duplicate"
+    assert [p for p, _b in services.paper_state(poll)["duplicates"]] == [rita]
+    with pytest.raises(PermissionDenied):
+        services.key_paper_ballot(resident, poll_id=poll.pk, party_id=developer.pk, choice="yes")
+    closed = services.close_poll(chair, poll_id=poll.pk)
+    assert closed.result["channels"] == {"online": 1, "paper": 2, "proxy": 0}
+    assert closed.result["counts"] == {"yes": 2, "no": 1, "abstain": 0}
+    # 3 of 4 owners (Rita 200, Ma & Li 80, Zhou 150 of 490 m²) took part; 2 of 3 owners and 280 of 430 m² said yes
+    assert closed.result["participation_met"] and closed.result["adopted"] and closed.decision is not None
+
+
+def test_a_proxy_witnessed_with_the_signed_form_votes_for_the_owner(chair, community, grid_worker, owners_register):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    poll = _open(chair, community)
+    li_ma = next(p for p in poll.parties.all() if p.units == ["Building 3 102"])
+    son = make_user("son@test.org", "Son")
+    photo = io.BytesIO()
+    Image.new("RGB", (800, 600), "white").save(photo, format="JPEG")
+    form = SimpleUploadedFile("form.jpg", photo.getvalue(), content_type="image/jpeg")
+    with pytest.raises(ValidationError, match="No account has this e-mail"):
+        services.record_proxy(grid_worker, poll_id=poll.pk, party_id=li_ma.pk, proxy_email="x@test.org", form=form)
+    with pytest.raises(ValidationError, match="Add a photo of the signed authorisation"):
+        services.record_proxy(grid_worker, poll_id=poll.pk, party_id=li_ma.pk, proxy_email=son.email, form=None)
+    with pytest.raises(ValidationError, match="not open for voting|does not list you"):
+        services.cast_owner_ballot(son, poll_id=poll.pk, party_id=li_ma.pk, choice="yes")  # no proxy yet
+    form.seek(0)
+    proxy = services.record_proxy(grid_worker, poll_id=poll.pk, party_id=li_ma.pk, proxy_email=son.email, form=form)
+    assert proxy.form.name.startswith("proxies/") and proxy.witnessed_by == grid_worker
+    assert [p.units for p in services.parties_of(son, poll)] == [["Building 3 102"]]
+    ballot = services.cast_owner_ballot(son, poll_id=poll.pk, party_id=li_ma.pk, choice="yes")
+    assert ballot.channel == "proxy"
+    with pytest.raises(ValidationError, match="have voted already"):
+        services.cast_owner_ballot(owners_register["ma"], poll_id=poll.pk, party_id=li_ma.pk, choice="no")
+
+
+def test_officials_key_paper_ballots_and_record_proxies_on_the_page(client, chair, community, grid_worker,
+                                                                    owners_register):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    poll = _open(chair, community)
+    li_ma = next(p for p in poll.parties.all() if p.units == ["Building 3 102"])
+    zhou = next(p for p in poll.parties.all() if p.units == ["Building 3 104", "Building 5 501"])
+    client.force_login(chair)
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert "Paper ballots" in page and "Record the proxy" in page
+    said = client.post(f"/polls/{poll.pk}/paper", {"party": li_ma.pk, "choice": "yes"}, follow=True)
+    assert "A second official keys the same paper ballot" in said.content.decode()
+    client.force_login(grid_worker)
+    said = client.post(f"/polls/{poll.pk}/paper", {"party": li_ma.pk, "choice": "no"}, follow=True)
+    assert "The two keyings differ" in said.content.decode() and "Settle and count" in said.content.decode()
+    said = client.post(f"/polls/{poll.pk}/paper-settle", {"party": li_ma.pk, "choice": "yes"}, follow=True)
+    assert "Settled: the paper ballot is counted as you read it." in said.content.decode()
+    photo = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(photo, format="JPEG")
+    son = make_user("son@test.org", "Son")
+    said = client.post(f"/polls/{poll.pk}/proxy", {"party": zhou.pk, "proxy_email": son.email,
+                                                   "form": SimpleUploadedFile("f.jpg", photo.getvalue())}, follow=True)
+    assert "The proxy is recorded" in said.content.decode() and "the signed form" in said.content.decode()
+    client.force_login(son)
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert "as the owner&#x27;s proxy" in page or "as the owner's proxy" in page
+    assert "Paper ballots" not in page  # officials only

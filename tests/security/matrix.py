@@ -240,6 +240,10 @@ HTTP = {
     "GET polls:owners-new": signed_in(FORBIDDEN, allow=COMMITTEE),
     "POST polls:owners-new": signed_in(FORBIDDEN, allow=COMMITTEE),
     "POST polls:owner-vote": signed_in(REFUSED, allow=("resident",)),  # the owner the register names
+    # Paper ballots and proxies: the officials (the committee, the grid workers); settling needs two keyings.
+    "POST polls:paper-ballot": signed_in(REFUSED, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
+    "POST polls:paper-settle": signed_in(REFUSED),
+    "POST polls:proxy": signed_in(REFUSED, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
     "POST polls:poll-action open": signed_in(NOT_FOUND, allow=COMMITTEE),  # a draft is the committee's
     "GET polls:poll-edit": signed_in(NOT_FOUND, allow=COMMITTEE),  # a draft is the committee's
     "POST polls:poll-edit": signed_in(NOT_FOUND, allow=COMMITTEE),

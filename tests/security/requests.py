@@ -291,6 +291,12 @@ HTTP_REQUESTS: dict[str, Callable] = {
                                                {"title": "Hire a new property manager?", "matter": "4"}),
     "POST polls:owner-vote": lambda w: Request("POST", reverse("polls:owner-vote", args=[w.owners_poll.pk]),
                                                {"party": w.owners_party.pk, "choice": "yes"}),
+    "POST polls:paper-ballot": lambda w: Request("POST", reverse("polls:paper-ballot", args=[w.owners_poll.pk]),
+                                                 {"party": w.owners_party.pk, "choice": "yes"}),
+    "POST polls:paper-settle": lambda w: Request("POST", reverse("polls:paper-settle", args=[w.owners_poll.pk]),
+                                                 {"party": w.owners_party.pk, "choice": "yes"}),
+    "POST polls:proxy": lambda w: Request("POST", reverse("polls:proxy", args=[w.owners_poll.pk]), {
+        "party": w.owners_party.pk, "proxy_email": w.resident_other_grid.email, "form": _signed_form()}),
     "POST polls:poll-vote": lambda w: Request("POST", reverse("polls:poll-vote", args=[w.poll.pk]),
                                               {"ballot-choice": "yes"}),
     "POST polls:poll-action open": lambda w: Request("POST", reverse("polls:poll-action", args=[w.poll_draft.pk,
@@ -369,3 +375,15 @@ API_WRITES: dict[str, Callable] = {
     "API POST /api/v1/polls/{poll_id}/ballots": lambda w: Request("POST", f"/api/v1/polls/{w.poll.pk}/ballots",
                                                                   {"choices": "yes"}),
 }
+
+
+def _signed_form():
+    """A photo of a signed authorisation, made anew for each request (an upload is read once)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    photo = io.BytesIO()
+    Image.new("RGB", (60, 80), "white").save(photo, format="JPEG")
+    return SimpleUploadedFile("authorisation.jpg", photo.getvalue(), content_type="image/jpeg")
