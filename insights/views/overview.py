@@ -1,6 +1,9 @@
 """Pages that read across the apps: the home page, a community, a grid."""
 
+from datetime import timedelta
+
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from community import permissions, selectors
 from community.models import Community, Grid
@@ -60,6 +63,9 @@ def grid_detail(request, slug: str, number: int):
     return render(request, "insights/grid_detail.html", context)
 
 
+ANNOUNCEMENT_DAYS = 7
+
+
 def _now_and_next(community) -> dict:
     """What anyone can join now or soon: live and coming public meetings, open votes (not a closed meeting's)."""
     from meetings.models import Meeting
@@ -72,4 +78,8 @@ def _now_and_next(community) -> dict:
         "coming_meetings": [m for m in meetings if m.status == Meeting.Status.SCHEDULED and not m.is_past_due][:3],
         "open_polls": list(Poll.objects.filter(community=community, status=Poll.Status.OPEN)
                            .exclude(meeting__is_public=False).order_by("closes_at", "-pk")[:3]),
+        # Owners' decisions stay announced on the community's page for a week after their count.
+        "announced": list(Poll.objects.filter(
+            community=community, kind=Poll.Kind.OWNERS, status=Poll.Status.CLOSED, result__isnull=False,
+            closed_at__gte=timezone.now() - timedelta(days=ANNOUNCEMENT_DAYS)).order_by("-closed_at")[:5]),
     }

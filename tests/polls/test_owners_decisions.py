@@ -240,3 +240,19 @@ def test_officials_key_paper_ballots_and_record_proxies_on_the_page(client, chai
     page = client.get(poll.get_absolute_url()).content.decode()
     assert "as the owner&#x27;s proxy" in page or "as the owner's proxy" in page
     assert "Paper ballots" not in page  # officials only
+
+
+def test_the_community_page_announces_a_counted_owners_decision_for_a_week(client, chair, community, resident,
+                                                                         owners_register):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    poll = _open(chair, community, matter=Poll.Matter.PROPERTY_MANAGER, title="Hire Green Property?")
+    party = services.parties_of(resident, poll)[0]
+    services.cast_owner_ballot(resident, poll_id=poll.pk, party_id=party.pk, choice="yes")
+    services.close_poll(chair, poll_id=poll.pk)
+    page = client.get(community.get_absolute_url()).content.decode()  # the public, not signed in
+    assert "Hire Green Property?" in page and "Took part: 40.82 % of the area, 25.0 % of the owners." in page
+    Poll.objects.filter(pk=poll.pk).update(closed_at=timezone.now() - timedelta(days=8))
+    assert "Hire Green Property?" not in client.get(community.get_absolute_url()).content.decode()
