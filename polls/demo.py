@@ -61,3 +61,81 @@ def load(community: Community) -> int:
     run("Allow e-bike charging in the new shed by Building 3?", "yes_no", [], [5, 4, 1], turnout=0.35,
         closes_at=timezone.now() + timedelta(days=5))  # open: the demo resident can still vote
     return len(closed) + 1
+
+
+def load_owners(community: Community) -> int:
+    """The register of owners for Building 3 (grid 1) and Building 5 (grid 2), a closed owners' decision on
+    adding a lift to Building 3 (online, paper and proxy votes) and an open one for the whole community."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    from community.models import Membership
+    from community.services import register
+
+    if community.buildings.exists():
+        return 0
+    rng = random.Random(278)
+    chair = User.objects.get(email="committee@example.org")
+    worker = User.objects.get(email="gridworker@example.org")
+    demo_resident = User.objects.get(email="resident@example.org")
+    residents = [demo_resident] + [u for u in User.objects.filter(
+        memberships__community=community, memberships__role=Membership.Role.RESIDENT).exclude(
+        pk=demo_resident.pk).order_by("pk")]
+    lines = ["building,unit,area,grid,owner,owner_id,email"]
+    people = iter(residents)
+    for building, grid in (("Building 3", 1), ("Building 5", 2)):
+        for floor in range(1, 7):
+            for door in range(1, 5):
+                unit, area = f"{floor}0{door}", f"{rng.choice([62, 75, 89, 96, 118]) + rng.randint(0, 99) / 100:.2f}"
+                if building == "Building 3" and unit in ("601", "602"):
+                    lines.append(f"{building},{unit},{area},{grid},,,")  # not yet sold: the developer's
+                    continue
+                owner = next(people, None)
+                if owner is None:
+                    lines.append(f"{building},{unit},{area},{grid},Owner {building[-1]}-{unit},,")
+                    continue
+                lines.append(f"{building},{unit},{area},{grid},{owner.public_name},,{owner.email}")
+                if door == 2:  # a couple owns every second flat together
+                    lines.append(f"{building},{unit},{area},{grid},Partner of {owner.public_name},,")
+    lines.append(f"Building 5,701,140.00,2,{residents[1].public_name},,{residents[1].email}")  # two flats, one owner
+    register.import_register(chair, community_id=community.pk, text="\n".join(lines) + "\n", how="property_records",
+                             note="Checked against the property manager's records, 2026")
+    building = community.buildings.get(name="Building 3")
+    lift = services.create_owners_decision(
+        chair, community_id=community.pk, title="Add a lift to Building 3?", matter=Poll.Matter.REBUILD,
+        building_id=building.pk, body="The district subsidises lifts in old buildings. Owners of the upper floors "
+        "asked for one; the ground floor worries about noise. The plan is at the property office.")
+    lift = services.open_poll(chair, poll_id=lift.pk)
+    parties = list(lift.parties.order_by("pk"))
+    online = [p for p in parties if p.owners.filter(user__isnull=False).exists()]
+    for party in online[3:17]:
+        person = party.owners.filter(user__isnull=False).first().user
+        services.cast_owner_ballot(person, poll_id=lift.pk, party_id=party.pk,
+                                   choice=rng.choices(["yes", "no", "abstain"], weights=[8, 1, 1])[0])
+    for party in online[17:19]:  # owners who voted on paper, keyed in by two officials
+        for official in (chair, worker):
+            services.key_paper_ballot(official, poll_id=lift.pk, party_id=party.pk, choice="yes")
+    photo = io.BytesIO()
+    image = Image.new("RGB", (600, 800), "white")
+    ImageDraw.Draw(image).text((40, 40), "Authorisation to vote - signed", fill="black")
+    image.save(photo, format="JPEG")
+    proxy_party = online[2]
+    services.record_proxy(worker, poll_id=lift.pk, party_id=proxy_party.pk, proxy_email="org@example.org",
+                          form=SimpleUploadedFile("authorisation.jpg", photo.getvalue(), content_type="image/jpeg"))
+    services.cast_owner_ballot(User.objects.get(email="org@example.org"), poll_id=lift.pk,
+                               party_id=proxy_party.pk, choice="yes")
+    services.close_poll(chair, poll_id=lift.pk)
+    Poll.objects.filter(pk=lift.pk).update(opened_at=timezone.now() - timedelta(days=17),
+                                           closed_at=timezone.now() - timedelta(days=3))
+    manager = services.create_owners_decision(
+        chair, community_id=community.pk, title="Hire Evergreen Property as the new property manager?",
+        matter=Poll.Matter.PROPERTY_MANAGER, closes_at=timezone.now() + timedelta(days=10))
+    manager = services.open_poll(chair, poll_id=manager.pk)
+    for party in list(manager.parties.filter(owners__user__isnull=False).exclude(
+            owners__user=demo_resident).distinct().order_by("pk"))[:9]:
+        person = party.owners.filter(user__isnull=False).first().user
+        services.cast_owner_ballot(person, poll_id=manager.pk, party_id=party.pk,
+                                   choice=rng.choices(["yes", "no", "abstain"], weights=[5, 3, 1])[0])
+    return 2
