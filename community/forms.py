@@ -90,7 +90,7 @@ class RegisterImportForm(forms.Form):
                     "spreadsheet as CSV (UTF-8)."))
     text = forms.CharField(widget=forms.HiddenInput, required=False)
     how = forms.ChoiceField(label=_("How were the owners checked?"), choices=Owner.How.choices)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False,
+    note = forms.CharField(label=_("Note"), max_length=max_length(Owner, "verified_note"), required=False,
                            help_text=_("Which documents, seen by whom, when — needed if you chose “Other”."))
 
     def clean(self):

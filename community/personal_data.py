@@ -83,6 +83,14 @@ SECTIONS = [
     Section("poll_voter_rolls", "polls.Voter", "user"),
     Section("poll_observer_confirmations", "polls.Observer", "user"),
     Section("open_poll_votes", "polls.OpenVote", "user"),
+    Section("owner_records", "community.Owner", "user"),
+    # What an official did to others' records: that they did it and when, not the others' names or votes.
+    Section("owner_records_checked", "community.Owner", "verified_by",
+            frozenset({"name", "identifier", "user", "verified_note"})),
+    Section("owners_ballots_cast", "polls.OwnerBallot", "cast_by"),
+    Section("paper_ballots_keyed", "polls.PaperEntry", "keyed_by", frozenset({"choice"})),
+    Section("proxies_held", "polls.Proxy", "proxy"),
+    Section("proxies_witnessed", "polls.Proxy", "witnessed_by", frozenset({"proxy", "form"})),
     Section("admin_log", "admin.LogEntry", "user"),
     Section("audit_entries", "audit.AuditEntry", "actor"),
 ]

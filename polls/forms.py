@@ -149,6 +149,9 @@ class OwnersDecisionForm(forms.Form):
                                       empty_label=_("The whole community"))
     opens_at = forms.DateTimeField(label=_("Opens (optional)"), required=False, widget=DATETIME)
     closes_at = forms.DateTimeField(label=_("Closes (optional)"), required=False, widget=DATETIME)
+    announce_days = forms.IntegerField(
+        label=_("Days the result is announced on the community's page"), min_value=1, max_value=60, initial=7,
+        required=False, help_text=_("7 unless you say otherwise."))
     show_unit_votes = forms.BooleanField(
         label=_("Open vote: publish how each unit voted"), required=False,
         help_text=_("Otherwise the announcement lists the units that took part, not how each voted."))

@@ -77,6 +77,9 @@ class Poll(models.Model):
     show_unit_votes = models.BooleanField(
         _("open vote: publish how each unit voted"), default=False,
         help_text=_("Otherwise the announcement lists the units that took part, not how each voted."))
+    announce_days = models.PositiveSmallIntegerField(
+        _("days the result is announced"), default=7,
+        help_text=_("An owners' decision's result stays on the community's page this many days after its count."))
     title = models.CharField(_("question"), max_length=200)
     body = models.TextField(_("explanation"), max_length=10000, blank=True, help_text=_("Markdown."))
     method = models.CharField(_("method"), max_length=20, choices=Method.choices, default=Method.YES_NO)

@@ -28,7 +28,7 @@ def owners_new(request):
             poll = services.create_owners_decision(
                 request.user, community_id=community.pk, title=d["title"], body=d["body"], matter=d["matter"],
                 building_id=d["building"] and d["building"].pk, opens_at=d["opens_at"], closes_at=d["closes_at"],
-                show_unit_votes=d["show_unit_votes"])
+                show_unit_votes=d["show_unit_votes"], announce_days=d["announce_days"] or 7)
         except (ValidationError, PermissionDenied) as error:
             for message in error_messages(error):
                 form.add_error(None, message)

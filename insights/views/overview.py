@@ -63,7 +63,7 @@ def grid_detail(request, slug: str, number: int):
     return render(request, "insights/grid_detail.html", context)
 
 
-ANNOUNCEMENT_DAYS = 7
+ANNOUNCEMENT_DAYS_MAX = 60  # an owners' decision sets its own, up to this
 
 
 def _now_and_next(community) -> dict:
@@ -78,8 +78,9 @@ def _now_and_next(community) -> dict:
         "coming_meetings": [m for m in meetings if m.status == Meeting.Status.SCHEDULED and not m.is_past_due][:3],
         "open_polls": list(Poll.objects.filter(community=community, status=Poll.Status.OPEN)
                            .exclude(meeting__is_public=False).order_by("closes_at", "-pk")[:3]),
-        # Owners' decisions stay announced on the community's page for a week after their count.
-        "announced": list(Poll.objects.filter(
+        # Owners' decisions stay announced on the community's page for their announcement days (7 unless set).
+        "announced": [p for p in Poll.objects.filter(
             community=community, kind=Poll.Kind.OWNERS, status=Poll.Status.CLOSED, result__isnull=False,
-            closed_at__gte=timezone.now() - timedelta(days=ANNOUNCEMENT_DAYS)).order_by("-closed_at")[:5]),
+            closed_at__gte=timezone.now() - timedelta(days=ANNOUNCEMENT_DAYS_MAX)).order_by("-closed_at")[:20]
+            if p.closed_at >= timezone.now() - timedelta(days=p.announce_days)][:5],
     }

@@ -48,7 +48,10 @@ def ballot_texts(poll: Poll) -> list[str]:
 
 
 def count(poll: Poll, *, eligible: int | None = None, ballots: list | None = None) -> dict:
-    """The result as stored and shown: counts, winners, rounds, turnout, quorum, adoption, the majority's base."""
+    """The result as stored and shown: counts, winners, rounds, turnout, quorum, adoption, the majority's base
+    (an owners' decision's: participation and approval by area and by owners)."""
+    if poll.kind == Poll.Kind.OWNERS:
+        return owners_result(poll)
     rules = rules_of(poll)
     if rules["eligible"] is None or eligible is not None:
         rules["eligible"] = eligible if eligible is not None else eligible_users(poll).count()

@@ -24,7 +24,7 @@ CHOICES = ("yes", "no", "abstain")
 @transaction.atomic
 def create_owners_decision(actor: User, *, community_id: int, title: str, matter: int, body: str = "",
                            building_id: int | None = None, opens_at=None, closes_at=None,
-                           show_unit_votes: bool = False) -> Poll:
+                           show_unit_votes: bool = False, announce_days: int = 7) -> Poll:
     """A draft owners' decision: yes / no / abstain, one vote per owner, the thresholds set by its matter."""
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
@@ -41,12 +41,14 @@ def create_owners_decision(actor: User, *, community_id: int, title: str, matter
         raise ValidationError(_("A poll closes after it opens."))
     if closes_at and closes_at <= timezone.now():
         raise ValidationError(_("The closing time has passed already."))
+    if not isinstance(announce_days, int) or not 1 <= announce_days <= 60:
+        raise ValidationError(_("The result is announced for 1 to 60 days."))
     poll = Poll.objects.create(
         community=community, kind=Poll.Kind.OWNERS, matter=matter, building=building,
         title=clean_text(title, field=_("The question"), limit=max_length(Poll, "title")),
         body=clean_text(body, field=_("The explanation"), required=False, limit=max_length(Poll, "body")),
         method=Poll.Method.YES_NO, secret=False, show_unit_votes=show_unit_votes, opens_at=opens_at,
-        closes_at=closes_at, created_by=actor,
+        closes_at=closes_at, created_by=actor, announce_days=announce_days,
     )
     audit.record(actor, "poll.created", community=community, target=poll)
     return poll

@@ -24,28 +24,32 @@ def pages() -> dict:
     proposal = deliberating.proposals.order_by("-supports_count").first().get_absolute_url()
     past, upcoming, live_now = (Meeting.objects.get(status=s).get_absolute_url()
                                 for s in ("adjourned", "scheduled", "live"))
-    open_poll = Poll.objects.get(status="open").get_absolute_url()
+    open_poll = Poll.objects.get(status="open", kind="general").get_absolute_url()
     ranked = Poll.objects.get(method="ranked")
     score = Poll.objects.get(method="score").get_absolute_url()
+    lift = Poll.objects.get(kind="owners", status="closed").get_absolute_url()
+    owners_open = Poll.objects.get(kind="owners", status="open").get_absolute_url()
     return {
         None: ["/", "/c/willow-lane/grids/1/", "/accounts/login/", "/accounts/signup/",
                "/accounts/password/reset/", "/no-such-page/", "/issues/", "/outcomes/", decision, resolved,
                "/consultations/", concluded.get_absolute_url(), "/search/?q=canteen", "/meetings/", past,
                live_now, "/polls/", ranked.get_absolute_url(), f"/polls/{ranked.pk}/recount/", score, "/stats/",
-               "/c/willow-lane/", f"{past}minutes-print", open_poll,
+               "/c/willow-lane/", f"{past}minutes-print", open_poll, lift,
                "/accounts/password/reset/key/done/"],
         "newcomer@example.org": ["/account/", "/c/willow-lane/join/", "/accounts/email/",
                                  "/accounts/password/change/"],
         "resident@example.org": ["/issues/new", "/account/tokens/", "/accounts/reauthenticate/", new,
                                  "/notifications/", deliberating.get_absolute_url(), proposal,
                                  f"/consultations/{collecting.pk}/propose", live_now, upcoming, open_poll,
-                                 "/account/delete/", "/c/willow-lane/moderation/"],  # the last: the 403 page
+                                 "/account/delete/", owners_open, "/c/willow-lane/register/",
+                                 "/c/willow-lane/moderation/"],  # the last: the 403 page
         "committee@example.org": [deliberating.get_absolute_url(), proposal, "/consultations/new",
                                   "/c/willow-lane/moderation/", live_now, upcoming, "/meetings/new", "/polls/new",
                                   "/c/willow-lane/warnings/", "/c/willow-lane/audit/",
                                   f"/consultations/{deliberating.pk}/edit", f"/meetings/agenda-from-issue?issue={major}",
                                   f"{upcoming}edit", f"{upcoming}cancel", f"{live_now}adjourn", decision,
-                                  "/outcomes/"],
+                                  "/outcomes/", "/polls/new-owners", owners_open, "/c/willow-lane/register/",
+                                  "/c/willow-lane/register/import"],
         "secretary@example.org": [live_now],
         "moderator@example.org": [collecting.get_absolute_url()],
         "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/", "/issues/queue/", new,

@@ -81,7 +81,7 @@ def pages() -> dict:
 
     deliberating = Consultation.objects.get(phase="deliberation")
     live_now = Meeting.objects.get(status="live").get_absolute_url()
-    open_poll = Poll.objects.get(status="open").get_absolute_url()
+    open_poll = Poll.objects.get(status="open", kind="general").get_absolute_url()
     return {
         None: [
             "/", "/issues/", Issue.objects.filter(status="resolved").first().get_absolute_url(), "/consultations/",

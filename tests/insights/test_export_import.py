@@ -25,7 +25,7 @@ from ledger import services as ledger_services
 from ledger.models import Decision, TaskUpdate
 from meetings.models import Meeting
 from polls import services as poll_services
-from polls.models import Poll
+from polls.models import Poll, Proxy
 from tests.consult.conftest import new_consultation
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the tests flush the database
@@ -97,7 +97,8 @@ def wipe(*files: str) -> None:
 def stored_files() -> dict[str, bytes]:
     names = [*IssuePhoto.objects.values_list("image", flat=True),
              *Attachment.objects.values_list("file", flat=True),
-             *TaskUpdate.objects.exclude(photo="").values_list("photo", flat=True)]
+             *TaskUpdate.objects.exclude(photo="").values_list("photo", flat=True),
+             *Proxy.objects.values_list("form", flat=True)]
     return {name: default_storage.open(name, "rb").read() for name in names}
 
 

@@ -256,3 +256,18 @@ def test_the_community_page_announces_a_counted_owners_decision_for_a_week(clien
     assert "Hire Green Property?" in page and "Took part: 40.82 % of the area, 25.0 % of the owners." in page
     Poll.objects.filter(pk=poll.pk).update(closed_at=timezone.now() - timedelta(days=8))
     assert "Hire Green Property?" not in client.get(community.get_absolute_url()).content.decode()
+
+
+def test_the_announcement_lasts_the_days_the_committee_chose(client, chair, community, resident, owners_register):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError, match="1 to 60 days"):
+        services.create_owners_decision(chair, community_id=community.pk, title="Lift?", matter=7, announce_days=0)
+    poll = _open(chair, community, announce_days=20)
+    services.close_poll(chair, poll_id=poll.pk)
+    Poll.objects.filter(pk=poll.pk).update(closed_at=timezone.now() - timedelta(days=15))
+    assert "Add a lift to Building 3?" in client.get(community.get_absolute_url()).content.decode()
+    Poll.objects.filter(pk=poll.pk).update(closed_at=timezone.now() - timedelta(days=21))
+    assert "Add a lift to Building 3?" not in client.get(community.get_absolute_url()).content.decode()

@@ -68,7 +68,7 @@ def pages() -> dict:
     proposal = deliberating.proposals.order_by("-supports_count").first()
     comment = Comment.objects.filter(consultation=deliberating).first()
     past, upcoming, live_now = (Meeting.objects.get(status=s) for s in ("adjourned", "scheduled", "live"))
-    open_poll = Poll.objects.get(status="open")
+    open_poll = Poll.objects.get(status="open", kind="general")
     ranked = Poll.objects.get(method="ranked")
     community = Community.objects.get(slug="willow-lane")
     public = [
