@@ -20,7 +20,7 @@ from polls.views import _visible
 
 def _closed(request, pk: int) -> Poll:
     poll = _visible(request, pk)
-    if poll.status != Poll.Status.CLOSED:
+    if poll.status != Poll.Status.CLOSED or poll.kind == Poll.Kind.OWNERS:  # its page lists the units instead
         raise Http404
     return poll
 

@@ -55,7 +55,9 @@ def poll_detail(request, poll_id: Id):
             summary="Every ballot of a closed poll, to recount")
 def ballot_list(request, poll_id: Id):
     """Secret ballots carry no voter and no time; open ballots show who voted what, as on the page."""
-    poll = get_object_or_404(public_polls(), pk=poll_id, status=Status.CLOSED, result__isnull=False)
+    # An owners' decision publishes the units that took part on its page, not ballots to recount here.
+    poll = get_object_or_404(public_polls().exclude(kind=Poll.Kind.OWNERS), pk=poll_id, status=Status.CLOSED,
+                             result__isnull=False)
     if poll.secret:  # sorted by their canonical text: the order says nothing
         ballots = [json.loads(text) for text in services.ballot_texts(poll)]
         receipts = services.receipts_of(poll)

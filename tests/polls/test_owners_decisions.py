@@ -134,6 +134,9 @@ def test_the_pages_set_up_open_vote_and_show_the_double_majority(client, chair, 
     assert "Not adopted: too few owners took part." in page
     assert "1 of 4 (25.0 %)" in page and "200 of 490 m² (40.82 %)" in page
     assert "Building 3 101, Building 3 103" in page  # the units that took part
+    # no residents' recount or ballot list: an owners' decision shows its units on its page
+    assert client.get(f"/polls/{poll.pk}/recount/").status_code == 404
+    assert client.get(f"/api/v1/polls/{poll.pk}/ballots").status_code == 404
 
 
 def test_the_owners_vote_form_refuses_a_stranger(client, chair, community, grid_worker, owners_register):
