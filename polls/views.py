@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -306,18 +305,8 @@ def observers(request, pk: int):
     poll = _visible(request, pk)
     if not services.can_manage(request.user, poll, poll.meeting):
         raise PermissionDenied(_("Only those who set the poll up name its observers."))
-    ids = {int(v) for v in request.POST.getlist("committee") if v.isdigit()}
-    candidates = services.observer_candidates(poll)
-    unknown = []
-    for line in request.POST.get("others", "").splitlines():
-        name = line.strip()
-        if not name:
-            continue
-        found = list(candidates.filter(Q(email__iexact=name) | Q(display_name=name)).values_list("pk", flat=True)[:2])
-        if len(found) == 1:
-            ids.add(found[0])
-        else:
-            unknown.append(name)
+    named, unknown = services.people_named(poll, request.POST.get("others", ""))
+    ids = named | {int(v) for v in request.POST.getlist("committee") if v.isdigit()}
     if unknown:
         messages.error(request, _("Nobody who votes in this poll is called %(names)s: write a name exactly as shown, "
                                   "or an email address. Nothing was changed.") % {"names": ", ".join(unknown)})

@@ -25,7 +25,7 @@ from polls.services.counting import (
     digest_of_texts,
     receipts_of,
 )
-from polls.services.observers import confirm_digest, observer_candidates, set_observers
+from polls.services.observers import confirm_digest, observer_candidates, people_named, set_observers
 from polls.services.owners import cast_owner_ballot, create_owners_decision, owners_result, parties_of
 from polls.services.paper import is_official, key_paper_ballot, paper_state, record_proxy, settle_paper_ballot
 from polls.services.setup import create_poll, edit_draft, open_poll, put_proposals_to_vote, put_question_to_meeting
@@ -77,6 +77,7 @@ __all__ = [
     "digest_of_texts",
     "close_due_polls",
     "observer_candidates",
+    "people_named",
     "set_observers",
     "confirm_digest",
 ]

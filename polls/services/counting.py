@@ -112,12 +112,7 @@ def count_closed(actor: User | None, *, poll_id: int) -> Poll:
         if poll.result is not None:
             return poll
         poll.result, poll.ballot_box_digest = result, digest
-        if result["adopted"]:
-            poll.decision = record_decision(
-                actor, community=poll.community, title=poll.title[:max_length(Decision, "title")],
-                source=Decision.Source.POLL, note=_winner_note(poll), consultation=poll.consultation,
-                is_public=poll.meeting.is_public if poll.meeting else True,
-            )
+        poll.decision = _decision_of(actor, poll)
         poll.save(update_fields=["result", "ballot_box_digest", "decision"])
         audit.record(actor, "poll.counted", community=poll.community_id, target=poll, adopted=result["adopted"],
                      ballot_box_digest=digest)
@@ -132,10 +127,7 @@ def _count_owners(actor: User | None, poll: Poll) -> Poll:
         if poll.result is not None:
             return poll
         poll.result = owners_result(poll)
-        if poll.result["adopted"]:
-            poll.decision = record_decision(
-                actor, community=poll.community, title=poll.title[:max_length(Decision, "title")],
-                source=Decision.Source.POLL, note=freeze(gettext_lazy("Adopted by the owners.")), is_public=True)
+        poll.decision = _decision_of(actor, poll)
         poll.save(update_fields=["result", "decision"])
         audit.record(actor, "poll.counted", community=poll.community_id, target=poll, adopted=poll.result["adopted"])
         announce(poll, actor)
@@ -148,9 +140,22 @@ def digest_of_texts(poll_id: int, texts: list[str], receipts: list[str]) -> str:
     return hashlib.sha256(canonical({"poll": poll_id, "ballots": texts, "receipts": receipts})).hexdigest()
 
 
+def _decision_of(actor: User | None, poll: Poll) -> Decision | None:
+    """An adopted result becomes a decision in the ledger (under the poll's lock, once)."""
+    if not poll.result["adopted"]:
+        return None
+    return record_decision(
+        actor, community=poll.community, title=poll.title[:max_length(Decision, "title")],
+        source=Decision.Source.POLL, note=_winner_note(poll), consultation=poll.consultation,
+        is_public=poll.meeting.is_public if poll.meeting else True,
+    )
+
+
 def _winner_note(poll: Poll) -> dict:
     """What the decision of an adopted poll says, kept as a message key for each reader's language."""
     winners = poll.result["winners"]
+    if poll.kind == Poll.Kind.OWNERS:
+        return freeze(gettext_lazy("Adopted by the owners."))
     if poll.method == Method.YES_NO:
         return freeze(gettext_lazy("Adopted by vote."))
     names = dict(poll.options.values_list("pk", "text"))

@@ -63,3 +63,20 @@ def confirm_digest(actor: User, *, poll_id: int, digest: str) -> Observer:
         audit.record(actor, "poll.digest_confirmed", community=poll.community_id, target=poll,
                      digest=poll.ballot_box_digest)
     return observer
+
+
+def people_named(poll: Poll, lines: str) -> tuple[set[int], list[str]]:
+    """Who the lines name among the poll's possible observers (one name exactly as shown, or an e-mail address,
+    per line), and the lines that name nobody, or more than one person."""
+    candidates = observer_candidates(poll)
+    found, unknown = set(), []
+    for line in (lines or "").splitlines():
+        name = line.strip()
+        if not name:
+            continue
+        match = list(candidates.filter(Q(email__iexact=name) | Q(display_name=name)).values_list("pk", flat=True)[:2])
+        if len(match) == 1:
+            found.add(match[0])
+        else:
+            unknown.append(name)
+    return found, unknown

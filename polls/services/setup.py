@@ -146,12 +146,14 @@ def open_poll(actor: User, *, poll_id: int) -> Poll:
     if poll.status != Status.DRAFT:
         raise ValidationError(_("Only a draft poll can be opened."))
     # The roll is fixed now: who joins the audience (or the register of owners) later does not vote in it.
+    roll = []
     if poll.kind == Poll.Kind.OWNERS:
-        roll = range(make_roll(poll))
+        eligible = make_roll(poll)  # parties of owners, not accounts: no voter rows, no ballot box
     else:
         roll = list(eligible_users(poll).values_list("pk", flat=True))
         Voter.objects.bulk_create([Voter(poll=poll, user_id=pk) for pk in roll])
-    poll.status, poll.opened_at, poll.eligible_count = Status.OPEN, timezone.now(), len(roll)
+        eligible = len(roll)
+    poll.status, poll.opened_at, poll.eligible_count = Status.OPEN, timezone.now(), eligible
     # The tie-break order, drawn now from the system's secure source: nobody chose it (docs/voting.md).
     options = list(poll.options.all())
     poll.tiebreak = [o.pk for o in options]
@@ -162,7 +164,7 @@ def open_poll(actor: User, *, poll_id: int) -> Poll:
         ballot_box().create(poll.box_key, roll, slot_size(poll.method, poll.tiebreak),
                             poll.closes_at.timestamp() if poll.closes_at else None)
     poll.save(update_fields=["status", "opened_at", "eligible_count", "tiebreak", "rules_digest", "box_key"])
-    audit.record(actor, "poll.opened", community=poll.community_id, target=poll, eligible=len(roll))
+    audit.record(actor, "poll.opened", community=poll.community_id, target=poll, eligible=eligible)
     announce(poll, actor)
     if poll.closes_at:
         transaction.on_commit(lambda: _close_on_time(poll.pk, poll.closes_at), robust=True)
