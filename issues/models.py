@@ -107,6 +107,10 @@ class Issue(models.Model):
     response_due_at = models.DateTimeField(_("response due"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated to the committee"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(
+        _("resolution due"), null=True, blank=True,
+        help_text=_("Set when the issue is taken up, from its category's resolution deadline."),
+    )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(pgettext_lazy("when an issue", "closed"), null=True, blank=True)
     resolution_round = models.PositiveSmallIntegerField(
