@@ -7,10 +7,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from community import permissions
+from community import services as community_services
 from community.http import current_community
 from community.models import Community
+from core.http import csv_response
 from insights import stats as selectors_stats
 from insights import warnings as selectors_warning
+from issues import rates as selectors_rates
 from issues import selectors as selectors_issues
 
 SCORECARD_SECONDS = 60  # the figures are at most a minute old; the page says so
@@ -32,6 +35,7 @@ def _scorecard(community) -> dict:
         "by_organisation": card["organisation"],
         "months": selectors_stats.monthly(card["rows"]),
         "ages": selectors_stats.participation_by_age(community),
+        "rates": selectors_rates.rates(community, timezone.localdate(), with_workers=False),
         "computed_at": timezone.now(),
     }
 
@@ -50,3 +54,37 @@ def warnings(request, slug: str):
         "method": selectors_warning,
     }
     return render(request, "insights/warnings.html", context)
+
+
+def _rates_context(request) -> tuple[Community, dict]:
+    community = current_community(request)
+    today = timezone.localdate()
+    month = selectors_rates.parse_month(request.GET.get("month"), today)
+    # A grid worker's own figures are for the community's staff, not the public.
+    staff = permissions.is_committee(request.user, community) or permissions.is_grid_worker_in(request.user, community)
+    figures = cache.get_or_set(
+        f"yishi:rates:{community.pk}:{month:%Y-%m}:{int(staff)}",
+        lambda: selectors_rates.rates(community, month, with_workers=staff), SCORECARD_SECONDS,
+    )
+    return community, figures
+
+
+def rates(request):
+    """``/stats/rates/``: the three rates of a month, for the community, each grid, worker and organisation."""
+    community, figures = _rates_context(request)
+    months = list(reversed(selectors_stats.months_back(timezone.localdate())))
+    return render(request, "insights/rates.html", {"community": community, "f": figures, "months": months,
+                                                   "computed_at": timezone.now()})
+
+
+def rates_csv(request):
+    """The same figures as the page, counts and rates, one row per group."""
+    community, figures = _rates_context(request)
+    name = f"{community.slug}-rates-{figures['month']:%Y-%m}.csv"
+    community_services.record_export(request.user, community=community, export=name)
+    return csv_response(_with_header(selectors_rates.CSV_HEADER, selectors_rates.csv_rows(figures)), name)
+
+
+def _with_header(header, rows):
+    yield header
+    yield from rows

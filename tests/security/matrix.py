@@ -75,7 +75,7 @@ def signed_in(default: str, allow=(), **exceptions: str) -> dict[str, str]:
 PUBLIC_READS = (
     "insights:home", "issues:issue-list", "issues:issue-detail", "consult:consultation-list",
     "consult:consultation-detail", "consult:proposal-detail", "consult:comment-fragment", "consult:search",
-    "insights:stats", "ledger:outcomes", "ledger:decisions-feed", "insights:decisions-csv", "insights:issues-csv",
+    "insights:stats", "insights:rates", "insights:rates-csv", "ledger:outcomes", "ledger:decisions-feed", "insights:decisions-csv", "insights:issues-csv",
     "consult:consultations-feed", "ledger:decision-detail", "insights:community-detail", "insights:grid-detail",
     "meetings:meeting-list", "meetings:meetings-feed", "meetings:meeting-detail", "meetings:meeting-region",
     "meetings:meeting-ics",

@@ -329,7 +329,7 @@ def PUBLIC_PAGES(w) -> list[str]:  # noqa: N802 - a table, like the others
         reverse("consult:consultation-list"), reverse("consult:consultation-detail", args=[w.consultation.pk]),
         reverse("consult:proposal-detail", args=[w.proposal.pk]),
         reverse("consult:comment-fragment", args=[w.comment.pk]), f"{reverse('consult:search')}?q=Lift",
-        reverse("insights:stats"), reverse("ledger:outcomes"), reverse("ledger:decisions-feed"),
+        reverse("insights:stats"), reverse("insights:rates"), reverse("insights:rates-csv"), reverse("ledger:outcomes"), reverse("ledger:decisions-feed"),
         reverse("insights:decisions-csv"), reverse("insights:issues-csv"), reverse("consult:consultations-feed"),
         reverse("ledger:decision-detail", args=[w.decision.pk]),
         reverse("insights:community-detail", args=[w.community.slug]),
@@ -351,7 +351,8 @@ def PUBLIC_PAGES(w) -> list[str]:  # noqa: N802 - a table, like the others
 def API_READS(w) -> list[str]:  # noqa: N802
     """Every GET operation of the API that the public may call, with the world's public objects."""
     return [
-        "/api/v1/communities", f"/api/v1/communities/{w.community.slug}", "/api/v1/grids", "/api/v1/organisations",
+        "/api/v1/communities", f"/api/v1/communities/{w.community.slug}",
+        f"/api/v1/communities/{w.community.slug}/rates", "/api/v1/grids", "/api/v1/organisations",
         "/api/v1/categories", "/api/v1/issues", f"/api/v1/issues/{w.issue.pk}", "/api/v1/consultations",
         f"/api/v1/consultations/{w.consultation.pk}", "/api/v1/proposals", f"/api/v1/proposals/{w.proposal.pk}",
         "/api/v1/comments", "/api/v1/meetings", f"/api/v1/meetings/{w.live.pk}", "/api/v1/polls",

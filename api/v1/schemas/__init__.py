@@ -4,7 +4,14 @@ Callers import from here (``from api.v1.schemas import IssueOut``); each module 
 """
 
 from api.v1.schemas.base import Day, Error, Id, Named, Public, public_name, url_for
-from api.v1.schemas.community import CategoryOut, CommunityOut, GridOut, MeOut, OrganisationOut
+from api.v1.schemas.community import (
+    CategoryOut,
+    CommunityOut,
+    GridOut,
+    MeOut,
+    OrganisationOut,
+    RatesOut,
+)
 from api.v1.schemas.consultations import (
     CommentIn,
     CommentOut,
@@ -28,6 +35,7 @@ __all__ = [
     "CommunityOut",
     "GridOut",
     "OrganisationOut",
+    "RatesOut",
     "CategoryOut",
     "MeOut",
     "Satisfaction",

@@ -47,3 +47,36 @@ class MeOut(Schema):
     id: int
     name: str
     scopes: list[str] = Field(description="What this token may do; every scope for a signed-in session.")
+
+
+class RateCounts(Schema):
+    """One group's month: the counts, and each rate computed from its two counts (None when nothing was due)."""
+
+    response_due: int
+    responded_in_time: int
+    resolution_due: int
+    resolved_in_time: int
+    ratings: int
+    ratings_4_5: int
+    ratings_3: int
+    response_rate: float | None = Field(description="responded_in_time / response_due, in per cent, one decimal.")
+    resolution_rate: float | None = Field(description="resolved_in_time / resolution_due, in per cent, one decimal.")
+    satisfaction_rate: float | None = Field(description="ratings_4_5 / ratings, in per cent, one decimal.")
+    basically_satisfied_rate: float | None = Field(description="ratings_3 / ratings, in per cent, one decimal.")
+
+
+class RatesGroup(Schema):
+    id: int
+    name: str
+    counts: RateCounts
+
+
+class RatesOut(Schema):
+    community: str
+    month: str = Field(description="YYYY-MM.")
+    so_far: bool = Field(description="The month is not over yet.")
+    all: RateCounts
+    grids: list[RatesGroup]
+    workers: list[RatesGroup] | None = Field(
+        description="Each grid worker's figures: only for the community's committee and grid workers.")
+    organisations: list[RatesGroup]
