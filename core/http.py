@@ -43,10 +43,23 @@ class _Echo:
         return value
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP's list, and the full-width forms
+# a Chinese input method types, which some spreadsheets read the same way).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_safe(cell):
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe so it reads as text (the
+    OWASP remedy); numbers, dates and every other cell unchanged."""
+    return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
 def csv_response(rows, filename: str) -> StreamingHttpResponse:
-    """Rows (an iterable of lists, header first) streamed as a CSV download."""
+    """Rows (an iterable of lists, header first) streamed as a CSV download; every CSV the site gives goes
+    through here, so no cell of it runs as a formula in a spreadsheet."""
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse((writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
