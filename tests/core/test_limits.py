@@ -228,5 +228,5 @@ def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(client, gri
     client.force_login(resident)
     response = raise_with(client, grid, category, [SimpleUploadedFile("bomb.png", bomb.getvalue(),
                                                                       content_type="image/png")])
-    assert response.status_code == 200 and "more than 40 million pixels" in response.content.decode()
+    assert response.status_code == 200 and "more than 10 million pixels" in response.content.decode()
     assert not Issue.objects.exists()
