@@ -327,6 +327,16 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Every uploaded file is served by core.files, which asks the rule of the app owning its folder whether the
+# reader may see it (core imports no app). Behind nginx or Apache the web server may send the bytes once the
+# view has decided: YISHI_MEDIA_SENDFILE=x-accel-redirect (with the internal location YISHI_MEDIA_INTERNAL_URL)
+# or x-sendfile (README: "Behind a web server").
+YISHI_MEDIA_RULES = {"issues": "issues.files.media_rule", "tasks": "ledger.files.media_rule",
+                     "consultations": "consult.files.media_rule", "proxies": "polls.files.media_rule"}
+YISHI_MEDIA_SENDFILE = env_str("YISHI_MEDIA_SENDFILE", "")
+if YISHI_MEDIA_SENDFILE not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured("YISHI_MEDIA_SENDFILE is x-accel-redirect, x-sendfile or empty.")
+YISHI_MEDIA_INTERNAL_URL = env_str("YISHI_MEDIA_INTERNAL_URL", "/internal-media/")
 
 # Security headers. The policy forbids inline script and style everywhere.
 SECURE_CSP = {

@@ -206,6 +206,13 @@ def test_a_proxy_witnessed_with_the_signed_form_votes_for_the_owner(chair, commu
     form.seek(0)
     proxy = services.record_proxy(grid_worker, poll_id=poll.pk, party_id=li_ma.pk, proxy_email=son.email, form=form)
     assert proxy.form.name.startswith("proxies/") and proxy.witnessed_by == grid_worker
+    from django.test import Client
+    for who, status in ((None, 404), (son, 404), (owners_register["ma"], 404), (grid_worker, 200), (chair, 200)):
+        reader = Client()
+        if who is not None:
+            reader.force_login(who)
+        response = reader.get(proxy.form.url)  # a signed form with a signature: only officials, even by address
+        assert response.status_code == status and (status == 404 or response["Cache-Control"] == "private, no-store")
     assert [p.units for p in services.parties_of(son, poll)] == [["Building 3 102"]]
     ballot = services.cast_owner_ballot(son, poll_id=poll.pk, party_id=li_ma.pk, choice="yes")
     assert ballot.channel == "proxy"
