@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # Development profile unless the environment says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate messages check-deploy clean
+.PHONY: run serve test install migrate messages check-deploy clean
 
 $(PY):
 	@py=""; for c in python3.13 python3.12 python3 python; do \
@@ -44,7 +44,23 @@ run: migrate
 	$(PY) manage.py run_scheduler & scheduler=$$!; \
 	export YISHI_BASE_URL="$$given"; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
-	$(BIN)/daphne -e tcp:port=$(PORT):interface=127.0.0.1:backlog=1024 config.asgi:application
+	$(BIN)/daphne --no-server-name -e tcp:port=$(PORT):interface=127.0.0.1:backlog=1024 config.asgi:application
+
+# Production (README, "Production"): no demo and no debugging, whatever the environment says. The environment
+# gives DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and the rest; migrate, collect the static files, then Daphne
+# on $(HOST):$(PORT) behind the reverse proxy that terminates TLS, with one task worker and one scheduler.
+HOST ?= 127.0.0.1
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" -a -n "$$DJANGO_ALLOWED_HOSTS" || { \
+	  echo "make serve needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS in the environment (README: Production)." >&2; exit 1; }
+	DJANGO_DEBUG=0 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=0 YISHI_STATIC_COLLECTED=1 $(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo "Yishi (production) on http://$(HOST):$(PORT)/ for the reverse proxy, with its task worker and scheduler."
+	@export DJANGO_DEBUG=0 YISHI_STATIC_COLLECTED=1; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
+	$(BIN)/daphne --no-server-name -e tcp:port=$(PORT):interface=$(HOST):backlog=1024 config.asgi:application
 
 # The whole suite on SQLite; then again on PostgreSQL when YISHI_TEST_POSTGRES_URL is set (pytest-django
 # creates and drops test_<name> there); then, when YISHI_TEST_REDIS_URL is set, the multi-process tests

@@ -39,11 +39,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def private_dir(path: Path) -> Path:
+    """A folder only the site's own user may enter (0700): the database, its WAL, keys and backups are in it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
 def _development_secret_key() -> str:
     """Generate a secret key once into var/ so sessions survive restarts."""
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        private_dir(VAR_DIR)
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
@@ -154,7 +162,7 @@ if DATABASE_URL:
             "min_size": 2, "max_size": env_int("YISHI_DB_POOL_SIZE", 40), "timeout": 30,
         }
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(VAR_DIR)
     DATABASES = {
         "default": {
             "ENGINE": "config.sqlite",
@@ -322,8 +330,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# WhiteNoise serves from the finders, so no collectstatic step is needed.
-WHITENOISE_USE_FINDERS = True
+if env_bool("YISHI_STATIC_COLLECTED", False):
+    # `make serve` collected the files first: each served under a name with its content's hash, compressed,
+    # and cached by browsers for good (WhiteNoise).
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    WHITENOISE_MANIFEST_STRICT = False
+    WHITENOISE_USE_FINDERS = False
+else:
+    # Development and tests: WhiteNoise serves from the finders, so no collectstatic step is needed.
+    WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -331,6 +349,10 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 # reader may see it (core imports no app). Behind nginx or Apache the web server may send the bytes once the
 # view has decided: YISHI_MEDIA_SENDFILE=x-accel-redirect (with the internal location YISHI_MEDIA_INTERNAL_URL)
 # or x-sendfile (README: "Behind a web server").
+# Uploaded files only the site's user reads (the web server reads them too when it sends them: then set
+# YISHI_MEDIA_GROUP_READABLE=1 and give it the group, with DJANGO_MEDIA_ROOT outside var/).
+FILE_UPLOAD_PERMISSIONS = 0o640 if env_bool("YISHI_MEDIA_GROUP_READABLE", False) else 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750 if env_bool("YISHI_MEDIA_GROUP_READABLE", False) else 0o700
 YISHI_MEDIA_RULES = {"issues": "issues.files.media_rule", "tasks": "ledger.files.media_rule",
                      "consultations": "consult.files.media_rule", "proxies": "polls.files.media_rule"}
 YISHI_MEDIA_SENDFILE = env_str("YISHI_MEDIA_SENDFILE", "")

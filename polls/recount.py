@@ -26,8 +26,9 @@ def _closed(request, pk: int) -> Poll:
 
 
 def recount(request, pk: int):
+    """The recount page; a receipt code is checked by POST, so it never lands in an address or an access log."""
     poll = _closed(request, pk)
-    code = request.GET.get("code", "").strip()[:40]
+    code = request.POST.get("code", "").strip()[:40] if request.method == "POST" else ""
     receipts = services.receipts_of(poll) if poll.result is not None else []
     found = None
     if code and poll.result is not None:

@@ -99,6 +99,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params):
         name = self._file()
+        if name and not os.path.exists(name):
+            # Made by us, readable by the site's user only; SQLite gives its journal, WAL and shared-memory
+            # files the database's own permissions.
+            os.close(os.open(name, os.O_CREAT | os.O_WRONLY, 0o600))
         if name:
             inode = _inode(name)
             with _guard:
