@@ -286,7 +286,7 @@ class PublicWatcher(FanoutConsumer):
         await self.accept()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if text_data is not None and len(text_data.encode()) <= MAX_FRAME_BYTES and '"ping"' in text_data:
+        if text_data is not None and len(text_data.encode("utf-8", "surrogatepass")) <= MAX_FRAME_BYTES and '"ping"' in text_data:
             await self.send_json({"type": "pong"})
         else:
             await self.send_json({"type": "error", "message": _("This socket only listens; send ping or nothing.")})

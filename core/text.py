@@ -39,7 +39,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "td": {"align"}, 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 URL_SAFE = ";/?:@&=+$,-_.!~*'()#%"  # kept as they are in a link target; anything else is percent-encoded
 # Control characters other than tab and line breaks are not text, and XML (the Atom feeds) cannot carry them.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Lone surrogates too: JSON (the API, the sockets) can carry "\\ud800", which no database can store as text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Python-Markdown takes time quadratic in some shapes of one block (lines without a blank one between):
 # it looks for the end of a link or code span from every "[" and backtick (10,000 "[" take 14 s; its
@@ -58,9 +59,10 @@ def whole_number(value) -> int | None:
     """A whole number from a form, a query string or a JSON frame; anything else ("x", "1.5", "²", true) is None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
-    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    # Beyond 64 bits no database column holds it: not a number anyone means ("9" * 5000 included).
+    return value if isinstance(value, int) and -(2**63) <= value < 2**63 else None
 
 
 def render_markdown(source: str) -> SafeString:

@@ -6,6 +6,7 @@ commits first and broadcasts after, so what a client receives is always saved.
 
 import asyncio
 import json
+import logging
 import time
 import uuid
 from collections import deque
@@ -30,6 +31,7 @@ from meetings.actions import BY_FRAME
 from meetings.models import Meeting, Presence, RoomEvent
 from meetings.realtime import meeting_group
 
+log = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 16 * 1024  # a chat message of 2,000 characters of any script, even written \\uXXXX
 REPLAY_AT_MOST = 1000
 PRESENCE_SECONDS = 90
@@ -94,7 +96,7 @@ class MeetingConsumer(FanoutConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         with translation.override(self.language):
-            if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
+            if text_data is None or len(text_data.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
                 await self.send_json({"type": "error", "message": _("Frames must be JSON text of at most 16 KB.")})
                 return
             now = time.monotonic()
@@ -104,7 +106,7 @@ class MeetingConsumer(FanoutConsumer):
             self.recent.append(now)
             try:
                 content = json.loads(text_data)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, a number too long to read, or nested too deep
                 await self.send_json({"type": "error", "message": _("Frames must be JSON objects.")})
                 return
             await self.receive_json(content)
@@ -128,6 +130,10 @@ class MeetingConsumer(FanoutConsumer):
         except (ValidationError, PermissionDenied, RateLimited) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             await self.send_json({"type": "error", "message": " ".join(messages), "for": kind})
+        except Exception:  # a frame nobody foresaw: the action's transaction rolled back, the socket goes on
+            log.exception("meeting %s: frame %s failed", self.meeting_id, kind)
+            await self.send_json({"type": "error", "for": kind, "message": _(
+                "This could not be done, and nothing was changed. Reload the page if it happens again.")})
 
 
 @database_sync_to_async

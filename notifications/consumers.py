@@ -27,12 +27,12 @@ class AccountConsumer(FanoutConsumer):
         await self.fanout_leave()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
+        if text_data is None or len(text_data.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
             await self.send_json({"type": "error", "message": _("Frames must be JSON text of at most 4 KB.")})
             return
         try:
             await super().receive(text_data=text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, a number too long to read, or nested too deep
             await self.send_json({"type": "error", "message": _("Frames must be JSON objects.")})
 
     async def receive_json(self, content: Any, **kwargs) -> None:
