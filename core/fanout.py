@@ -23,6 +23,7 @@ import json
 import logging
 import time
 import weakref
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -175,6 +176,22 @@ def socket_address(scope) -> str:
     return ("https" if scope.get("scheme") == "wss" else "http") + "://" + host
 
 
+# How many sockets one holder keeps open in one server process (docs/realtime.md): a person's every tab and
+# device, or the anonymous sockets of one network address (a community hall's shared connection). More are
+# accepted and closed at once with TOO_MANY_SOCKETS, which the page shows instead of reconnecting.
+MAX_SOCKETS_PER_PERSON = 20
+MAX_SOCKETS_PER_ADDRESS = 200  # a carrier's shared address can carry a whole hall watching in public
+TOO_MANY_SOCKETS = 4429
+_open_sockets: Counter = Counter()
+
+
+def socket_holder(scope) -> tuple[str, object]:
+    user = scope.get("user")
+    if user is not None and user.is_authenticated:
+        return ("person", user.pk)
+    return ("address", (scope.get("client") or ["?"])[0])
+
+
 class FanoutConsumer(AsyncJsonWebsocketConsumer):
     """A socket fed by the process's hub instead of a channel of its own.
 
@@ -188,7 +205,27 @@ class FanoutConsumer(AsyncJsonWebsocketConsumer):
     async def websocket_connect(self, message) -> None:
         # Mail sent by what this socket does links to the address it came to (the task keeps the value).
         request_address.set(socket_address(self.scope))
+        holder = socket_holder(self.scope)
+        if _open_sockets[holder] >= (MAX_SOCKETS_PER_PERSON if holder[0] == "person" else MAX_SOCKETS_PER_ADDRESS):
+            await self.refuse_too_many()
+            return
+        _open_sockets[holder] += 1
+        self._holder = holder
         await super().websocket_connect(message)
+
+    async def websocket_disconnect(self, message) -> None:
+        holder = getattr(self, "_holder", None)
+        if holder is not None:
+            self._holder = None
+            _open_sockets[holder] -= 1
+            if _open_sockets[holder] <= 0:
+                del _open_sockets[holder]
+        await super().websocket_disconnect(message)
+
+    async def refuse_too_many(self) -> None:
+        """Accepted, so that the client can read why, and closed at once."""
+        await self.accept()
+        await self.close(code=TOO_MANY_SOCKETS)
 
     @property
     def fanout_user_id(self) -> int | None:

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 16 * 1024  # a chat message of 2,000 characters of any script, even written \\uXXXX
 REPLAY_AT_MOST = 1000
 PRESENCE_SECONDS = 90
+MAX_SOCKETS_PER_ROOM = 5  # one person's sockets in one room, across processes: phone, tablet, laptop, two tabs
+TOO_MANY = "too many"
 FRAMES_PER_SECOND = 10  # any kind of frame, per socket; chat has its own limit of 5 in the service
 
 
@@ -54,10 +56,13 @@ class MeetingConsumer(FanoutConsumer):
         self.group = meeting_group(self.meeting_id)
         await self.fanout_join(self.group)
         state = await _enter(self.user, self.meeting_id, self.socket_id, since, self.language)
-        if state is None:
+        if state is None or state == TOO_MANY:
             await self.fanout_leave()
             del self.group
-            await self.close(code=4403)
+            if state == TOO_MANY:
+                await self.refuse_too_many()
+            else:
+                await self.close(code=4403)
             return
         await self.accept()
         welcome, missed, self.audience = state
@@ -159,6 +164,10 @@ def _enter(user, meeting_id: int, socket_id: str, since: int | None, language: s
     if meeting is None or not permissions.can_watch(user, meeting):
         return None
     signed_in = bool(user and user.is_authenticated)
+    if signed_in:
+        fresh = timezone.now() - timedelta(seconds=PRESENCE_SECONDS)
+        if Presence.objects.filter(meeting=meeting, user=user, last_seen__gte=fresh).count() >= MAX_SOCKETS_PER_ROOM:
+            return TOO_MANY
     Presence.objects.create(meeting=meeting, channel_name=socket_id, user=user if signed_in else None)
     events = RoomEvent.objects.filter(meeting=meeting).select_related("author")
     latest = events.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -215,6 +224,8 @@ def _presence(meeting_id: int) -> dict:
     """Who is in the room: sockets seen in the last 90 s (clients ping every 25 s)."""
     fresh = timezone.now() - timedelta(seconds=PRESENCE_SECONDS)
     Presence.objects.filter(meeting_id=meeting_id, last_seen__lt=fresh).delete()  # left by a process that died
-    rows = Presence.objects.filter(meeting_id=meeting_id).select_related("user")
+    rows = list(Presence.objects.filter(meeting_id=meeting_id).select_related("user"))
     people = {p.user_id: p.user.public_name for p in rows if p.user_id}
-    return fragments.presence(rows.count(), sorted(name for name in people.values() if name))
+    anonymous = sum(1 for p in rows if not p.user_id)
+    # A person with three tabs open is one person here; each anonymous socket counts once (nobody to merge).
+    return fragments.presence(len(people) + anonymous, sorted(name for name in people.values() if name))

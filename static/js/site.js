@@ -53,8 +53,13 @@
       socket.addEventListener("message", function (event) {
         try { onFrame(JSON.parse(event.data)); } catch (e) { /* not ours */ }
       });
-      socket.addEventListener("close", function () {
+      socket.addEventListener("close", function (event) {
         if (current !== socket) return;
+        if (event.code === 4429) { // too many of this person's pages are open: say so, do not try again
+          var box = document.getElementById("connection-status");
+          if (box && box.dataset.tooMany) { box.textContent = box.dataset.tooMany; box.hidden = false; }
+          return;
+        }
         if (!opened && ++refused >= 5 && !everOpened) return; // refused again and again: not allowed
         if (everOpened) status(true);
         timer = window.setTimeout(open, delay + Math.random() * delay / 2);
