@@ -108,8 +108,8 @@ def test_the_ballots_read_in_a_spreadsheet_one_column_per_rank(chair, community,
 def test_a_voter_finds_their_receipt_among_the_counted(chair, community, voters):
     poll, _ids, codes = _ranked(chair, community, voters)
     services.close_poll(chair, poll_id=poll.pk)
-    found = Client().get(f"/polls/{poll.pk}/recount/", {"code": codes[2].lower()}).content.decode()
-    missing = Client().get(f"/polls/{poll.pk}/recount/", {"code": "NOT-A-CODE"}).content.decode()
+    found = Client().post(f"/polls/{poll.pk}/recount/", {"code": codes[2].lower()}).content.decode()
+    missing = Client().post(f"/polls/{poll.pk}/recount/", {"code": "NOT-A-CODE"}).content.decode()
     assert "Yes: a ballot with this receipt is among those counted." in found
     assert "No ballot has this receipt." in missing
     assert "there are 5 receipts for 5 ballots" in found
