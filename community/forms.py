@@ -1,11 +1,12 @@
 """Forms bind and clean input; the services decide and write."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from community import services
+from community import names, services
 from community.models import ApiToken, Grid, MembershipRequest, Owner, User
 from community.models.accounts import AgeBand, Language
 from core.text import max_length
@@ -20,6 +21,15 @@ class SignupExtraForm(forms.Form):
         required=False,
         help_text=_("How your name appears to others. You can leave it empty."),
     )
+
+    def clean_display_name(self) -> str:
+        """Checked before the account is made: allauth would otherwise make it and fail afterwards."""
+        name = " ".join(self.cleaned_data.get("display_name", "").split())
+        try:
+            names.check_display_name(name, person=None)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+        return name
 
     def signup(self, request, user: User) -> None:
         language = "zh-hans" if (get_language() or "").startswith("zh") else "en"

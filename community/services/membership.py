@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import audit
-from community import permissions, selectors
-from community.models import Grid, Membership, MembershipRequest, User
+from community import names, permissions, selectors
+from community.models import Community, Grid, Membership, MembershipRequest, User
 from community.models.accounts import AgeBand, EmailFrequency, Language
 from core.mail import send_to_user_on_commit, site_url
 from core.realtime import publish_to_user_on_commit
@@ -34,6 +34,10 @@ def update_profile(
     if len(display_name) > limit:
         raise ValidationError(_("A display name has at most %(limit)s characters.") % {"limit": limit})
     display_name = clean_text(display_name, field=_("The display name"), required=False, limit=limit)
+    if display_name != actor.display_name:
+        communities = Community.objects.filter(memberships__user=actor).distinct()
+        names.check_display_name(display_name, person=actor,
+                                 communities=communities if communities.exists() else None)
     if language not in {"", *Language.values}:
         raise ValidationError(_("Choose English or Simplified Chinese."))
     if age_band not in {"", *AgeBand.values}:
@@ -53,6 +57,8 @@ def request_membership(actor: User, *, grid_id: int, unit: str, note: str = "") 
     grid = Grid.objects.select_related("community").get(pk=grid_id)
     if permissions.is_resident_of(actor, grid):
         raise ValidationError(_("You are already a verified resident of this grid."))
+    if actor.display_name:  # joining must not bring a name that looks like a member's here
+        names.check_display_name(actor.display_name, person=actor, communities=[grid.community])
     permissions.require(
         permissions.has_verified_email(actor), _("Confirm your email address first.")
     )
