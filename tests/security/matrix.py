@@ -86,8 +86,10 @@ PUBLIC_READS = (
 
 HTTP = {
     "GET public pages": everyone(),
-    # Uploaded files: public by address (each name carries 128 random bits; photos are re-encoded).
+    # Uploaded files: each served by the rule of the object it belongs to (core/files.py); public ones to all.
     "GET media": everyone(),
+    # ... except those of what they may not see: a draft consultation's documents are the committee's.
+    "GET media draft-document": cells(NOT_FOUND, allow=COMMITTEE),
     # Switching the language: anyone; a signed-in person keeps it as a preference.
     "POST set_language": everyone(),
     # Django's admin: staff only; everyone else meets the admin's own sign-in page.

@@ -101,6 +101,7 @@ CONSULTATION_FIELDS = {
 
 HTTP_REQUESTS: dict[str, Callable] = {
     "GET media": lambda w: _get(w.attachment.file.url),
+    "GET media draft-document": lambda w: _get(w.draft_attachment.file.url),
     "POST set_language": lambda w: Request("POST", reverse("set_language"), {"language": "zh-hans"}, changes=False),
     "GET admin:*": lambda w: _get(reverse("admin:index")),
     "GET account_login": lambda w: _get(reverse("account_login")),

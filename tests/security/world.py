@@ -106,6 +106,9 @@ def build_consultations(w) -> None:
         consult_services.answer_proposal(w.chair, proposal_id=proposal.pk, answer="accepted", reason="Good")
     w.voting = consult_services.advance_phase(w.chair, consultation_id=w.voting.pk, to="voting")
     w.draft = new_consultation(w.chair, w.community, phase="draft")
+    w.draft_attachment = consult_services.attach_file(w.chair, consultation_id=w.draft.pk, title="Draft plan",
+                                              upload=SimpleUploadedFile("draft.pdf", b"%PDF-1.4\n%%EOF\n",
+                                                                        content_type="application/pdf"))
 
 
 def build_meetings(w) -> None:
