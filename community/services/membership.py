@@ -34,7 +34,8 @@ def update_profile(
     if len(display_name) > limit:
         raise ValidationError(_("A display name has at most %(limit)s characters.") % {"limit": limit})
     display_name = clean_text(display_name, field=_("The display name"), required=False, limit=limit)
-    if display_name != actor.display_name:
+    stored = User.objects.filter(pk=actor.pk).values_list("display_name", flat=True).first()
+    if display_name != stored:  # (a bound profile form has already put the new name on ``actor``)
         communities = Community.objects.filter(memberships__user=actor).distinct()
         names.check_display_name(display_name, person=actor,
                                  communities=communities if communities.exists() else None)

@@ -63,3 +63,17 @@ def test_sign_up_and_joining_a_grid_check_the_name_first(chen, grid):
     Membership.objects.filter(user=chen).update(community=grid.community)
     with pytest.raises(ValidationError, match="looks too much like"):
         services.request_membership(newcomer, grid_id=grid.pk, unit="B1-101")
+
+
+def test_the_account_page_says_why_and_keeps_the_name_typed(chen, resident):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(resident)
+    response = client.post("/account/", {"display_name": "Chen Jing · Chair", "language": "en", "age_band": "",
+                                         "email_frequency": resident.email_frequency})
+    html = response.content.decode()
+    assert response.status_code == 200 and "looks too much like the name of another member" in html
+    assert 'value="Chen Jing · Chair"' in html  # what was typed stays in the field
+    resident.refresh_from_db()
+    assert resident.display_name != "Chen Jing · Chair"
