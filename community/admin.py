@@ -11,22 +11,27 @@ from community.admin_login import LimitedAdminLoginForm
 from community.models import Community, Grid, Membership, MembershipRequest, Organisation, User
 
 
-class GridInline(admin.TabularInline):
+# What the platform names in two languages is edited side by side: English left, Chinese right.
+class GridInline(admin.StackedInline):
     model = Grid
     extra = 0
+    fields = ["number", ("name", "name_zh"), ("description", "description_zh"), "households"]
 
 
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "response_deadline_hours"]
+    list_display = ["name", "name_zh", "slug", "response_deadline_hours"]
+    search_fields = ["name", "name_zh"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = [("name", "name_zh"), "slug", ("description", "description_zh"), "address", "response_deadline_hours"]
     inlines = [GridInline]
 
 
 @admin.register(Grid)
 class GridAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "community", "households"]
+    list_display = ["__str__", "name", "name_zh", "community", "households"]
     list_filter = ["community"]
+    fields = ["community", "number", ("name", "name_zh"), ("description", "description_zh"), "households"]
 
 
 @admin.register(Organisation)
@@ -34,6 +39,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "community"]
     list_filter = ["community", "kind"]
     search_fields = ["name"]
+    fields = ["community", "name", "kind", ("description", "description_zh"), "public_contact"]
 
 
 @admin.register(Membership)
