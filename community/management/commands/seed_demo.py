@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from community.models import (
@@ -107,9 +108,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # The demo plays its issues through the real services: its mail goes nowhere.
+        # The demo plays its issues through the real services: its mail goes nowhere. Its people write in
+        # Chinese, so what the services write as they go (the minutes' headings) is written in Chinese too.
         with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
-            with transaction.atomic():
+            with transaction.atomic(), translation.override("zh-hans"):
                 self.load(**options)
 
     def load(self, **options):
