@@ -64,15 +64,24 @@ DELIBERATION = {
         "支持数能看出大多数邻居的想法；获得5个支持的建议进入表决名单。"
     ),
     "threshold": 5,
+    # (Chinese, English): a neighbour from abroad writes the English one.
     "proposals": [
-        ("开办老年食堂，中午供餐", "工作日每天一顿热乎的午饭，70岁以上老人优惠，志愿者帮忙。"),
-        ("放学后的儿童作业室", "安静的桌子、好的灯光，每周两个下午有志愿者辅导。"),
-        ("加装电梯通往二楼", "楼梯太陡，坐轮椅的居民根本上不了楼上的活动室。"),
-        ("每月一次的修理咖啡馆", "邻居们一起修自行车、台灯和衣服。"),
-        ("给舞蹈队的活动室做隔音", "晚上跳舞的声音太大，隔壁楼的住户受不了。"),
-        ("屋顶装太阳能板", "降低电费，也让孩子们看看太阳能是怎么发电的。"),
-        ("给业委会一间办公室", "一间小办公室，用来开会和存放资料。"),
-        ("无障碍卫生间", "现在没有一个轮椅使用者能用的卫生间。"),
+        ("开办老年食堂，中午供餐", "工作日每天一顿热乎的午饭，70岁以上老人优惠，志愿者帮忙。",
+         "A canteen for elderly neighbours at lunchtime", "A warm lunch every weekday, cheap for over-70s, volunteers help."),
+        ("放学后的儿童作业室", "安静的桌子、好的灯光，每周两个下午有志愿者辅导。",
+         "A homework room for children after school", "Quiet tables, good light and a volunteer tutor two afternoons a week."),
+        ("加装电梯通往二楼", "楼梯太陡，坐轮椅的居民根本上不了楼上的活动室。",
+         "Lift access to the first floor", "The stairs are steep; wheelchair users cannot reach the upper room."),
+        ("每月一次的修理咖啡馆", "邻居们一起修自行车、台灯和衣服。",
+         "A repair café once a month", "Neighbours fix bikes, lamps and clothes together."),
+        ("给舞蹈队的活动室做隔音", "晚上跳舞的声音太大，隔壁楼的住户受不了。",
+         "Better sound insulation for the dance groups", "Evening dance groups are loud for the houses next door."),
+        ("屋顶装太阳能板", "降低电费，也让孩子们看看太阳能是怎么发电的。",
+         "Solar panels on the roof", "Lower the electricity bill and show the children how it works."),
+        ("给业委会一间办公室", "一间小办公室，用来开会和存放资料。",
+         "A room for the owners' committee", "A small office for meetings and documents."),
+        ("无障碍卫生间", "现在没有一个轮椅使用者能用的卫生间。",
+         "Accessible toilets", "There is no toilet a wheelchair user can use."),
     ],
     # (stance, Chinese, English): a neighbour from abroad writes the English one.
     "comments": [
@@ -166,8 +175,9 @@ def load(community: Community) -> int:
     # 2. In deliberation, with many proposals and comments; a major issue sent to it.
     hall = open_consultation(DELIBERATION, threshold=DELIBERATION["threshold"])
     hall_proposals = []
-    for index, (title, body) in enumerate(DELIBERATION["proposals"]):
+    for index, (title, body, english_title, english_body) in enumerate(DELIBERATION["proposals"]):
         author = reps[index % len(reps)] if index == 6 else residents[(index * 5 + 1) % len(residents)]
+        title, body = say(author, ((title, body), (english_title, english_body)))
         hall_proposals.append(services.submit_proposal(author, consultation_id=hall.pk, title=title, body=body))
     for index, proposal in enumerate(hall_proposals):
         for supporter in rng.sample(residents, max(1, 14 - index * 2)):

@@ -24,6 +24,7 @@ PHONE, DESK = 390, 1280
 BROWSER_LOCALE = {"en": "en-GB", "zh-hans": "zh-CN"}  # the phone's or desk's own language
 HALL = "社区活动中心改造"  # the demo consultation in deliberation (the demo is written in Chinese)
 LIVE_MEETING = "联席会议：早市凌晨卸货噪音"
+SOLAR = "Solar panels on the roof"  # a proposal in it, by a neighbour from abroad who writes in English
 COMMUNITY = {"en": "Willow Lane Community", "zh-hans": "柳巷社区"}  # its name in the reader's language
 ISSUE = {  # what the resident of grid 1 writes, in their own language
     "en": ("Stairwell light out in Building 2", "The stairwell is dark from the 3rd floor up since Monday.",
@@ -139,7 +140,7 @@ def test_a_resident_raises_an_issue_and_argues_for_a_proposal(demo, open_page, l
     page.get_by_role("link", name=HALL).first.click()
     expect(page.get_by_role("heading", name=HALL)).to_be_visible()
     j.step("consultation")
-    page.get_by_role("link", name="屋顶装太阳能板").first.click()
+    page.get_by_role("link", name=SOLAR).first.click()
     page.get_by_label(j.label("Your comment")).first.fill("The district pays half of the panels: let us do it.")
     page.get_by_label(j.choice(Comment.Stance.FOR), exact=True).first.check()
     page.get_by_role("button", name=j._("Post the comment")).first.click()
@@ -210,7 +211,7 @@ def test_the_committee_chair_answers_a_proposal_in_deliberation(demo, open_page,
     expect(page.get_by_role("heading", name=HALL)).to_be_visible()
     j.step("consultation")
 
-    page.get_by_role("link", name="屋顶装太阳能板").first.click()
+    page.get_by_role("link", name=SOLAR).first.click()
     expect(page.get_by_text(j._("Awaiting the committee's answer"))).to_be_visible()
     expect(page.get_by_text(j._("Answer this proposal"))).to_be_visible()  # open while unanswered
     page.get_by_label(j.choice(Proposal.Answer.ACCEPTED), exact=True).check()

@@ -109,7 +109,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # The demo plays its issues through the real services: its mail goes nowhere. Its people write in
-        # Chinese, so what the services write as they go (the minutes' headings) is written in Chinese too.
+        # Chinese, so any text the services write down as they go (a minutes draft's sections) is Chinese too.
         with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
             with transaction.atomic(), translation.override("zh-hans"):
                 self.load(**options)
