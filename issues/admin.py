@@ -10,7 +10,8 @@ from issues.models import Category, Issue
 class CategoryAdmin(admin.ModelAdmin):
     """Each community's list of issue categories: staff set it up here."""
 
-    list_display = ["__str__", "name", "name_zh", "community", "position", "active"]
+    list_display = ["name", "name_zh", "community", "position", "active"]
+    list_display_links = ["name", "name_zh"]
     list_filter = ["community", "active"]
     list_editable = ["position", "active"]
     search_fields = ["name", "name_zh"]
