@@ -7,7 +7,8 @@ untranslated message (a ``gettext_lazy``/``pgettext_lazy`` string, so ``makemess
 its parameters, and :func:`thaw` renders them in the language active where it is read. A parameter
 may itself be a lazy message (a phase's name, "comment") and is translated the same way; anything
 else (a title someone typed, a number) is kept as its text; a date or a time is written in the reader's
-date format.
+date format; a grid or a category, named in English and in Chinese (:class:`Bilingual`), keeps both names
+and is read in the reader's.
 """
 
 import datetime
