@@ -180,7 +180,7 @@ def _as_request(request, issue: Issue) -> dict:
         "service_request_id": str(issue.pk),
         "status": "open" if issue.is_open else "closed",
         "status_notes": _status_notes(issue),
-        "service_name": issue.category.name,
+        "service_name": issue.category.local_name,
         "service_code": str(issue.category_id),
         "description": _description(issue),
         "agency_responsible": str(issue.grid),
@@ -280,7 +280,7 @@ def service_list(request):
     community = _community(request)
     categories = community.categories.filter(active=True).order_by("position", "name")
     return _json(request, [
-        {"service_code": str(c.pk), "service_name": c.name, "description": "", "metadata": False,
+        {"service_code": str(c.pk), "service_name": c.local_name, "description": "", "metadata": False,
          "type": "realtime", "keywords": "", "group": ""}
         for c in categories
     ])

@@ -1,9 +1,11 @@
 """Staff set-up of communities, grids, organisations and roles."""
 
 from allauth.account.models import EmailAddress
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from community import services
@@ -11,29 +13,43 @@ from community.admin_login import LimitedAdminLoginForm
 from community.models import Community, Grid, Membership, MembershipRequest, Organisation, User
 
 
-class GridInline(admin.TabularInline):
+# What the platform names in two languages is edited side by side: English left, Chinese right
+# (text areas narrow enough for two to share a row).
+SIDE_BY_SIDE = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 44})}}
+
+
+class GridInline(admin.StackedInline):
     model = Grid
     extra = 0
+    formfield_overrides = SIDE_BY_SIDE
+    fields = ["number", ("name", "name_zh"), ("description", "description_zh"), "households"]
 
 
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "response_deadline_hours"]
+    formfield_overrides = SIDE_BY_SIDE
+    list_display = ["name", "name_zh", "slug", "response_deadline_hours"]
+    search_fields = ["name", "name_zh"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = [("name", "name_zh"), "slug", ("description", "description_zh"), "address", "response_deadline_hours"]
     inlines = [GridInline]
 
 
 @admin.register(Grid)
 class GridAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "community", "households"]
+    formfield_overrides = SIDE_BY_SIDE
+    list_display = ["__str__", "name", "name_zh", "community", "households"]
     list_filter = ["community"]
+    fields = ["community", "number", ("name", "name_zh"), ("description", "description_zh"), "households"]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = SIDE_BY_SIDE
     list_display = ["name", "kind", "community"]
     list_filter = ["community", "kind"]
     search_fields = ["name"]
+    fields = ["community", "name", "kind", ("description", "description_zh"), "public_contact"]
 
 
 @admin.register(Membership)

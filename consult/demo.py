@@ -21,81 +21,102 @@ from consult.models import (
     Support,
 )
 from issues.models import Issue
+from issues.demo import say
 from ledger import services as ledger_services
 
 Role = Membership.Role
 
 CONCLUDED = {
-    "title": "Parking in the old courtyards",
+    "title": "老院子里的停车问题",
     "body": (
-        "Cars fill the courtyards of grids 1 and 2 every evening, block the fire lanes and the "
-        "paths to the bin stations. **What should change?** Everything is open: marked bays, a "
-        "permit scheme, moving cars to the market car park at night, bike sheds.\n\n"
-        "The committee answers every proposal in writing before concluding."
+        "每天晚上，1号和2号网格的院子里停满了车，堵住了消防通道和去垃圾投放点的路。"
+        "**应该怎么改？** 什么办法都可以提：划车位、发停车证、晚上把车停到早市停车场、建车棚……\n\n"
+        "结束之前，居委会会对每一条建议作出书面答复。"
     ),
     "proposals": [
-        ("Mark the fire lanes in yellow and tow after one warning", "accepted",
-         "Accepted for the vote and adopted: the fire lanes are marked and the property manager tows after one written warning."),
-        ("Residents' permits for the inner courtyards", "accepted",
-         "Accepted: permits will be issued per household, one car each, from next month."),
-        ("Night parking at the canal market car park", "already_planned",
-         "Already planned: the market traders offered 40 night spaces from 19:00 to 07:00; the agreement is signed."),
-        ("Turn the north courtyard into a car park", "not_feasible",
-         "Not feasible: the courtyard is the only green space of grid 1 and the fire code forbids it."),
-        ("Yellow lines in the fire lane", "merged", "Merged: the same as the first proposal."),
-        ("Covered bike sheds by Building 3", "accepted",
-         "Accepted: funded from the maintenance fund; the owners' committee agreed."),
+        ("消防通道划黄线，警告一次后拖车", "accepted",
+         "采纳并经表决通过：消防通道已划线，物业书面警告一次后仍占用的予以拖离。"),
+        ("内院实行居民停车证", "accepted",
+         "采纳：从下个月起按户发放停车证，每户限一辆车。"),
+        ("晚上借用早市停车场停车", "already_planned",
+         "已在计划中：早市商户联合会提供40个夜间车位（19:00至次日7:00），协议已经签好。"),
+        ("把北院改成停车场", "not_feasible",
+         "不可行：北院是1号网格唯一的绿地，而且消防规范不允许。"),
+        ("消防通道画黄线", "merged", "已合并：与第一条建议相同。"),
+        ("在3号楼旁建带顶棚的自行车棚", "accepted",
+         "采纳：使用专项维修资金建设，业委会已同意。"),
     ],
     "conclusion": (
-        "Residents asked for safe fire lanes and fair parking. **We decided** to mark the fire lanes, "
-        "introduce one permit per household for the inner courtyards, open 40 night spaces at the "
-        "market car park and build covered bike sheds. Turning the north courtyard into a car park "
-        "is not possible: it is the only green space and the fire code forbids it."
+        "居民希望消防通道畅通、停车公平。**我们决定**：消防通道划线；内院按户发放停车证，每户一证；"
+        "在早市停车场开放40个夜间车位；建设带顶棚的自行车棚。把北院改成停车场不可行："
+        "那是唯一的绿地，而且消防规范不允许。"
     ),
     "decisions": [
-        ("Fire lanes marked and kept clear", "Mark the fire lanes and tow after one warning", "property", 20),
-        ("One parking permit per household", "Issue permits to every household that asks", "owners", 35),
-        ("Bike sheds by Building 3", "Build two covered bike sheds", "property", 60),
+        ("消防通道划线并保持畅通", "消防通道划黄线，警告一次后拖车", "property", 20),
+        ("每户一张停车证", "为每一户申请的家庭办理停车证", "owners", 35),
+        ("3号楼旁建自行车棚", "建两个带顶棚的自行车棚", "property", 60),
     ],
 }
 DELIBERATION = {
-    "title": "Renovating the community hall",
+    "title": "社区活动中心改造",
     "body": (
-        "The community hall is 30 years old. The district funds one renovation this year. "
-        "What should the hall be used for, and what does it need? Supports show what most "
-        "neighbours want; proposals with 5 supports are shortlisted for the vote."
+        "社区活动中心已经用了30年，今年区里出资改造一次。活动中心以后主要做什么用？需要添置什么？"
+        "支持数能看出大多数邻居的想法；获得5个支持的建议进入表决名单。"
     ),
     "threshold": 5,
+    # (Chinese, English): a neighbour from abroad writes the English one.
     "proposals": [
-        ("A canteen for elderly neighbours at lunchtime", "A warm lunch every weekday, cheap for over-70s, volunteers help."),
-        ("A homework room for children after school", "Quiet tables, good light and a volunteer tutor two afternoons a week."),
-        ("Lift access to the first floor", "The stairs are steep; wheelchair users cannot reach the upper room."),
-        ("A repair café once a month", "Neighbours fix bikes, lamps and clothes together."),
-        ("Better sound insulation for the dance groups", "Evening dance groups are loud for the houses next door."),
-        ("Solar panels on the roof", "Lower the electricity bill and show the children how it works."),
-        ("A room for the owners' committee", "A small office for meetings and documents."),
-        ("Accessible toilets", "There is no toilet a wheelchair user can use."),
+        ("开办老年食堂，中午供餐", "工作日每天一顿热乎的午饭，70岁以上老人优惠，志愿者帮忙。",
+         "A canteen for elderly neighbours at lunchtime", "A warm lunch every weekday, cheap for over-70s, volunteers help."),
+        ("放学后的儿童作业室", "安静的桌子、好的灯光，每周两个下午有志愿者辅导。",
+         "A homework room for children after school", "Quiet tables, good light and a volunteer tutor two afternoons a week."),
+        ("加装电梯通往二楼", "楼梯太陡，坐轮椅的居民根本上不了楼上的活动室。",
+         "Lift access to the first floor", "The stairs are steep; wheelchair users cannot reach the upper room."),
+        ("每月一次的修理咖啡馆", "邻居们一起修自行车、台灯和衣服。",
+         "A repair café once a month", "Neighbours fix bikes, lamps and clothes together."),
+        ("给舞蹈队的活动室做隔音", "晚上跳舞的声音太大，隔壁楼的住户受不了。",
+         "Better sound insulation for the dance groups", "Evening dance groups are loud for the houses next door."),
+        ("屋顶装太阳能板", "降低电费，也让孩子们看看太阳能是怎么发电的。",
+         "Solar panels on the roof", "Lower the electricity bill and show the children how it works."),
+        ("给业委会一间办公室", "一间小办公室，用来开会和存放资料。",
+         "A room for the owners' committee", "A small office for meetings and documents."),
+        ("无障碍卫生间", "现在没有一个轮椅使用者能用的卫生间。",
+         "Accessible toilets", "There is no toilet a wheelchair user can use."),
     ],
+    # (stance, Chinese, English): a neighbour from abroad writes the English one.
     "comments": [
-        ("for", "Yes! My mother eats alone every day; a canteen would change her life."),
-        ("against", "A canteen needs a kitchen and staff. Who pays for it after the first year?"),
-        ("neutral", "Could the canteen and the homework room share the space at different times?"),
-        ("for", "The lift should come first: without it half of the hall is closed to older people."),
-        ("for", "Solar panels pay for themselves in eight years according to the district office."),
-        ("against", "The roof leaks; fix the roof before putting panels on it."),
+        ("for", "太好了！我妈每天一个人吃饭，有个老年食堂对她来说意义太大了。",
+         "Yes! My mother eats alone every day; a canteen would change her life."),
+        ("against", "食堂需要厨房和人手，第一年之后谁来出钱？",
+         "A canteen needs a kitchen and staff. Who pays for it after the first year?"),
+        ("neutral", "食堂和作业室能不能错开时间共用一个房间？",
+         "Could the canteen and the homework room share the space at different times?"),
+        ("for", "应该先装电梯：没有电梯，活动中心一半的地方老年人都去不了。",
+         "The lift should come first: without it half of the hall is closed to older people."),
+        ("for", "区里的人说太阳能板八年就能回本。",
+         "Solar panels pay for themselves in eight years according to the district office."),
+        ("against", "屋顶本来就漏水，先把屋顶修好再装板子吧。", "The roof leaks; fix the roof before putting panels on it."),
     ],
 }
 COLLECTING = {
-    "title": "A safer way to school along the canal",
+    "title": "沿运河上学路更安全",
     "body": (
-        "Children from grids 3 and 4 walk to school along the canal path and cross the service road. "
-        "Propose what would make the way safer: crossings, lights, a walking bus, anything."
+        "3号和4号网格的孩子们沿着运河步道上学，还要穿过辅路。"
+        "怎样让上学路更安全？斑马线、路灯、\u201c步行巴士\u201d，什么建议都欢迎。"
     ),
     "proposals": [
-        ("A zebra crossing on the service road", "At the bend behind Building 12, where children cross."),
-        ("A walking bus with parent volunteers", "Two routes, leaving at 7:20 from the east gate and the bridge."),
+        ("在辅路上画斑马线", "就在12号楼后面的拐弯处，孩子们都从那里过马路。"),
+        ("家长志愿者组织\u201c步行巴士\u201d", "两条路线，早上7:20分别从东门和桥头出发。"),
     ],
 }
+REPLY = ("说得对，联席会议上也提一下。", "Good point. Let us raise it at the joint meeting too.")
+CONCLUDED_COMMENTS = [("划了线消防车就能进来了。", "Marked lanes will help the fire brigade."),
+                      ("停车证要收费吗？谁来出这个钱？", "Permits cost money; who pays?"),
+                      ("那来访的亲戚朋友怎么停车？", "What about visitors?")]
+HALL_COMMENTS = [("活动中心是整个社区聚在一起的地方，一定要好好改。",
+                  "The hall is where the whole community meets; renovate it well."),
+                 ("施工期间请尽量保留部分活动室开放。", "Please keep the hall open during the works."),
+                 ("钱先花在屋顶上。", "Spend the money on the roof first.")]
 
 
 def load(community: Community) -> int:
@@ -124,15 +145,14 @@ def load(community: Community) -> int:
     for index, (title, _answer, _reason) in enumerate(CONCLUDED["proposals"]):
         author = residents[index * 3]
         proposals.append(services.submit_proposal(author, consultation_id=done.pk, title=title,
-                                                  body=f"{title}. This is what our building needs."))
+                                                  body=f"{title}。这正是我们楼需要的。"))
     for proposal in proposals:
         for supporter in rng.sample(residents, rng.randint(3, 12)):
             if supporter.pk != proposal.author_id:
                 services.support_proposal(supporter, proposal_id=proposal.pk)
     for index, resident in enumerate(residents[:10]):
         services.post_comment(resident, consultation_id=done.pk, stance=["for", "against", "neutral"][index % 3],
-                              body=["Marked lanes will help the fire brigade.", "Permits cost money; who pays?",
-                                    "What about visitors?"][index % 3])
+                              body=say(resident, CONCLUDED_COMMENTS[index % 3]))
     services.advance_phase(chair, consultation_id=done.pk, to="deliberation")
     for proposal, (_title, answer, reason) in zip(proposals, CONCLUDED["proposals"]):
         services.answer_proposal(chair, proposal_id=proposal.pk, answer=answer, reason=reason,
@@ -148,50 +168,49 @@ def load(community: Community) -> int:
         )
         task_row = decision.tasks.get()
         rep = next((r for r in reps if r.memberships.filter(organisation=owner).exists()), chair)
-        ledger_services.post_task_update(rep, task_id=task_row.pk, text="Work has started; materials ordered.",
+        ledger_services.post_task_update(rep, task_id=task_row.pk, text="已经开工，材料已订购。",
                                   progress=rng.choice([20, 40, 60]), status="in_progress")
     _date_back(done, collecting=120, deliberation=95, voting=80, concluded=70)
 
     # 2. In deliberation, with many proposals and comments; a major issue sent to it.
     hall = open_consultation(DELIBERATION, threshold=DELIBERATION["threshold"])
     hall_proposals = []
-    for index, (title, body) in enumerate(DELIBERATION["proposals"]):
+    for index, (title, body, english_title, english_body) in enumerate(DELIBERATION["proposals"]):
         author = reps[index % len(reps)] if index == 6 else residents[(index * 5 + 1) % len(residents)]
+        title, body = say(author, ((title, body), (english_title, english_body)))
         hall_proposals.append(services.submit_proposal(author, consultation_id=hall.pk, title=title, body=body))
     for index, proposal in enumerate(hall_proposals):
         for supporter in rng.sample(residents, max(1, 14 - index * 2)):
             if supporter.pk != proposal.author_id:
                 services.support_proposal(supporter, proposal_id=proposal.pk)
-    for index, (stance, body) in enumerate(DELIBERATION["comments"]):
+    for index, (stance, *texts) in enumerate(DELIBERATION["comments"]):
         target = hall_proposals[index // 2] if index < 4 else hall_proposals[5]
-        comment = services.post_comment(residents[(index * 7 + 2) % len(residents)], consultation_id=hall.pk,
-                                        proposal_id=target.pk, stance=stance, body=body)
-        services.post_comment(residents[(index * 7 + 5) % len(residents)], consultation_id=hall.pk,
-                              proposal_id=target.pk, parent_id=comment.pk, stance="neutral",
-                              body="Good point. Let us raise it at the joint meeting too.")
+        author, replier = residents[(index * 7 + 2) % len(residents)], residents[(index * 7 + 5) % len(residents)]
+        comment = services.post_comment(author, consultation_id=hall.pk, proposal_id=target.pk, stance=stance,
+                                        body=say(author, texts))
+        services.post_comment(replier, consultation_id=hall.pk, proposal_id=target.pk, parent_id=comment.pk,
+                              stance="neutral", body=say(replier, REPLY))
     for index in range(12):
-        services.post_comment(residents[(index * 3 + 4) % len(residents)], consultation_id=hall.pk,
-                              stance=["for", "neutral", "against"][index % 3],
-                              body=["The hall is where the whole community meets; renovate it well.",
-                                    "Please keep the hall open during the works.",
-                                    "Spend the money on the roof first."][index % 3])
+        author = residents[(index * 3 + 4) % len(residents)]
+        services.post_comment(author, consultation_id=hall.pk, stance=["for", "neutral", "against"][index % 3],
+                              body=say(author, HALL_COMMENTS[index % 3]))
     # One comment hidden by the moderator, one waiting after reports.
     moderator = User.objects.filter(memberships__community=community, memberships__role=Role.MODERATOR).first()
     rude = services.post_comment(residents[9], consultation_id=hall.pk, proposal_id=hall_proposals[4].pk,
-                                 stance="against", body="The dancers are selfish idiots who never think of anyone.")
+                                 stance="against", body="跳舞的那帮人自私透顶，从来不替别人着想，一群蠢货。")
     doubtful = services.post_comment(residents[11], consultation_id=hall.pk, stance="neutral",
-                                     body="Buy your paint at my shop on Canal Street, 20% off for neighbours!")
+                                     body="装修买油漆请到运河街我的店，邻居一律八折！")
     for reporter in residents[20:23]:
         services.report_content(reporter, comment_id=rude.pk, reason="abuse")
-    services.report_content(residents[24], comment_id=doubtful.pk, reason="spam", detail="Advertising")
+    services.report_content(residents[24], comment_id=doubtful.pk, reason="spam", detail="打广告")
     if moderator:
         services.moderate(moderator, comment_id=rude.pk, action="hide", reason="abuse",
-                          explanation="Argue with the proposal, not with the people behind it.")
+                          explanation="请就建议本身讨论，不要针对提建议的人。")
     services.advance_phase(chair, consultation_id=hall.pk, to="deliberation")
     services.answer_proposal(chair, proposal_id=hall_proposals[2].pk, answer="accepted",
-                             reason="Accepted for the vote: the district requires step-free access anyway.")
+                             reason="采纳，进入表决：区里本来就要求实现无障碍通行。")
     services.answer_proposal(chair, proposal_id=hall_proposals[6].pk, answer="not_feasible",
-                             reason="The owners' committee can use the meeting room on Tuesdays and Thursdays.")
+                             reason="业委会可以在每周二、周四使用会议室。")
     major = Issue.objects.filter(community=community, tier="major", status="in_progress").first()
     if major:
         worker = User.objects.filter(memberships__grid=major.grid, memberships__role=Role.GRID_WORKER).first()

@@ -23,6 +23,7 @@ from consult.models import (
     Report,
     Support,
 )
+from core.i18n import in_reader_language
 from ledger.models import Task
 from ledger.selectors import tasks_with_updates
 
@@ -177,10 +178,11 @@ def compute_statistics(consultation: Consultation) -> dict:
         consultation.comments.filter(deleted_at=None).exclude(author=None).values_list("author_id", flat=True)
     )
     people = authors | supporters | commenters
-    grid_of = dict(
+    grid_of = {
+        user_id: in_reader_language(name, name_zh) for user_id, name, name_zh in
         Membership.objects.filter(user__in=people, community=consultation.community, role=Membership.Role.RESIDENT)
-        .values_list("user_id", "grid__name")
-    )
+        .values_list("user_id", "grid__name", "grid__name_zh")
+    }
     grids = Counter(grid_of.get(pk, _("Organisations and community staff")) for pk in people)
     too_few = len(people) < SMALLEST_GROUP
     ages = by_age_band(people)  # counted always: the same queries whatever the number of people

@@ -7,17 +7,19 @@ untranslated message (a ``gettext_lazy``/``pgettext_lazy`` string, so ``makemess
 its parameters, and :func:`thaw` renders them in the language active where it is read. A parameter
 may itself be a lazy message (a phase's name, "comment") and is translated the same way; anything
 else (a title someone typed, a number) is kept as its text; a date or a time is written in the reader's
-date format.
+date format; a grid or a category, named in English and in Chinese (:class:`Bilingual`), keeps both names
+and is read in the reader's.
 """
 
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 
 def _message(value: Promise) -> dict | None:
@@ -39,8 +41,10 @@ def _freeze_value(value: Any) -> Any:
         return {"dt": value.isoformat()}  # written in the reader's date format
     if isinstance(value, datetime.date):
         return {"d": value.isoformat()}
-    if isinstance(value, dict) and "m" in value:
-        return value  # frozen already
+    if isinstance(value, dict) and value.keys() & {"m", "t", "zh"}:
+        return value  # frozen already, or kept in both languages
+    if callable(getattr(value, "frozen", None)):
+        return value.frozen()  # a grid, a category: named in both languages
     return "" if value is None else str(value)
 
 
@@ -62,6 +66,8 @@ def thaw(frozen: dict | None) -> str:
         return date_format(timezone.localtime(parse_datetime(frozen["dt"])), "DATETIME_FORMAT")
     if "d" in frozen:
         return date_format(parse_date(frozen["d"]), "DATE_FORMAT")
+    if "zh" in frozen:
+        return in_reader_language(frozen.get("en", ""), frozen["zh"])
     if "t" in frozen:
         text = frozen["t"]
     elif "c" in frozen:
@@ -77,3 +83,40 @@ def thaw(frozen: dict | None) -> str:
     except (KeyError, ValueError, TypeError):
         # A catalogue whose translation lost a placeholder: the original message still reads right.
         return frozen.get("m", text) % values if "m" in frozen else text
+
+
+def in_reader_language(english: str, chinese: str) -> str:
+    """Of a text kept in English and in Chinese, the one for the active language, or the other if it is empty.
+
+    English readers get English first; every other reader (Chinese, Tibetan) gets Chinese first.
+    """
+    language = get_language() or settings.LANGUAGE_CODE
+    first, second = (english, chinese) if language.split("-")[0] == "en" else (chinese, english)
+    return first or second
+
+
+def bilingual(english: str, chinese: str) -> dict:
+    """A text kept in both languages as a :func:`freeze` parameter: :func:`thaw` picks the reader's."""
+    return {"en": english or "", "zh": chinese or ""}
+
+
+class Bilingual:
+    """A model whose ``name`` and ``description`` are English, with Chinese beside them in ``*_zh`` fields.
+
+    ``local_name`` and ``local_description`` are what a page, a notification or an export shows.
+    """
+
+    def frozen(self) -> dict:
+        """The name as a :func:`freeze` parameter, read later in each reader's language."""
+        return bilingual(self.name, getattr(self, "name_zh", ""))
+
+    def local(self, field: str) -> str:
+        return in_reader_language(getattr(self, field, ""), getattr(self, f"{field}_zh", ""))
+
+    @property
+    def local_name(self) -> str:
+        return self.local("name")
+
+    @property
+    def local_description(self) -> str:
+        return self.local("description")

@@ -10,9 +10,12 @@ from issues.models import Category, Issue
 class CategoryAdmin(admin.ModelAdmin):
     """Each community's list of issue categories: staff set it up here."""
 
-    list_display = ["name", "community", "position", "active"]
+    list_display = ["name", "name_zh", "community", "position", "active"]
+    list_display_links = ["name", "name_zh"]
     list_filter = ["community", "active"]
     list_editable = ["position", "active"]
+    search_fields = ["name", "name_zh"]
+    fields = ["community", ("name", "name_zh"), "position", "active"]  # both languages side by side
 
 
 @admin.register(Issue)

@@ -10,31 +10,36 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from community.models.community import Community, Grid
+from community.models.community import NAME_EN, NAME_ZH, Community, Grid, named_in_either_language
+from core.i18n import Bilingual
 
 RATING_WINDOW = timedelta(days=14)
 
 
-class Category(models.Model):
-    """A kind of issue, from the list each community configures."""
+class Category(Bilingual, models.Model):
+    """A kind of issue, from the list each community configures, named in English and Chinese."""
 
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="categories", verbose_name=_("community")
     )
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(NAME_EN, max_length=80, blank=True)
+    name_zh = models.CharField(NAME_ZH, max_length=80, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("offered to residents"), default=True)
 
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["community", "position", "name"]
+        ordering = ["community", "position", "name", "name_zh"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="category_name_unique"),
+            models.UniqueConstraint(fields=["community", "name"], condition=~Q(name=""), name="category_name_unique"),
+            models.UniqueConstraint(fields=["community", "name_zh"], condition=~Q(name_zh=""),
+                                    name="category_name_zh_unique"),
+            named_in_either_language("category"),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
 class Issue(models.Model):

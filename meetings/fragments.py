@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from community.models import Membership
+from core.i18n import in_reader_language
 from ledger.models import Task
 from ledger.selectors import tasks_with_updates
 from meetings import permissions
@@ -88,9 +89,9 @@ def attendance(meeting: Meeting, attendances: list | None = None) -> dict[str, A
     """Who checked in, and how many per organisation and grid."""
     if attendances is None:
         attendances = list(meeting.attendances.select_related("user", "organisation").order_by("checked_in_at", "pk"))
-    grid_of = dict(Membership.objects.filter(
+    grid_of = {user_id: in_reader_language(name, name_zh) for user_id, name, name_zh in Membership.objects.filter(
         user__in=[a.user_id for a in attendances], community=meeting.community_id, role=Membership.Role.RESIDENT
-    ).values_list("user_id", "grid__name")) if attendances else {}
+    ).values_list("user_id", "grid__name", "grid__name_zh")} if attendances else {}
     by_group = Counter(
         a.organisation.name if a.organisation else grid_of.get(a.user_id) or _("Committee and community staff")
         for a in attendances

@@ -14,6 +14,7 @@ from community.http import current_community
 from community import permissions as community_permissions
 from community.models import Community, Membership
 from core.http import Confirm, attempt, confirm_page, confirmed, error_messages
+from core.i18n import in_reader_language
 from core.text import whole_number
 from ledger.forms import task_fields
 from meetings import fragments, permissions, services
@@ -73,8 +74,9 @@ def meeting_new(request):
 def _answers(meeting: Meeting, invitations: list) -> dict:
     """Who said they come: each organisation, each person (with their grid), and the count per grid."""
     people = [i for i in invitations if i.user_id]
-    grids = dict(Membership.objects.filter(community=meeting.community, user_id__in=[i.user_id for i in people],
-                                           grid__isnull=False).values_list("user_id", "grid__name"))
+    grids = {user_id: in_reader_language(name, name_zh) for user_id, name, name_zh in Membership.objects.filter(
+        community=meeting.community, user_id__in=[i.user_id for i in people], grid__isnull=False,
+    ).values_list("user_id", "grid__name", "grid__name_zh")}
     by_grid: dict[str, dict[str, int]] = {}
     for invitation in people:
         counts = by_grid.setdefault(grids.get(invitation.user_id, _("No grid")), {"yes": 0, "maybe": 0, "no": 0,

@@ -42,30 +42,30 @@ def load(community: Community) -> int:
         return poll
 
     closed = [
-        run("Paint the community hall in light green?", "yes_no", [], [6, 3, 1], turnout=0.7,
+        run("社区活动中心外墙刷成浅绿色？", "yes_no", [], [6, 3, 1], turnout=0.7,
             quorum_kind="share", quorum_value=50),
-        run("Which day should the repair café meet?", "single", ["Saturday morning", "Sunday afternoon",
-            "Wednesday evening"], [5, 3, 2], turnout=0.6, secret=False),
-        run("Which plants for the canal path? (choose up to 2)", "multiple", ["Osmanthus", "Camellia", "Bamboo",
-            "Roses"], [1, 1, 1, 1], turnout=0.55, min_choices=1, max_choices=2),
-        run("What should the hall renovation do first?", "ranked", ["Lift to the first floor",
-            "Canteen for elderly neighbours", "Accessible toilets", "Homework room"], [4, 4, 3, 2], turnout=0.65,
+        run("修理咖啡馆定在哪天？", "single", ["周六上午", "周日下午",
+            "周三晚上"], [5, 3, 2], turnout=0.6, secret=False),
+        run("运河步道种什么植物？（最多选2项）", "multiple", ["桂花", "山茶", "竹子",
+            "月季"], [1, 1, 1, 1], turnout=0.55, min_choices=1, max_choices=2),
+        run("活动中心改造先做哪一项？", "ranked", ["加装电梯到二楼",
+            "老年食堂", "无障碍卫生间", "儿童作业室"], [4, 4, 3, 2], turnout=0.65,
             threshold="simple"),
-        run("How good is the new bin schedule?", "score", ["Collection times", "Cleanliness", "Sorting help"],
+        run("新的垃圾清运安排打几分？", "score", ["清运时间", "干净程度", "分类指导"],
             [3, 4, 2], turnout=0.5),
     ]
     for poll in closed:
         services.close_poll(chair, poll_id=poll.pk)
     days_ago = timezone.now() - timedelta(days=20)
     Poll.objects.filter(pk__in=[p.pk for p in closed]).update(opened_at=days_ago, closed_at=days_ago + timedelta(days=7))
-    run("Allow e-bike charging in the new shed by Building 3?", "yes_no", [], [5, 4, 1], turnout=0.35,
+    run("是否同意在3号楼旁新车棚设电动车充电桩？", "yes_no", [], [5, 4, 1], turnout=0.35,
         closes_at=timezone.now() + timedelta(days=5))  # open: the demo resident can still vote
     return len(closed) + 1
 
 
 def load_owners(community: Community) -> int:
-    """The register of owners for Building 3 (grid 1) and Building 5 (grid 2), a closed owners' decision on
-    adding a lift to Building 3 (online, paper and proxy votes) and an open one for the whole community."""
+    """The register of owners for 3号楼 (Building 3, grid 1) and 5号楼 (Building 5, grid 2), a closed owners'
+    decision on adding a lift to Building 3 (online, paper and proxy votes) and an open one for the whole community."""
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -85,28 +85,28 @@ def load_owners(community: Community) -> int:
         pk=demo_resident.pk).order_by("pk")]
     lines = ["building,unit,area,grid,owner,owner_id,email"]
     people = iter(residents)
-    for building, grid in (("Building 3", 1), ("Building 5", 2)):
+    for building, grid in (("3号楼", 1), ("5号楼", 2)):
         for floor in range(1, 7):
             for door in range(1, 5):
                 unit, area = f"{floor}0{door}", f"{rng.choice([62, 75, 89, 96, 118]) + rng.randint(0, 99) / 100:.2f}"
-                if building == "Building 3" and unit in ("601", "602"):
+                if building == "3号楼" and unit in ("601", "602"):
                     lines.append(f"{building},{unit},{area},{grid},,,")  # not yet sold: the developer's
                     continue
                 owner = next(people, None)
                 if owner is None:
-                    lines.append(f"{building},{unit},{area},{grid},Owner {building[-1]}-{unit},,")
+                    lines.append(f"{building},{unit},{area},{grid},{building}{unit}业主,,")
                     continue
                 lines.append(f"{building},{unit},{area},{grid},{owner.public_name},,{owner.email}")
                 if door == 2:  # a couple owns every second flat together
-                    lines.append(f"{building},{unit},{area},{grid},Partner of {owner.public_name},,")
-    lines.append(f"Building 5,701,140.00,2,{residents[1].public_name},,{residents[1].email}")  # two flats, one owner
+                    lines.append(f"{building},{unit},{area},{grid},{owner.public_name}的配偶,,")
+    lines.append(f"5号楼,701,140.00,2,{residents[1].public_name},,{residents[1].email}")  # two flats, one owner
     register.import_register(chair, community_id=community.pk, text="\n".join(lines) + "\n", how="property_records",
-                             note="Checked against the property manager's records, 2026")
-    building = community.buildings.get(name="Building 3")
+                             note="已与物业2026年业主档案核对")
+    building = community.buildings.get(name="3号楼")
     lift = services.create_owners_decision(
-        chair, community_id=community.pk, title="Add a lift to Building 3?", matter=Poll.Matter.REBUILD,
-        building_id=building.pk, body="The district subsidises lifts in old buildings. Owners of the upper floors "
-        "asked for one; the ground floor worries about noise. The plan is at the property office.")
+        chair, community_id=community.pk, title="3号楼加装电梯？", matter=Poll.Matter.REBUILD,
+        building_id=building.pk, body="区里对老楼加装电梯有补贴。高层业主希望加装，一楼业主担心噪音和采光。"
+        "设计方案放在物业办公室，欢迎查阅。")
     lift = services.open_poll(chair, poll_id=lift.pk)
     parties = list(lift.parties.order_by("pk"))
     online = [p for p in parties if p.owners.filter(user__isnull=False).exists()]
@@ -130,7 +130,7 @@ def load_owners(community: Community) -> int:
     Poll.objects.filter(pk=lift.pk).update(opened_at=timezone.now() - timedelta(days=17),
                                            closed_at=timezone.now() - timedelta(days=3))
     manager = services.create_owners_decision(
-        chair, community_id=community.pk, title="Hire Evergreen Property as the new property manager?",
+        chair, community_id=community.pk, title="是否选聘常青物业为新的物业服务企业？",
         matter=Poll.Matter.PROPERTY_MANAGER, closes_at=timezone.now() + timedelta(days=10))
     manager = services.open_poll(chair, poll_id=manager.pk)
     for party in list(manager.parties.filter(owners__user__isnull=False).exclude(

@@ -7,13 +7,26 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.i18n import Bilingual, bilingual, freeze
 
-class Community(models.Model):
-    """A community (社区), divided into grids."""
+NAME_EN, NAME_ZH = _("name (English)"), _("name (Chinese)")
+DESCRIPTION_EN, DESCRIPTION_ZH = _("description (English)"), _("description (Chinese)")
 
-    name = models.CharField(_("name"), max_length=120)
+
+def named_in_either_language(prefix: str) -> models.CheckConstraint:
+    """A name may be left empty in one language, not in both."""
+    return models.CheckConstraint(condition=~Q(name="") | ~Q(name_zh=""), name=f"{prefix}_named",
+                                  violation_error_message=_("Give the name in English, in Chinese or in both."))
+
+
+class Community(Bilingual, models.Model):
+    """A community (社区), divided into grids. Its name and description are kept in English and Chinese."""
+
+    name = models.CharField(NAME_EN, max_length=120, blank=True)
+    name_zh = models.CharField(NAME_ZH, max_length=120, blank=True)
     slug = models.SlugField(_("short name"), unique=True)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = models.TextField(DESCRIPTION_EN, blank=True, help_text=_("Markdown."))
+    description_zh = models.TextField(DESCRIPTION_ZH, blank=True, help_text=_("Markdown."))
     address = models.CharField(_("address"), max_length=200, blank=True)
     response_deadline_hours = models.PositiveIntegerField(
         _("response deadline (hours)"),
@@ -25,24 +38,27 @@ class Community(models.Model):
     class Meta:
         verbose_name = _("community")
         verbose_name_plural = _("communities")
-        ordering = ["name"]
+        ordering = ["name", "name_zh"]
+        constraints = [named_in_either_language("community")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
     def get_absolute_url(self) -> str:
         return reverse("insights:community-detail", kwargs={"slug": self.slug})
 
 
-class Grid(models.Model):
-    """A grid (网格) of a few hundred households, with its grid workers."""
+class Grid(Bilingual, models.Model):
+    """A grid (网格) of a few hundred households, with its grid workers. Named in English and Chinese."""
 
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="grids", verbose_name=_("community")
     )
     number = models.PositiveSmallIntegerField(_("number"))
-    name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    name = models.CharField(NAME_EN, max_length=120, blank=True)
+    name_zh = models.CharField(NAME_ZH, max_length=120, blank=True)
+    description = models.TextField(DESCRIPTION_EN, blank=True, help_text=_("Markdown."))
+    description_zh = models.TextField(DESCRIPTION_ZH, blank=True, help_text=_("Markdown."))
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
 
     class Meta:
@@ -51,10 +67,16 @@ class Grid(models.Model):
         ordering = ["community", "number"]
         constraints = [
             models.UniqueConstraint(fields=["community", "number"], name="grid_number_unique"),
+            named_in_either_language("grid"),
         ]
 
     def __str__(self) -> str:
-        return _("Grid %(number)s · %(name)s") % {"number": self.number, "name": self.name}
+        return _("Grid %(number)s · %(name)s") % {"number": self.number, "name": self.local_name}
+
+    def frozen(self) -> dict:
+        """The grid's label for a notification, read later in each reader's language (core.i18n.freeze)."""
+        return freeze(_("Grid %(number)s · %(name)s"), {"number": self.number,
+                                                        "name": bilingual(self.name, self.name_zh)})
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -62,8 +84,11 @@ class Grid(models.Model):
         )
 
 
-class Organisation(models.Model):
-    """A property manager, owners' committee, office… taking part in the community."""
+class Organisation(Bilingual, models.Model):
+    """A property manager, owners' committee, office… taking part in the community.
+
+    Its name is its own, in whatever language it goes by; its description is kept in English and Chinese.
+    """
 
     class Kind(models.TextChoices):
         PROPERTY_MANAGEMENT = "property", _("Property management")
@@ -82,7 +107,8 @@ class Organisation(models.Model):
     )
     name = models.CharField(_("name"), max_length=160)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = models.TextField(DESCRIPTION_EN, blank=True, help_text=_("Markdown."))
+    description_zh = models.TextField(DESCRIPTION_ZH, blank=True, help_text=_("Markdown."))
     public_contact = models.CharField(_("public contact"), max_length=160, blank=True)
 
     class Meta:

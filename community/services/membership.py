@@ -120,6 +120,11 @@ def _decision_message(request: MembershipRequest) -> str:
         }
 
 
+def _grid_label(request: MembershipRequest) -> str:
+    with translation.override(request.user.language or settings.LANGUAGE_CODE):
+        return str(request.grid)
+
+
 def _tell_requester(request: MembershipRequest) -> None:
     send_to_user_on_commit(
         request.user,
@@ -132,17 +137,17 @@ def _tell_requester(request: MembershipRequest) -> None:
             "type": "membership.request.decided",
             "request_id": request.pk,
             "status": request.status,
-            "grid": str(request.grid),
+            "grid": _grid_label(request),
             "reason": request.reason,
             "message": _decision_message(request),
         },
     )
     # Kept in their notifications too (notifications is a later app: called through the setting).
     if request.status == Status.APPROVED:
-        message, params = gettext_lazy("You are now a verified resident of %(grid)s."), {"grid": str(request.grid)}
+        message, params = gettext_lazy("You are now a verified resident of %(grid)s."), {"grid": request.grid}
     else:
         message = gettext_lazy("Your request to join %(grid)s was declined: %(reason)s")
-        params = {"grid": str(request.grid), "reason": request.reason}
+        params = {"grid": request.grid, "reason": request.reason}
     import_string(settings.YISHI_NOTIFY)([request.user], message=message, params=params,
                                          url=reverse("community:account"), email=False)
 

@@ -21,7 +21,7 @@ def issues_csv(request):
               .order_by("pk").iterator(chunk_size=500))
     header = ["id", "title", "grid", "category", "status", "tier", "channel", "location", "created_at",
               "response_due_at", "first_response_at", "resolved_at", "closed_at", "reopened", "url"]
-    rows = ([i.pk, i.title, i.grid.name, i.category.name, i.status, i.tier, i.channel, i.location,
+    rows = ([i.pk, i.title, i.grid.local_name, i.category.local_name, i.status, i.tier, i.channel, i.location,
              _when(i.created_at), _when(i.response_due_at), _when(i.first_response_at), _when(i.resolved_at),
              _when(i.closed_at), i.reopened_count, request.build_absolute_uri(i.get_absolute_url())]
             for i in issues)

@@ -1,5 +1,7 @@
 """The demo community: what README promises, loaded twice without change."""
 
+import re
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
@@ -79,3 +81,35 @@ def test_seed_demo_runs_again_after_someone_moved_a_demo_resident(db):
     services.approve_membership_request(User.objects.get(email="committee@example.org"), request_id=request.pk)
     call_command("seed_demo", public_passwords_ok=True)
     assert Membership.objects.get(user=resident, role="resident").grid == grid2
+
+
+def chinese(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", text))
+
+
+def test_the_demo_community_is_chinese_with_a_few_neighbours_writing_english(db, client):
+    from consult.models import Comment, Proposal
+    from issues.models import Category, Issue
+    from meetings.models import Meeting
+
+    call_command("seed_demo", public_passwords_ok=True)
+    titles = list(Issue.objects.values_list("title", flat=True))
+    assert sum(map(chinese, titles)) >= 0.7 * len(titles)
+    assert any(not chinese(title) for title in titles)  # a neighbour from abroad writes in English
+    for texts in [Proposal.objects.values_list("title", flat=True), Comment.objects.values_list("body", flat=True),
+                  Meeting.objects.values_list("title", flat=True),
+                  User.objects.filter(memberships__role="resident").values_list("display_name", flat=True),
+                  Organisation.objects.values_list("name", flat=True)]:
+        texts = list(texts)
+        assert texts and sum(map(chinese, texts)) >= 0.7 * len(texts)
+    assert chinese(Meeting.objects.get(minutes__status="published").minutes.body)
+    for category in Category.objects.all():  # what the platform names, it names in both languages
+        assert category.name and chinese(category.name_zh)
+    for grid in Grid.objects.all():
+        assert grid.name and chinese(grid.name_zh) and grid.description and chinese(grid.description_zh)
+
+    community = Community.objects.get(slug="willow-lane")
+    english = client.get(community.get_absolute_url(), headers={"accept-language": "en"}).content.decode()
+    assert "<h1 id=\"community-title\">Willow Lane Community</h1>" in english and "Willow Court" in english
+    zh = client.get(community.get_absolute_url(), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "<h1 id=\"community-title\">柳巷社区</h1>" in zh and "柳苑" in zh and "Willow Court" not in zh

@@ -29,7 +29,7 @@ class ConsultationOut(Public):
 
     @staticmethod
     def resolve_grid(obj) -> dict | None:
-        return {"id": obj.grid_id, "name": obj.grid.name} if obj.grid_id else None
+        return {"id": obj.grid_id, "name": obj.grid.local_name} if obj.grid_id else None
 
     @staticmethod
     def resolve_issues(obj) -> list[int]:

@@ -39,11 +39,11 @@ class IssueOut(Public):
 
     @staticmethod
     def resolve_grid(obj) -> dict:
-        return {"id": obj.grid_id, "name": obj.grid.name}
+        return {"id": obj.grid_id, "name": obj.grid.local_name}
 
     @staticmethod
     def resolve_category(obj) -> dict:
-        return {"id": obj.category_id, "name": obj.category.name}
+        return {"id": obj.category_id, "name": obj.category.local_name}
 
     @staticmethod
     def resolve_reporter(obj) -> str | None:

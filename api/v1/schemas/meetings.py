@@ -52,7 +52,7 @@ class MeetingOut(Public):
 
     @staticmethod
     def resolve_grid(obj) -> dict | None:
-        return {"id": obj.grid_id, "name": obj.grid.name} if obj.grid_id else None
+        return {"id": obj.grid_id, "name": obj.grid.local_name} if obj.grid_id else None
 
     @staticmethod
     def resolve_agenda(obj) -> list:
