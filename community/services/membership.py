@@ -35,7 +35,7 @@ def update_profile(
         raise ValidationError(_("A display name has at most %(limit)s characters.") % {"limit": limit})
     display_name = clean_text(display_name, field=_("The display name"), required=False, limit=limit)
     if language not in {"", *Language.values}:
-        raise ValidationError(_("Choose English or Simplified Chinese."))
+        raise ValidationError(_("Choose English, Simplified Chinese or Tibetan."))
     if age_band not in {"", *AgeBand.values}:
         raise ValidationError(_("Choose one of the age bands, or leave it empty."))
     email_frequency = email_frequency or actor.email_frequency
