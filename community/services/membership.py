@@ -15,6 +15,7 @@ import audit
 from community import permissions, selectors
 from community.models import Grid, Membership, MembershipRequest, User
 from community.models.accounts import AgeBand, EmailFrequency, Language
+from core.i18n import freeze
 from core.mail import send_to_user_on_commit, site_url
 from core.realtime import publish_to_user_on_commit
 from core.text import clean_text, max_length
@@ -113,6 +114,11 @@ def _decision_message(request: MembershipRequest) -> str:
         }
 
 
+def _grid_name(grid: Grid) -> dict:
+    """The grid's name as its reader's language writes it ("Grid 1 · …", "第1网格 · …"), not the decider's."""
+    return freeze(gettext_lazy("Grid %(number)s · %(name)s"), {"number": grid.number, "name": grid.name})
+
+
 def _tell_requester(request: MembershipRequest) -> None:
     send_to_user_on_commit(
         request.user,
@@ -132,10 +138,10 @@ def _tell_requester(request: MembershipRequest) -> None:
     )
     # Kept in their notifications too (notifications is a later app: called through the setting).
     if request.status == Status.APPROVED:
-        message, params = gettext_lazy("You are now a verified resident of %(grid)s."), {"grid": str(request.grid)}
+        message, params = gettext_lazy("You are now a verified resident of %(grid)s."), {"grid": _grid_name(request.grid)}
     else:
         message = gettext_lazy("Your request to join %(grid)s was declined: %(reason)s")
-        params = {"grid": str(request.grid), "reason": request.reason}
+        params = {"grid": _grid_name(request.grid), "reason": request.reason}
     import_string(settings.YISHI_NOTIFY)([request.user], message=message, params=params,
                                          url=reverse("community:account"), email=False)
 
