@@ -138,7 +138,8 @@ def _tell_requester(request: MembershipRequest) -> None:
     )
     # Kept in their notifications too (notifications is a later app: called through the setting).
     if request.status == Status.APPROVED:
-        message, params = gettext_lazy("You are now a verified resident of %(grid)s."), {"grid": _grid_name(request.grid)}
+        message = gettext_lazy("You are now a verified resident of %(grid)s.")
+        params = {"grid": _grid_name(request.grid)}
     else:
         message = gettext_lazy("Your request to join %(grid)s was declined: %(reason)s")
         params = {"grid": _grid_name(request.grid), "reason": request.reason}

@@ -69,7 +69,8 @@ def the_neighbourhood():
     grid = Grid.objects.create(community=community, number=1, name="ཤར་ཕྱོགས་ཁང་ཁྱིམ།", households=120)
     category = Category.objects.create(community=community, name="འཕར་འདེགས།")
     people = {}
-    for email, name, role in [("tsering@test.org", "ཚེ་རིང་", "committee"), ("pasang@test.org", "པ་སངས།", "grid_worker"),
+    for email, name, role in [("tsering@test.org", "ཚེ་རིང་", "committee"),
+                              ("pasang@test.org", "པ་སངས།", "grid_worker"),
                               ("yangzom@test.org", "དབྱངས་འཛོམས།", "resident")]:
         people[email] = make_user(email, name)
         Membership.objects.create(user=people[email], community=community, role=role,
@@ -191,7 +192,9 @@ def test_a_resident_goes_through_the_loop_in_tibetan(live, open_page):
     # Her notifications, written by the system, read in Tibetan.
     phone.goto(base + "/notifications/")
     expect(phone.locator(".notification").first).to_contain_text("ཁྱེད་ལ་གདན་ཞུ་ཞུས། “ཁྱིམ་མཚེས་ཚོགས་འདུ།”")
-    expect(phone.get_by_text(re.compile("ཁྱེད་ད་ནི་ .*ཤར་ཕྱོགས་ཁང་ཁྱིམ། ཡི་ར་སྤྲོད་བྱས་པའི་སྡོད་དམངས་ཡིན།"))).to_be_visible()
+    # The grid's name too is in Tibetan ("དྲ་མིག 1 · …", not "Grid 1 · …"), though the worker decided in English.
+    verified = "ཁྱེད་ད་ནི་ དྲ་མིག 1 · ཤར་ཕྱོགས་ཁང་ཁྱིམ། ཡི་ར་སྤྲོད་བྱས་པའི་སྡོད་དམངས་ཡིན།"
+    expect(phone.get_by_text(verified)).to_be_visible()
     look(phone, "notifications")
 
     # The same pages on a desktop.
