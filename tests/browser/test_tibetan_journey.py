@@ -193,7 +193,7 @@ def test_a_resident_goes_through_the_loop_in_tibetan(live, open_page):
     phone.goto(base + "/notifications/")
     expect(phone.locator(".notification").first).to_contain_text("ཁྱེད་ལ་གདན་ཞུ་ཞུས། “ཁྱིམ་མཚེས་ཚོགས་འདུ།”")
     # The grid's name too is in Tibetan ("དྲ་མིག 1 · …", not "Grid 1 · …"), though the worker decided in English.
-    verified = "ཁྱེད་ད་ནི་ དྲ་མིག 1 · ཤར་ཕྱོགས་ཁང་ཁྱིམ། ཡི་ར་སྤྲོད་བྱས་པའི་སྡོད་དམངས་ཡིན།"
+    verified = "ཁྱེད་ད་ནི་ དྲ་མིག་ 1 · ཤར་ཕྱོགས་ཁང་ཁྱིམ། ཡི་ར་སྤྲོད་བྱས་པའི་སྡོད་དམངས་ཡིན།"
     expect(phone.get_by_text(verified)).to_be_visible()
     look(phone, "notifications")
 
