@@ -23,11 +23,11 @@ from polls import services as polls
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import make_user
 
-# Words that stay in Latin letters in every language: formats and names of standards.
-ALLOWED = re.compile(r"\b(CSV|JSON|API|Atom|SHA-256|PDF|JPEG|PNG|WebP|MB|KB)\b")
+# What stays in Latin letters in every language: e-mail addresses, formats and names of standards.
+ALLOWED = re.compile(r"\S+@\S+|\b(CSV|JSON|API|Atom|SHA-256|PDF|JPEG|PNG|WebP|MB|KB)\b")
 CONTROLS = """() => [...document.querySelectorAll(
   '.main-nav a, .main-nav button, main button, main a.button, main label, main legend, main summary, main h1, main h2,'
-  + ' main th, .translation-note, .messages p')]
+  + ' main th, main .help, main .lede, main .empty, .translation-note, .messages p')]
   .filter(el => el.checkVisibility()).map(el => el.innerText.trim()).filter(Boolean)"""
 
 
