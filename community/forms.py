@@ -32,13 +32,21 @@ class SignupExtraForm(forms.Form):
         return name
 
     def signup(self, request, user: User) -> None:
-        language = "zh-hans" if (get_language() or "").startswith("zh") else "en"
+        language = _language_in_use()
         services.update_profile(
             user,
             display_name=self.cleaned_data.get("display_name", ""),
             language=language,
             age_band="",
         )
+
+
+def _language_in_use() -> str:
+    """The page's language as one of the preferences a person can keep."""
+    language = get_language() or ""
+    if language.startswith("zh"):
+        return Language.CHINESE
+    return Language.TIBETAN if language.startswith("bo") else Language.ENGLISH
 
 
 class ProfileForm(forms.ModelForm):
@@ -52,7 +60,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.language:
-            self.initial["language"] = "zh-hans" if (get_language() or "").startswith("zh") else "en"
+            self.initial["language"] = _language_in_use()
         self.fields["age_band"].choices = [("", _("Prefer not to say")), *AgeBand.choices]
 
 

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -318,11 +319,15 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Yishi <noreply@yishi.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Languages: English and Simplified Chinese.
+# Languages: English, Simplified Chinese and Tibetan.
 LANGUAGE_CODE = "en"
 FORMAT_MODULE_PATH = ["config.formats"]  # one date format per language, 24-hour clock
-LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("bo", "བོད་ཡིག")]
+# Django and django-allauth ship no Tibetan: locale-extra/ holds bo's translations of their strings that
+# residents meet (sign-in, sign-up, form errors). It comes after locale/, which makemessages rewrites.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-extra"]
+# Django's table of languages has no Tibetan; without an entry the language switcher cannot name it.
+LANG_INFO.setdefault("bo", {"bidi": False, "code": "bo", "name": "Tibetan", "name_local": "བོད་ཡིག"})
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -400,6 +405,9 @@ LOGGING = {
 
 # Product settings.
 YISHI_SITE_NAME = _("Yishi")
+# Where readers send corrections of a translation (the Tibetan pages invite them); empty: they are told to
+# tell their grid worker or the committee.
+YISHI_CONTACT_EMAIL = env_str("YISHI_CONTACT_EMAIL")
 # Demo data of the apps above community, loaded in this order by `manage.py seed_demo` after the community exists.
 YISHI_DEMO_LOADERS = ["issues.demo.load", "consult.demo.load", "meetings.demo.load", "polls.demo.load",
                       "polls.demo.load_owners"]

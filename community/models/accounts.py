@@ -23,6 +23,7 @@ class EmailFrequency(models.TextChoices):
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     CHINESE = "zh-hans", "简体中文"
+    TIBETAN = "bo", "བོད་ཡིག"
 
 
 class EmailUserManager(UserManager):

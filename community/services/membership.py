@@ -40,7 +40,7 @@ def update_profile(
         names.check_display_name(display_name, person=actor,
                                  communities=communities if communities.exists() else None)
     if language not in {"", *Language.values}:
-        raise ValidationError(_("Choose English or Simplified Chinese."))
+        raise ValidationError(_("Choose English, Simplified Chinese or Tibetan."))
     if age_band not in {"", *AgeBand.values}:
         raise ValidationError(_("Choose one of the age bands, or leave it empty."))
     email_frequency = email_frequency or actor.email_frequency

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from community import permissions, selectors, services
 from community.forms import ApiTokenForm, MembershipRequestForm, ProfileForm, RejectForm
-from community.models import ApiToken, Community, MembershipRequest
+from community.models import ApiToken, Community, Language, MembershipRequest
 
 
 def _show_errors(request, error: ValidationError | PermissionDenied) -> None:
@@ -149,7 +149,7 @@ def decide_request(request, slug: str, pk: int, decision: str):
 def set_language(request):
     """Switch the language; a signed-in person keeps it as their preference."""
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in {"en", "zh-hans"}:
+    if request.user.is_authenticated and language in Language.values:
         services.update_profile(
             request.user,
             display_name=request.user.display_name,

@@ -90,3 +90,43 @@ def test_pages_have_no_accessibility_violations(live, browser, width, language):
                 failures.append(f"{path} as {who or 'anonymous'}:\n{results.generate_report()}")
         context.close()
     assert not failures, "\n".join(failures)
+
+
+def resident_pages() -> dict:
+    """The pages a resident uses, which are translated into Tibetan (staff pages may stay English)."""
+    every = pages()
+    public, resident = every[None], every["resident@example.org"]
+    return {
+        # (Not /no-such-page/: the test server runs with DEBUG on, so its 404 is Django's debug page.)
+        None: [p for p in public
+               if not any(s in p for s in ("recount", "minutes-print", "password/reset/key", "no-such"))],
+        "newcomer@example.org": ["/account/", "/c/willow-lane/join/"],
+        "resident@example.org": [p for p in resident if p not in (
+            "/account/tokens/", "/accounts/reauthenticate/", "/c/willow-lane/register/", "/c/willow-lane/moderation/")],
+    }
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_resident_pages_in_tibetan_are_accessible_and_nothing_is_cut_off(live, browser, width):
+    """In Tibetan: the page says so (lang="bo"), axe finds nothing, and stacked letters make nothing overflow."""
+    from tests.browser.test_text_resize import MEASURE, SHOWN
+
+    call_command("seed_demo", public_passwords_ok=True)
+    base, axe, failures = live["url"], Axe(), []
+    for who, paths in resident_pages().items():
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.add_cookies([{"name": "django_language", "value": "bo", "url": base}])
+        page = context.new_page()
+        if who:
+            sign_in(page, base, who)
+        for path in paths:
+            page.goto(base + path)
+            if page.locator("html").get_attribute("lang") != "bo":
+                failures.append(f"{path} as {who or 'anonymous'}: lang is not bo")
+            results = axe.run(page, options=WCAG)
+            if results.violations_count:
+                failures.append(f"{path} as {who or 'anonymous'}:\n{results.generate_report()}")
+            problems = page.evaluate(MEASURE, page.evaluate(SHOWN))
+            failures += [f"{path} as {who or 'anonymous'} at {width} px: {p}" for p in problems]
+        context.close()
+    assert not failures, "\n".join(failures)

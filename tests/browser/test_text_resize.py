@@ -132,3 +132,29 @@ def test_text_at_200_percent_loses_nothing_on_the_main_pages(live, open_page, wi
             name = re.sub(r"[^a-z0-9]+", "-", f"{width}-{who or 'public'}-{path}".lower()).strip("-")
             page.screenshot(path=folder / f"{name}.png")
     assert not failures, "\n".join(failures)
+
+
+def test_tibetan_text_at_200_percent_loses_nothing_on_a_phone(live, open_page):
+    """Tibetan's stacked letters on larger lines: the residents' main pages at 200 % on a phone, in Tibetan."""
+    call_command("seed_demo", public_passwords_ok=True)
+    base, failures = live["url"], []
+    folder = ARTIFACTS / "text-200-bo"
+    folder.mkdir(parents=True, exist_ok=True)
+    for who, paths in pages().items():
+        if who not in (None, "resident@example.org"):
+            continue  # staff pages may stay English
+        page = open_page(390)
+        page.context.add_cookies([{"name": "django_language", "value": "bo", "url": base}])
+        if who:
+            sign_in(page, base, who)
+        for path in paths:
+            page.goto(base + path)
+            assert page.locator("html").get_attribute("lang") == "bo"
+            if page.locator("#presence").count():
+                expect(page.locator("#presence")).not_to_be_empty()
+            shown = page.evaluate(SHOWN)
+            text_at_200_percent(page)
+            failures += [f"{path} as {who or 'anonymous'}: {p}" for p in page.evaluate(MEASURE, shown)]
+            name = re.sub(r"[^a-z0-9]+", "-", f"{who or 'public'}-{path}".lower()).strip("-")
+            page.screenshot(path=folder / f"{name}.png")
+    assert not failures, "\n".join(failures)
