@@ -6,14 +6,34 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from community import services
+from community import maps, services
 from community.admin_login import LimitedAdminLoginForm
-from community.models import Community, Grid, Membership, MembershipRequest, Organisation, User
+from community.models import Building, Community, Grid, Membership, MembershipRequest, Organisation, User
 
 
 class GridInline(admin.TabularInline):
     model = Grid
     extra = 0
+    exclude = ["outline"]  # edited on the grid's own page, with its drawing
+
+
+class OutlinePreview:
+    """The outline as GeoJSON text (checked on save) and, once saved, drawn as the site's map draws it."""
+
+    readonly_fields = ["drawing"]
+
+    class Media:
+        css = {"all": ["css/map.css"]}
+
+    @admin.display(description=_("drawing"))
+    def drawing(self, obj):
+        if not obj or not obj.outline:
+            return _("No outline yet: paste a GeoJSON geometry above and save.")
+        grid = obj if isinstance(obj, Grid) else obj.grid
+        buildings = grid.buildings.all() if obj is grid else [obj]
+        shape = maps.GridShape(grid.number, grid.name, "", grid.outline or obj.outline)
+        return maps.render([shape], [maps.BuildingShape(b.pk, b.name, grid.number, b.outline) for b in buildings],
+                           title=str(obj), pick=True, focus=grid.number)
 
 
 @admin.register(Community)
@@ -24,9 +44,16 @@ class CommunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
+class GridAdmin(OutlinePreview, admin.ModelAdmin):
     list_display = ["__str__", "community", "households"]
     list_filter = ["community"]
+
+
+@admin.register(Building)
+class BuildingAdmin(OutlinePreview, admin.ModelAdmin):
+    list_display = ["name", "grid", "community"]
+    list_filter = ["community"]
+    search_fields = ["name"]
 
 
 @admin.register(Organisation)

@@ -7,6 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from community.geo import validate_outline
+
+OUTLINE_HELP = _("Its outline on the map: a GeoJSON geometry (Polygon or MultiPolygon, longitude before latitude).")
+
 
 class Community(models.Model):
     """A community (社区), divided into grids."""
@@ -44,6 +48,8 @@ class Grid(models.Model):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    outline = models.JSONField(_("outline"), null=True, blank=True, validators=[validate_outline],
+                               help_text=OUTLINE_HELP)
 
     class Meta:
         verbose_name = _("grid")
