@@ -48,7 +48,7 @@ class IssueForm(forms.Form):
                                help_text=_("Public. A place others recognise, e.g. “east gate of Building 3”."))
     building = forms.ModelChoiceField(
         label=_("Which building?"), queryset=Building.objects.none(), required=False, widget=BuildingPicker,
-        empty_label=_("None of them, or not sure"),
+        empty_label=_("None of them, or not sure"), blank=True,
         help_text=_("Public. Tap it on the map or choose it in the list; say more under “Where”."))
     photos = MultiplePhotoField(label=_("Photos"), required=False,
                                 help_text=_("Up to 4 photos, straight from your phone's camera (up to 25 MB each). Large photos are made smaller; location data is removed."))
