@@ -113,7 +113,8 @@ def test_the_committee_page_previews_then_saves(chair, community, grid, other_gr
     assert "Nothing is outlined yet." in page and "missing" in page
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("map.geojson", good_file(grid, other_grid).encode(), content_type="application/geo+json")
+    upload = SimpleUploadedFile("map.geojson", good_file(grid, other_grid).encode(),
+                                content_type="application/geo+json")
     page = client.post(url, {"file": upload}).content.decode()
     assert "new building in grid 2" in page and "Save the outlines" in page and "<svg" in page
     assert CANARY not in page  # the names are escaped, on the map too

@@ -60,8 +60,8 @@ def test_a_building_of_another_grid_is_refused(resident, grid, category, drawn, 
     assert not Issue.objects.exists()
 
 
-def test_the_committee_entering_an_issue_in_one_grid_about_a_building_of_another_is_refused(chair, grid, other_grid, category, drawn,
-                                                                     client):
+def test_the_committee_entering_an_issue_about_a_building_of_another_grid_is_refused(
+        chair, grid, other_grid, category, drawn, client):
     _hall, far = drawn
     client.force_login(chair)
     response = client.post("/issues/new", {"grid": grid.pk, "category": category.pk, "title": "Lift",
