@@ -71,7 +71,7 @@ def _features(text: str, preview: Preview) -> list:
         return []
     try:
         data = json.loads(text)
-    except ValueError as problem:
+    except (ValueError, RecursionError) as problem:  # RecursionError: brackets nested thousands deep
         preview.errors.append(_("The file is not GeoJSON (JSON could not be read: %(problem)s).")
                               % {"problem": str(problem)[:120]})
         return []

@@ -88,7 +88,7 @@ def test_a_bad_file_names_every_wrong_feature_and_saves_nothing(chair, community
     assert not Grid.objects.filter(outline__isnull=False).exists()
     assert not Building.objects.filter(outline__isnull=False).exists() and Building.objects.count() == 1
     assert not AuditEntry.objects.filter(action="map.imported").exists()
-    for broken, message in [("{nope", "JSON could not be read"), ('{"type": "Feature"}', "FeatureCollection"),
+    for broken, message in [("{nope", "JSON could not be read"), ("[" * 100_000, "JSON could not be read"), ('{"type": "Feature"}', "FeatureCollection"),
                             (collection(), "no features")]:
         assert message in map_services.read_map(community, broken).errors[0]
 
@@ -144,3 +144,17 @@ def test_the_admin_keeps_an_outline_as_geojson_and_draws_it(community, grid, cli
     grid.refresh_from_db()
     assert grid.outline["type"] == "Polygon"
     assert '<svg class="map map-pick"' in client.get(url).content.decode()
+
+
+def test_the_demo_outlines_its_grids_by_number_and_the_buildings_already_there(community, grid, other_grid,
+                                                                               building):
+    from community import geo
+    from community.demo import load_map
+
+    assert load_map(community) > 2
+    building.refresh_from_db()
+    assert building.outline is not None and building.name == "Building 3"  # the register's building, kept
+    for shape in [*Grid.objects.filter(community=community), *Building.objects.filter(community=community)]:
+        assert geo.clean_outline(shape.outline) == shape.outline
+    count = Building.objects.count()
+    assert load_map(community) == 0 and Building.objects.count() == count  # once only
