@@ -26,9 +26,10 @@ SLOTS = {
         (540, 390, 60, 22, 0)],
     4: [(300, 270, 30, 30, 0), (380, 270, 30, 30, 0), (300, 370, 30, 30, 0), (390, 360, 60, 40, 0)],
 }
+# The register's buildings (3 and 5) come last: used only where the register has none, whatever it calls them.
 NAMES = {
-    1: ["Building 1", "Building 2", "Building 3", "Building 4", "Building 6", "Kindergarten"],
-    2: ["Building 5", "Building 7", "Building 8", "Building 9", "Market hall"],
+    1: ["Building 1", "Building 2", "Building 4", "Building 6", "Kindergarten", "Building 3"],
+    2: ["Building 7", "Building 8", "Building 9", "Market hall", "Building 5"],
     3: ["Mill Block A", "Mill Block B", "Mill Block C", "Mill Block D", "Old mill"],
     4: ["Tower 1", "Tower 2", "Tower 3", "Community hall"],
 }
