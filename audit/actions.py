@@ -58,6 +58,7 @@ class Action(models.TextChoices):
     EXPORT_BACKUP = "export.backup", _("Backup exported")
     EXPORT_RESTORED = "export.restored", _("Backup restored")
     REGISTER_IMPORTED = "register.imported", _("Register of owners imported")
+    MAP_IMPORTED = "map.imported", _("Map outlines imported")
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
 
@@ -75,6 +76,7 @@ KINDS = {
     "polls": (_("Polls"), ("poll",)),
     "exports": (_("Exports"), ("export",)),
     "tokens": (_("API tokens"), ("token",)),
+    "map": (_("Map"), ("map",)),
 }
 
 
@@ -129,4 +131,5 @@ SENTENCES = {
     Action.EXPORT_RESTORED: _("Restored a backup of the whole platform: %(rows)s rows, %(files)s files"),
     Action.TOKEN_CREATED: _("Created an API token"),
     Action.TOKEN_REVOKED: _("Revoked an API token"),
+    Action.MAP_IMPORTED: _("Imported outlines for the map: %(grids)s grids, %(buildings)s buildings"),
 }

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from community import services
+from community import maps, services
 from community.admin_login import LimitedAdminLoginForm
-from community.models import Community, Grid, Membership, MembershipRequest, Organisation, User
+from community.models import Building, Community, Grid, Membership, MembershipRequest, Organisation, User
 
 
 # What the platform names in two languages is edited side by side: English left, Chinese right
@@ -25,6 +25,25 @@ class GridInline(admin.StackedInline):
     fields = ["number", ("name", "name_zh"), ("description", "description_zh"), "households"]
 
 
+class OutlinePreview:
+    """The outline as GeoJSON text (checked on save) and, once saved, drawn as the site's map draws it."""
+
+    readonly_fields = ["drawing"]
+
+    class Media:
+        css = {"all": ["css/map.css"]}
+
+    @admin.display(description=_("drawing"))
+    def drawing(self, obj):
+        if not obj or not obj.outline:
+            return _("No outline yet: paste a GeoJSON geometry above and save.")
+        grid = obj if isinstance(obj, Grid) else obj.grid
+        buildings = grid.buildings.all() if obj is grid else [obj]
+        shape = maps.GridShape(grid.number, grid.local_name, "", grid.outline or obj.outline)
+        return maps.render([shape], [maps.BuildingShape(b.pk, b.name, grid.number, b.outline) for b in buildings],
+                           title=str(obj), pick=True, focus=grid.number)
+
+
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
     formfield_overrides = SIDE_BY_SIDE
@@ -36,11 +55,19 @@ class CommunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
+class GridAdmin(OutlinePreview, admin.ModelAdmin):
     formfield_overrides = SIDE_BY_SIDE
     list_display = ["__str__", "name", "name_zh", "community", "households"]
     list_filter = ["community"]
-    fields = ["community", "number", ("name", "name_zh"), ("description", "description_zh"), "households"]
+    fields = ["community", "number", ("name", "name_zh"), ("description", "description_zh"), "households",
+              "outline", "drawing"]
+
+
+@admin.register(Building)
+class BuildingAdmin(OutlinePreview, admin.ModelAdmin):
+    list_display = ["name", "grid", "community"]
+    list_filter = ["community"]
+    search_fields = ["name"]
 
 
 @admin.register(Organisation)

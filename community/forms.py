@@ -129,3 +129,28 @@ class RegisterImportForm(forms.Form):
         if not cleaned.get("text"):
             raise forms.ValidationError(_("Choose the register's CSV file."))
         return cleaned
+
+
+class MapImportForm(forms.Form):
+    """Outlines as a GeoJSON file (or its text, kept between the preview and the confirmation)."""
+
+    file = forms.FileField(
+        label=_("Outlines (GeoJSON file)"), required=False,
+        help_text=_("A FeatureCollection of Polygons or MultiPolygons in longitude and latitude. Each feature's "
+                    "properties say what it outlines: \"grid\": its number, or \"building\": its name (with "
+                    "\"grid\" for a building not in the register yet)."))
+    text = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            if upload.size > 1024 * 1024:
+                raise forms.ValidationError(_("The file is larger than 1 MB: simplify the outlines or split the file."))
+            try:
+                cleaned["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(_("The file is not GeoJSON text (UTF-8)."))
+        if not cleaned.get("text"):
+            raise forms.ValidationError(_("Choose a GeoJSON file."))
+        return cleaned

@@ -173,3 +173,8 @@ def representation(user, community: Community):
 def can_view_audit_log(user, community: Community) -> bool:
     """Who did which privileged action: the committee, and staff."""
     return is_committee(user, community) or can_use_admin(user)
+
+
+def can_draw_map(user, community: Community) -> bool:
+    """Outlines of the grids and buildings on the community's map: the committee (staff in the admin)."""
+    return is_committee(user, community)

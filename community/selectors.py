@@ -1,9 +1,11 @@
 """Reads that pages share: each runs a fixed number of queries whatever the data size."""
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.urls import reverse
 
 from community import permissions
-from community.models import Community, Grid, Membership, MembershipRequest, Organisation, User
+from community.maps import BuildingShape, GridShape
+from community.models import Building, Community, Grid, Membership, MembershipRequest, Organisation, User
 
 Role = Membership.Role
 
@@ -96,3 +98,14 @@ def holders(role, *, community=None, grid=None, organisation=None, organisations
     if organisations is not None:
         where &= Q(memberships__organisation__in=organisations)
     return User.objects.filter(where).distinct()
+
+
+def map_shapes(community: Community, grids) -> tuple[list, list]:
+    """The grids (annotated with ``open`` and ``overdue`` issues where counted) and the community's buildings as
+    shapes for ``community.maps``: one query for the buildings, the grids as given."""
+    shapes = [GridShape(g.number, g.local_name, reverse("insights:grid-detail", args=[community.slug, g.number]),
+                        g.outline, getattr(g, "open", 0), getattr(g, "overdue", 0)) for g in grids]
+    buildings = [BuildingShape(pk, name, number, outline) for pk, name, number, outline in
+                 Building.objects.filter(community=community).order_by("grid__number", "name")
+                 .values_list("pk", "name", "grid__number", "outline")]
+    return shapes, buildings

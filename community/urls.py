@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community.views import account, privacy, register
+from community.views import account, maps, privacy, register
 
 app_name = "community"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke", account.revoke_api_token, name="api-token-revoke"),
     path("account/requests/<int:pk>/withdraw", account.withdraw_request, name="request-withdraw"),
     path("c/<slug:slug>/join/", account.join, name="join"),
+    path("c/<slug:slug>/map/", maps.map_page, name="map"),
     path("c/<slug:slug>/register/", register.register_page, name="register"),
     path("c/<slug:slug>/register/import", register.register_import, name="register-import"),
     path("c/<slug:slug>/requests/", account.membership_queue, name="membership-queue"),

@@ -410,7 +410,7 @@ YISHI_SITE_NAME = _("Yishi")
 YISHI_CONTACT_EMAIL = env_str("YISHI_CONTACT_EMAIL")
 # Demo data of the apps above community, loaded in this order by `manage.py seed_demo` after the community exists.
 YISHI_DEMO_LOADERS = ["issues.demo.load", "consult.demo.load", "meetings.demo.load", "polls.demo.load",
-                      "polls.demo.load_owners"]
+                      "polls.demo.load_owners", "community.demo.load_map"]
 # Sections other apps add to a meeting's minutes draft on adjournment (meetings imports no later app).
 YISHI_MINUTES_SECTIONS = ["polls.minutes.votes_section"]
 # What the other apps refuse and erase when someone deletes their account (community imports no later app).

@@ -1,10 +1,11 @@
 """Forms of the issue pages: raising, filtering, triage, questions, merges, ratings."""
 
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Grid
+from community.models import Building, Grid
 from core.text import WRITING_HELP, max_length
 from issues.models import Issue, IssueCase, IssueEvent, Rating
 from ledger.forms import TaskFieldsForm
@@ -24,6 +25,17 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
+class BuildingPicker(forms.RadioSelect):
+    """The buildings as radio buttons, with the map above them: a click on a building ticks its button
+    (static/js/map-pick.js); without the script, or with a screen reader, the buttons are the choice."""
+
+    map_svg = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        picker = f'<div class="map-box map-picker">{self.map_svg}</div>' if self.map_svg else ""
+        return mark_safe(picker + super().render(name, value, attrs, renderer))
+
+
 class IssueForm(forms.Form):
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), empty_label=None)
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose a category"))
@@ -34,6 +46,10 @@ class IssueForm(forms.Form):
                            help_text=format_lazy("{} {}", _("What is wrong, where, and since when."), WRITING_HELP))
     location = forms.CharField(label=_("Where"), max_length=max_length(Issue, "location"), required=False,
                                help_text=_("Public. A place others recognise, e.g. “east gate of Building 3”."))
+    building = forms.ModelChoiceField(
+        label=_("Which building?"), queryset=Building.objects.none(), required=False, widget=BuildingPicker,
+        empty_label=_("None of them, or not sure"), blank=True,
+        help_text=_("Public. Tap it on the map or choose it in the list; say more under “Where”."))
     photos = MultiplePhotoField(label=_("Photos"), required=False,
                                 help_text=_("Up to 4 photos, straight from your phone's camera (up to 25 MB each). Large photos are made smaller; location data is removed."))
     name_public = forms.BooleanField(label=_("Show my name with this issue"), required=False)
@@ -47,10 +63,19 @@ class IssueForm(forms.Form):
     channel = forms.ChoiceField(label=_("How you met them"), required=False,
                                 choices=[c for c in Issue.Channel.choices if c[0] != "online"])
 
-    def __init__(self, *args, grids, categories, on_behalf: bool, **kwargs):
+    def __init__(self, *args, grids, categories, on_behalf: bool, map_svg: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
         self.fields["category"].queryset = categories
+        buildings = Building.objects.filter(grid__in=grids).select_related("grid").order_by("grid__number", "name")
+        if buildings.exists():
+            field = self.fields["building"]
+            field.queryset = buildings
+            if len(grids) > 1:
+                field.label_from_instance = lambda b: f"{b.name} ({b.grid})"
+            field.widget.map_svg = map_svg
+        else:
+            del self.fields["building"]
         if not on_behalf:
             del self.fields["on_behalf_of"], self.fields["channel"]
         else:

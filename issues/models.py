@@ -84,6 +84,10 @@ class Issue(models.Model):
         blank=True,
         help_text=_("Public. A place others recognise, e.g. “east gate of Building 3”."),
     )
+    building = models.ForeignKey(
+        "community.Building", on_delete=models.SET_NULL, null=True, blank=True, related_name="issues",
+        verbose_name=_("building"), help_text=_("Public. The building it concerns, picked on the map or from the list."),
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

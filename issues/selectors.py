@@ -6,7 +6,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from community import permissions
+from community import maps, permissions
+from community import selectors as community_selectors
 from community.models import Community, Grid, Membership, Organisation
 from issues.models import Category, Issue, IssueFollow, Rating
 from ledger.models import Task
@@ -15,7 +16,8 @@ Status = Issue.Status
 
 
 def issue_queryset() -> QuerySet[Issue]:
-    return Issue.objects.select_related("community", "grid__community", "category", "reporter", "entered_by")
+    return Issue.objects.select_related("community", "grid__community", "category", "reporter", "entered_by",
+                                        "building")
 
 
 def issue_list(community: Community, *, grid=None, category=None, status="", tier="", sort="",
@@ -198,3 +200,21 @@ def scorecard(issues: QuerySet[Issue], groupings: list[str]) -> dict:
         result[by] = sorted(((names[g], t.result()) for g, t in tallies[by].items() if g in names),
                             key=lambda pair: str(pair[0]))
     return result
+
+
+def grids_on_map(community: Community) -> QuerySet[Grid]:
+    """The community's grids with their ``open`` and ``overdue`` issues, in one query. Overdue: open past its
+    resolution deadline, or awaiting triage past its response deadline."""
+    now = timezone.now()
+    open_ = Q(issues__status__in=Issue.OPEN_STATUSES)
+    late = Q(issues__resolution_due_at__lt=now) | Q(issues__status=Status.NEW, issues__response_due_at__lt=now)
+    return community.grids.annotate(open=Count("issues", filter=open_), overdue=Count("issues", filter=open_ & late))
+
+
+def building_map(community: Community, grids) -> str:
+    """The map to pick a building on when raising an issue: the grids one may raise in, with their buildings."""
+    grids = list(grids)
+    shapes, buildings = community_selectors.map_shapes(community, grids)
+    numbers = {g.number for g in grids}
+    return maps.render(shapes, [b for b in buildings if b.grid_number in numbers], title="", pick=True,
+                       focus=grids[0].number if len(grids) == 1 else None)

@@ -64,7 +64,8 @@ def issue_new(request):
         request.user, community
     )
     form = forms.IssueForm(request.POST or None, request.FILES or None, grids=grids, on_behalf=on_behalf,
-                           categories=community.categories.filter(active=True))
+                           categories=community.categories.filter(active=True),
+                           map_svg=selectors.building_map(community, grids))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -72,6 +73,7 @@ def issue_new(request):
                 request.user, grid_id=data["grid"].pk, category_id=data["category"].pk, title=data["title"],
                 body=data["body"], location=data["location"], name_public=data["name_public"],
                 photos=data["photos"], contact=data["contact"], address=data["address"],
+                building_id=data["building"].pk if data.get("building") else None,
                 on_behalf_of=data.get("on_behalf_of", ""), channel=data.get("channel") or "online",
             )
         except (ValidationError, PermissionDenied) as error:

@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.i18n import Bilingual, bilingual, freeze
+from community.geo import validate_outline
+
+OUTLINE_HELP = _("Its outline on the map: a GeoJSON geometry (Polygon or MultiPolygon, longitude before latitude).")
+
 
 NAME_EN, NAME_ZH = _("name (English)"), _("name (Chinese)")
 DESCRIPTION_EN, DESCRIPTION_ZH = _("description (English)"), _("description (Chinese)")
@@ -60,6 +64,8 @@ class Grid(Bilingual, models.Model):
     description = models.TextField(DESCRIPTION_EN, blank=True, help_text=_("Markdown."))
     description_zh = models.TextField(DESCRIPTION_ZH, blank=True, help_text=_("Markdown."))
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    outline = models.JSONField(_("outline"), null=True, blank=True, validators=[validate_outline],
+                               help_text=OUTLINE_HELP)
 
     class Meta:
         verbose_name = _("grid")

@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from community.models.community import Community, Grid
+from community.geo import validate_outline
+from community.models.community import OUTLINE_HELP, Community, Grid
 
 
 class Building(models.Model):
@@ -21,6 +22,8 @@ class Building(models.Model):
                                   verbose_name=_("community"))
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("grid"))
     name = models.CharField(_("building"), max_length=60)
+    outline = models.JSONField(_("outline"), null=True, blank=True, validators=[validate_outline],
+                               help_text=OUTLINE_HELP)
 
     class Meta:
         verbose_name = _("building")

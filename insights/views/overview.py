@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from community import permissions, selectors
+from community import maps, permissions, selectors
 from community.models import Community, Grid
 from issues import selectors as issue_selectors
 
@@ -29,6 +30,7 @@ def community_detail(request, slug: str, template: str = "insights/community_det
         "can_view_queue": permissions.can_view_membership_queue(request.user, community),
         "can_view_audit": permissions.can_view_audit_log(request.user, community),
         "keeps_register": permissions.keeps_register(request.user, community),
+        "can_draw_map": permissions.can_draw_map(request.user, community),
         "owns_units": request.user.is_authenticated and community.owners.filter(user=request.user).exists(),
         "figures": issue_selectors.figures(community.issues.all()),
         "by_grid": issue_selectors.figures(community.issues.all(), by="grid"),
@@ -37,6 +39,7 @@ def community_detail(request, slug: str, template: str = "insights/community_det
             phase__in=["collecting", "deliberation", "voting"]
         ).order_by("-phase_changed_at")[:3],
         **_now_and_next(community),
+        **_map(community),
     }
     if context["can_view_queue"]:
         context["queue_count"] = selectors.membership_queue(request.user, community).count()
@@ -59,8 +62,20 @@ def grid_detail(request, slug: str, number: int):
         "by_category": issue_selectors.figures(grid.issues.all(), by="category"),
         "by_organisation": issue_selectors.figures(grid.issues.all(), by="organisation"),
         "recent_issues": issue_selectors.with_followers(issue_selectors.issue_list(grid.community, grid=grid)[:5]),
+        **_map(grid.community, focus=grid.number),
     }
     return render(request, "insights/grid_detail.html", context)
+
+
+def _map(community, focus: int | None = None) -> dict:
+    """The schematic map (grids shaded by open issues, buildings) and the same facts as a table: 2 queries."""
+    grids, buildings = selectors.map_shapes(community, issue_selectors.grids_on_map(community))
+    title = (_("Map of grid %(n)s and its buildings") % {"n": focus} if focus is not None
+             else _("Map of the grids: each opens its page"))
+    rows = maps.rows(grids)
+    return {"map_svg": maps.render(grids, buildings, title=title, focus=focus), "map_legend": maps.legend(),
+            "map_rows": [r for r in rows if focus is None or r["grid"].number == focus],
+            "map_buildings": [b for b in buildings if b.grid_number == focus] if focus is not None else None}
 
 
 ANNOUNCEMENT_DAYS_MAX = 60  # an owners' decision sets its own, up to this

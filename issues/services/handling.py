@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 import audit
 from community import permissions as community_permissions
-from community.models import Grid, User
+from community.models import Building, Grid, User
 from core import limits
 from core.i18n import freeze
 from core.photos import clean_photos
@@ -68,6 +68,7 @@ def _raise_issue(
     address: str = "",
     on_behalf_of: str = "",
     channel: str = Issue.Channel.ONLINE,
+    building_id: int | None = None,
     written: list,
 ) -> Issue:
     grid = Grid.objects.select_related("community").filter(pk=grid_id).first()
@@ -90,6 +91,12 @@ def _raise_issue(
     category = Category.objects.filter(pk=category_id, community=grid.community, active=True).first()
     if category is None:
         raise ValidationError(_("Choose one of the community's categories."))
+    building = None
+    if building_id is not None:
+        building = Building.objects.filter(pk=building_id, grid=grid).first()
+        if building is None:
+            raise ValidationError(_("That building is not in %(grid)s: choose one of its buildings, or none.")
+                                  % {"grid": grid})
     title = clean_text(title, field=_("The title"), limit=max_length(Issue, "title"))
     body = clean_text(body, field=_("The description"), limit=max_length(Issue, "body"))
     # The same words sent again by the same person within minutes — "back" and the button again, a second
@@ -111,6 +118,7 @@ def _raise_issue(
         title=title,
         body=body,
         location=clean_text(location, field=_("The place"), required=False, limit=max_length(Issue, "location")),
+        building=building,
         reporter=None if entered else actor,
         name_public=name_public and not entered,  # a resident met in person is never named in public
         entered_by=actor if entered else None,

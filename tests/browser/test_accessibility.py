@@ -49,7 +49,7 @@ def pages() -> dict:
                                   f"/consultations/{deliberating.pk}/edit", f"/meetings/agenda-from-issue?issue={major}",
                                   f"{upcoming}edit", f"{upcoming}cancel", f"{live_now}adjourn", decision,
                                   "/outcomes/", "/polls/new-owners", owners_open, "/c/willow-lane/register/",
-                                  "/c/willow-lane/register/import"],
+                                  "/c/willow-lane/register/import", "/c/willow-lane/map/"],
         "secretary@example.org": [live_now],
         "moderator@example.org": [collecting.get_absolute_url()],
         "gridworker@example.org": ["/c/willow-lane/requests/", "/c/willow-lane/grids/1/", "/issues/queue/", new,

@@ -189,6 +189,9 @@ HTTP = {
     "GET community:register": signed_in(ALLOW),
     "GET community:register-import": signed_in(NOT_FOUND, allow=("org_rep", *COMMITTEE)),
     "POST community:register-import": signed_in(NOT_FOUND, allow=("org_rep", *COMMITTEE)),
+    # The community's map: the committee imports the outlines (the public pages show the map).
+    "GET community:map": signed_in(NOT_FOUND, allow=COMMITTEE),
+    "POST community:map": signed_in(NOT_FOUND, allow=COMMITTEE),
     "POST community:request-approve": signed_in(NOT_FOUND, allow=LOOKS_AFTER_GRID_1),
     "POST community:request-reject": signed_in(NOT_FOUND, allow=LOOKS_AFTER_GRID_1),
     # Meetings --------------------------------------------------------------------------------

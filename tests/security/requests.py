@@ -221,6 +221,12 @@ HTTP_REQUESTS: dict[str, Callable] = {
                                                                         args=[w.community.slug]), {
         "text": f"building,unit,area,grid,owner\nBuilding 3,101,89.5,{w.grid.number},Wang Fang\n",
         "how": "certificate", "confirmed": "1"}),
+    "GET community:map": lambda w: _get(reverse("community:map", args=[w.community.slug])),
+    "POST community:map": lambda w: Request("POST", reverse("community:map", args=[w.community.slug]), {
+        "text": json.dumps({"type": "FeatureCollection", "features": [{
+            "type": "Feature", "properties": {"grid": w.grid.number}, "geometry": {"type": "Polygon", "coordinates": [
+                [[114.3, 30.6], [114.304, 30.6], [114.304, 30.603], [114.3, 30.6]]]}}]}),
+        "confirmed": "1"}),
     "POST community:request-approve": lambda w: Request("POST", reverse("community:request-approve",
                                                                       args=[w.community.slug, w.request.pk])),
     "POST community:request-reject": lambda w: Request("POST", reverse("community:request-reject",
