@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import services
 from community.admin_login import LimitedAdminLoginForm
-from community.models import Community, Grid, Membership, MembershipRequest, Organisation, User
+from community.models import Community, Grid, LocalDay, Membership, MembershipRequest, Organisation, User
 
 
 class GridInline(admin.TabularInline):
@@ -16,11 +16,20 @@ class GridInline(admin.TabularInline):
     extra = 0
 
 
+class LocalDayInline(admin.TabularInline):
+    """Local days off and extra working days; the committee also keeps them on the community's calendar page."""
+
+    model = LocalDay
+    extra = 0
+    fields = ["day", "kind", "note"]
+
+
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "response_deadline_hours"]
+    list_display = ["name", "slug", "response_deadline", "response_deadline_unit", "resolution_deadline",
+                    "resolution_deadline_unit"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [GridInline]
+    inlines = [GridInline, LocalDayInline]
 
 
 @admin.register(Grid)

@@ -173,3 +173,16 @@ def representation(user, community: Community):
 def can_view_audit_log(user, community: Community) -> bool:
     """Who did which privileged action: the committee, and staff."""
     return is_committee(user, community) or can_use_admin(user)
+
+
+# The working calendar --------------------------------------------------------------
+
+
+def can_keep_calendar(user, community: Community) -> bool:
+    """Local days off and worked, office hours and deadlines: the committee."""
+    return is_committee(user, community)
+
+
+def can_view_calendar(user, community: Community) -> bool:
+    """Those whose deadlines it sets: the committee and the grid workers."""
+    return is_committee(user, community) or is_grid_worker_in(user, community)

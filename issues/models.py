@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from community.models.community import Community, Grid
+from community.models.community import Community, DeadlineUnit, Grid
 
 RATING_WINDOW = timedelta(days=14)
 
@@ -24,6 +24,15 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=80)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("offered to residents"), default=True)
+    # Empty: the community's deadline. Set: this category's own, e.g. a burst pipe answered in hours.
+    response_deadline = models.PositiveSmallIntegerField(_("response deadline"), null=True, blank=True)
+    response_deadline_unit = models.CharField(
+        _("response deadline unit"), max_length=20, choices=DeadlineUnit.choices, blank=True
+    )
+    resolution_deadline = models.PositiveSmallIntegerField(_("resolution deadline"), null=True, blank=True)
+    resolution_deadline_unit = models.CharField(
+        _("resolution deadline unit"), max_length=20, choices=DeadlineUnit.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -31,6 +40,16 @@ class Category(models.Model):
         ordering = ["community", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="category_name_unique"),
+            models.CheckConstraint(
+                name="category_response_deadline_whole",
+                condition=Q(response_deadline=None, response_deadline_unit="")
+                | Q(response_deadline__isnull=False, response_deadline__gt=0) & ~Q(response_deadline_unit=""),
+            ),
+            models.CheckConstraint(
+                name="category_resolution_deadline_whole",
+                condition=Q(resolution_deadline=None, resolution_deadline_unit="")
+                | Q(resolution_deadline__isnull=False, resolution_deadline__gt=0) & ~Q(resolution_deadline_unit=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -149,6 +168,12 @@ class Issue(models.Model):
     def response_overdue(self) -> bool:
         """Awaiting triage past the deadline (which restarts when the reporter answers a question)."""
         return self.status == self.Status.NEW and timezone.now() > self.response_due_at
+
+    @property
+    def resolution_overdue(self) -> bool:
+        """Taken up and not resolved by the resolution deadline (on the working calendar, set at take-up)."""
+        return (self.status == self.Status.IN_PROGRESS and self.resolution_due_at is not None
+                and timezone.now() > self.resolution_due_at)
 
     @property
     def rating_closes_at(self):

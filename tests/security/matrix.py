@@ -99,6 +99,10 @@ HTTP = {
     "GET account_*": everyone(),  # reset, confirm, logout, inactive: guarded by the keys in their links
     # Issues -----------------------------------------------------------------------------------
     "GET issues:issue-queue": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
+    # The working calendar: the grid workers read it, the committee keeps it.
+    "GET issues:calendar": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
+    "POST issues:calendar": signed_in(NOT_FOUND, allow=COMMITTEE, grid_worker=FORBIDDEN,
+                                      grid_worker_other_grid=FORBIDDEN),
     # Only residents raise issues, in their own grid; grid workers and the committee enter them on behalf.
     # Anyone else is sent to the join page with a message.
     "GET issues:issue-new": signed_in(REFUSED, allow=("resident", "resident_other_grid", "grid_worker",

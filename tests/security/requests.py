@@ -109,6 +109,9 @@ HTTP_REQUESTS: dict[str, Callable] = {
     "GET account_*": lambda w: _get(reverse("account_reset_password")),
     # Issues
     "GET issues:issue-queue": lambda w: _get(reverse("issues:issue-queue")),
+    "GET issues:calendar": lambda w: _get(reverse("issues:calendar", args=[w.community.slug])),
+    "POST issues:calendar": lambda w: Request("POST", reverse("issues:calendar", args=[w.community.slug]), {
+        "action": "add-day", "day": (TODAY + timedelta(days=30)).isoformat(), "kind": "off", "note": "Clean-up"}),
     "GET issues:issue-new": lambda w: _get(reverse("issues:issue-new")),
     "POST issues:issue-new": lambda w: Request("POST", reverse("issues:issue-new"), {
         "grid": w.grid.pk, "category": w.category.pk, "title": "Leak", "body": "Water in the hall",
