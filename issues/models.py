@@ -116,6 +116,16 @@ class Issue(models.Model):
         verbose_name=_("entered on behalf by"),
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    # The grid worker in charge: who took the issue up, or whom it was handed over to. Empty while the
+    # issue awaits triage (the grid's workers share their list) or when the committee took it up.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_issues",
+        verbose_name=_("grid worker in charge"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, blank=True)
     merged_into = models.ForeignKey(
@@ -142,7 +152,8 @@ class Issue(models.Model):
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["grid", "status"]), models.Index(fields=["community", "status"])]
+        indexes = [models.Index(fields=["grid", "status"]), models.Index(fields=["community", "status"]),
+                   models.Index(fields=["assignee", "status"])]
         constraints = [
             models.CheckConstraint(
                 name="issue_tier_once_triaged",
@@ -246,6 +257,7 @@ class IssueEvent(models.Model):
         MEETING = "meeting", _("put the issue on a meeting's agenda")
         EDITED = "edited", _("corrected the issue before triage")
         WITHDRAWN = "withdrawn", _("withdrew the issue")
+        HANDED_OVER = "handed_over", _("handed the issue over")
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

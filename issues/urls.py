@@ -13,4 +13,5 @@ urlpatterns = [
     path("issues/<int:pk>/<str:action>", views.issue_action, name="issue-action"),
     path("tasks/<int:pk>/update", views.task_update, name="task-update"),
     path("c/<slug:slug>/calendar/", views_calendar.calendar_page, name="calendar"),
+    path("c/<slug:slug>/load/", views.worker_load, name="load"),
 ]

@@ -225,7 +225,9 @@ def triage_issue(
     first_response(issue)
     # Taken up: the resolution clock starts now, on the working calendar.
     issue.resolution_due_at = resolution_due(issue.community, issue.category, timezone.now())
-    issue.save(update_fields=["status", "tier", "first_response_at", "resolution_due_at", "updated_at"])
+    if community_permissions.is_grid_worker_of(actor, issue.grid):
+        issue.assignee = actor  # the worker who takes it up is in charge until they hand it over
+    issue.save(update_fields=["status", "tier", "first_response_at", "resolution_due_at", "assignee", "updated_at"])
     record(issue, Kind.TRIAGED, actor, note, tier=tier)
     audit.record(actor, "issue.triaged", community=issue.community_id, target=issue, tier=tier)
     if tier == Tier.ROUTINE:

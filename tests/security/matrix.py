@@ -100,6 +100,7 @@ HTTP = {
     # Issues -----------------------------------------------------------------------------------
     "GET issues:issue-queue": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
     # The working calendar: the grid workers read it, the committee keeps it.
+    "GET issues:load": signed_in(NOT_FOUND, allow=COMMITTEE),
     "GET issues:calendar": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
     "POST issues:calendar": signed_in(NOT_FOUND, allow=COMMITTEE, grid_worker=FORBIDDEN,
                                       grid_worker_other_grid=FORBIDDEN),
@@ -119,6 +120,8 @@ HTTP = {
     "POST issues:issue-action assign": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
     "POST issues:issue-action report": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
     "POST issues:issue-action resolve": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
+    # The committee, or the grid worker in charge (who took it up), hands an open issue to another worker.
+    "POST issues:issue-action hand_over": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
     "POST issues:issue-action consult": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
     # Rating a resolved issue: its reporter (and its followers; nobody else follows it here).
     "POST issues:issue-action rate": signed_in(REFUSED, allow=("resident",)),
