@@ -179,10 +179,10 @@ def can_view_audit_log(user, community: Community) -> bool:
 
 
 def can_keep_calendar(user, community: Community) -> bool:
-    """Local days off and worked, office hours and deadlines: the committee."""
-    return is_committee(user, community)
+    """Local days off and worked, office hours and deadlines: the committee, and staff (also in the admin)."""
+    return is_committee(user, community) or can_use_admin(user)
 
 
 def can_view_calendar(user, community: Community) -> bool:
-    """Those whose deadlines it sets: the committee and the grid workers."""
-    return is_committee(user, community) or is_grid_worker_in(user, community)
+    """Those whose deadlines it sets (the grid workers) and those who keep it."""
+    return can_keep_calendar(user, community) or is_grid_worker_in(user, community)

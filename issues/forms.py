@@ -117,7 +117,8 @@ class TriageForm(TaskFieldsForm):
         label=_("Major: put it before a consultation"), queryset=None, required=False,
         empty_label=_("— not now —"), help_text=_("Optional, for a major issue: an open consultation on the matter."),
     )
-    field_order = ["tier", "note", "task_title", "owner_organisation", "owner_user", "due_date", "consultation"]
+    field_order = ["tier", "note", "task_title", "owner_organisation", "owner_user", "due_date", "due_in_working_days",
+                   "consultation"]
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, community=community, **kwargs)

@@ -156,3 +156,42 @@ def test_the_calendar_page_runs_a_fixed_number_of_queries(client, chair, communi
         Category.objects.create(community=community, name=f"Category {n}")
     with django_assert_max_num_queries(12):
         assert client.get(url(community)).status_code == 200
+
+
+def _admin_form(client, community, **changes):
+    """The admin's change form of the community as the browser would send it, with ``changes``."""
+    page = client.get(reverse("admin:community_community_change", args=[community.pk]))
+    form = page.context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items() if name != "created_at"}
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({f"{management.prefix}-{k}": v for k, v in management.initial.items()})
+        for inline in formset.formset.forms:
+            for name, value in inline.initial.items():
+                data[f"{inline.prefix}-{name}"] = "" if value is None else value
+            if inline.instance.pk:
+                data[f"{inline.prefix}-id"] = inline.instance.pk
+    data.update(changes)
+    return data
+
+
+def test_staff_add_and_remove_local_days_and_deadlines_in_the_admin_and_each_change_is_audited(client, community):
+    from tests.conftest import make_user
+
+    client.force_login(make_user("staff@test.org", "Sam", is_staff=True, is_superuser=True))
+    url = reverse("admin:community_community_change", args=[community.pk])
+    data = _admin_form(client, community, **{"local_days-TOTAL_FORMS": "1", "local_days-0-day": "2026-10-12",
+                                             "local_days-0-kind": "off", "local_days-0-note": "Clean-up day",
+                                             "local_days-0-community": community.pk})
+    assert client.post(url, data).status_code == 302
+    local = LocalDay.objects.get()
+    data = _admin_form(client, community, **{"local_days-0-DELETE": "on", "response_deadline": "8",
+                                             "response_deadline_unit": "working_hours"})
+    assert client.post(url, data).status_code == 302
+    community.refresh_from_db()
+    assert not LocalDay.objects.filter(pk=local.pk).exists()
+    assert (community.response_deadline, community.response_deadline_unit) == (8, "working_hours")
+    assert list(AuditEntry.objects.values_list("action", flat=True).order_by("pk")) == [
+        "calendar.day_added", "calendar.deadlines_changed", "calendar.day_removed"]
+    refused = client.post(url, _admin_form(client, community, resolution_deadline="500"))
+    assert refused.status_code == 200 and "whole number from 1 to 60" in refused.content.decode()

@@ -130,3 +130,15 @@ def test_a_deadline_already_set_does_not_move_when_the_calendar_changes(clock, g
     assert issue.response_due_at == at(2026, 3, 11, 17, 30)
     assert IssueEvent.objects.filter(issue=issue).count() == 1
     assert issue.response_due_at - issue.created_at > timedelta(hours=48)
+
+
+def test_a_task_may_be_due_in_working_days_counted_on_the_calendar(clock, grid, category, resident, grid_worker):
+    from ledger.forms import TaskFieldsForm
+
+    clock.set(at(2026, 9, 29, 10))  # Tue; Wed 30 Sep, then Thu 8, Fri 9 Oct
+    form = TaskFieldsForm({"task_title": "Fix the pump", "owner_user": grid_worker.pk, "due_in_working_days": "3"},
+                          community=grid.community)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["due_date"] == date(2026, 10, 9)
+    both = TaskFieldsForm({"due_date": "2026-10-20", "due_in_working_days": "3"}, community=grid.community)
+    assert not both.is_valid() and "not both" in str(both.errors)
