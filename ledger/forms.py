@@ -20,7 +20,7 @@ class TaskFieldsForm(forms.Form):
                                         empty_label=_("— no person —"))
     due_date = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     due_in_working_days = forms.IntegerField(
-        label=_("or due within (working days)"), min_value=1, max_value=60, required=False,
+        label=_("or this many working days from today"), min_value=1, max_value=60, required=False,
         help_text=_("Counted on the community's working calendar: the due date is the Nth working day from today."))
 
     def __init__(self, *args, community, **kwargs):

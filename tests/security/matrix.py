@@ -99,10 +99,11 @@ HTTP = {
     "GET account_*": everyone(),  # reset, confirm, logout, inactive: guarded by the keys in their links
     # Issues -----------------------------------------------------------------------------------
     "GET issues:issue-queue": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
-    # The working calendar: the grid workers read it, the committee keeps it.
+    # Every grid worker's load: the committee.
     "GET issues:load": signed_in(NOT_FOUND, allow=COMMITTEE),
-    "GET issues:calendar": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
-    "POST issues:calendar": signed_in(NOT_FOUND, allow=COMMITTEE, grid_worker=FORBIDDEN,
+    # The working calendar: the grid workers read it, the committee (and staff) keep it.
+    "GET issues:calendar": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE, "staff")),
+    "POST issues:calendar": signed_in(NOT_FOUND, allow=(*COMMITTEE, "staff"), grid_worker=FORBIDDEN,
                                       grid_worker_other_grid=FORBIDDEN),
     # Only residents raise issues, in their own grid; grid workers and the committee enter them on behalf.
     # Anyone else is sent to the join page with a message.
