@@ -59,6 +59,11 @@ class Action(models.TextChoices):
     EXPORT_RESTORED = "export.restored", _("Backup restored")
     REGISTER_IMPORTED = "register.imported", _("Register of owners imported")
     MAP_IMPORTED = "map.imported", _("Map outlines imported")
+    CALENDAR_DAY_ADDED = "calendar.day_added", _("Local day added to the working calendar")
+    CALENDAR_DAY_REMOVED = "calendar.day_removed", _("Local day removed from the working calendar")
+    CALENDAR_DEADLINES = "calendar.deadlines_changed", _("Deadlines or office hours changed")
+    CALENDAR_CATEGORY = "calendar.category_deadlines", _("A category's deadlines changed")
+    ISSUE_HANDED_OVER = "issue.handed_over", _("Issue handed over to another grid worker")
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
 
@@ -77,6 +82,7 @@ KINDS = {
     "exports": (_("Exports"), ("export",)),
     "tokens": (_("API tokens"), ("token",)),
     "map": (_("Map"), ("map",)),
+    "calendar": (_("Working calendar and deadlines"), ("calendar",)),
 }
 
 
@@ -129,6 +135,11 @@ SENTENCES = {
     Action.EXPORT_CSV: _("Downloaded the export “%(export)s”"),
     Action.EXPORT_BACKUP: _("Exported a backup of the whole platform: %(rows)s rows, %(files)s files"),
     Action.EXPORT_RESTORED: _("Restored a backup of the whole platform: %(rows)s rows, %(files)s files"),
+    Action.CALENDAR_DAY_ADDED: _("Marked %(day)s on the working calendar: %(kind)s %(note)s"),
+    Action.CALENDAR_DAY_REMOVED: _("Removed %(day)s from the working calendar (it was: %(kind)s %(note)s)"),
+    Action.CALENDAR_DEADLINES: _("Set the deadlines: answer within %(response)s, resolve within %(resolution)s; office hours %(office_hours)s"),
+    Action.CALENDAR_CATEGORY: _("Set the deadlines of “%(category)s”: answer within %(response)s, resolve within %(resolution)s"),
+    Action.ISSUE_HANDED_OVER: _("Handed an issue over from %(before)s to %(after)s"),
     Action.TOKEN_CREATED: _("Created an API token"),
     Action.TOKEN_REVOKED: _("Revoked an API token"),
     Action.MAP_IMPORTED: _("Imported outlines for the map: %(grids)s grids, %(buildings)s buildings"),

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from community import maps, services
 from community.admin_login import LimitedAdminLoginForm
-from community.models import Building, Community, Grid, Membership, MembershipRequest, Organisation, User
+from community.models import Building, Community, Grid, LocalDay, Membership, MembershipRequest, Organisation, User
+from community.services import calendar
 
 
 # What the platform names in two languages is edited side by side: English left, Chinese right
@@ -44,14 +45,59 @@ class OutlinePreview:
                            title=str(obj), pick=True, focus=grid.number)
 
 
+class LocalDayInline(admin.TabularInline):
+    """Local days off and extra working days; the committee also keeps them on the community's calendar page."""
+
+    model = LocalDay
+    extra = 0
+    fields = ["day", "kind", "note"]
+
+
+DEADLINE_FIELDS = ["response_deadline", "response_deadline_unit", "resolution_deadline", "resolution_deadline_unit",
+                   "office_hours"]
+
+
+class CommunityAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        for field, what in (("response_deadline", _("the response deadline")),
+                            ("resolution_deadline", _("the resolution deadline"))):
+            if data.get(field) is not None and data.get(f"{field}_unit"):
+                try:
+                    calendar.check_deadline(data[field], data[f"{field}_unit"], what=what)
+                except ValidationError as error:
+                    self.add_error(field, error)
+        return data
+
+
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
     formfield_overrides = SIDE_BY_SIDE
-    list_display = ["name", "name_zh", "slug", "response_deadline_hours"]
+    list_display = ["name", "name_zh", "slug", "response_deadline", "response_deadline_unit", "resolution_deadline",
+                    "resolution_deadline_unit"]
     search_fields = ["name", "name_zh"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = [("name", "name_zh"), "slug", ("description", "description_zh"), "address", "response_deadline_hours"]
-    inlines = [GridInline]
+    fields = [("name", "name_zh"), "slug", ("description", "description_zh"), "address",
+              ("response_deadline", "response_deadline_unit"), ("resolution_deadline", "resolution_deadline_unit"),
+              "office_hours"]
+    inlines = [GridInline, LocalDayInline]
+    form = CommunityAdminForm
+
+    # The calendar and the deadlines change through community.services.calendar, which audits each change.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and set(DEADLINE_FIELDS) & set(form.changed_data):
+            calendar.set_deadlines(request.user, community_id=obj.pk, **{f: getattr(obj, f) for f in DEADLINE_FIELDS})
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not LocalDay:
+            return super().save_formset(request, form, formset, change)
+        changed = formset.save(commit=False)
+        for local in [*formset.deleted_objects, *(o for o in changed if o.pk)]:
+            calendar.remove_local_day(request.user, community_id=form.instance.pk, local_day_id=local.pk)
+        for local in changed:
+            calendar.add_local_day(request.user, community_id=form.instance.pk, day=local.day, kind=local.kind,
+                                   note=local.note)
 
 
 @admin.register(Grid)

@@ -178,3 +178,16 @@ def can_view_audit_log(user, community: Community) -> bool:
 def can_draw_map(user, community: Community) -> bool:
     """Outlines of the grids and buildings on the community's map: the committee (staff in the admin)."""
     return is_committee(user, community)
+
+
+# The working calendar --------------------------------------------------------------
+
+
+def can_keep_calendar(user, community: Community) -> bool:
+    """Local days off and worked, office hours and deadlines: the committee, and staff (also in the admin)."""
+    return is_committee(user, community) or can_use_admin(user)
+
+
+def can_view_calendar(user, community: Community) -> bool:
+    """Those whose deadlines it sets (the grid workers) and those who keep it."""
+    return can_keep_calendar(user, community) or is_grid_worker_in(user, community)

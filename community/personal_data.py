@@ -49,6 +49,7 @@ SECTIONS = [
     Section("api_tokens", "community.ApiToken", "user", frozenset({"key_hash"})),
     Section("issues_raised", "issues.Issue", "reporter"),
     Section("issues_entered_on_behalf", "issues.Issue", "entered_by"),
+    Section("issues_in_charge", "issues.Issue", "assignee"),
     Section("issue_timeline_entries", "issues.IssueEvent", "actor"),
     Section("issue_follows", "issues.IssueFollow", "user"),
     Section("ratings", "issues.Rating", "user"),

@@ -1,11 +1,29 @@
 """Reads that pages share: each runs a fixed number of queries whatever the data size."""
 
+import calendar as pycalendar
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.urls import reverse
 
 from community import permissions
 from community.maps import BuildingShape, GridShape
-from community.models import Building, Community, Grid, Membership, MembershipRequest, Organisation, User
+from community.models import (
+    Building,
+    Community,
+    DeadlineUnit,
+    Grid,
+    LocalDay,
+    Membership,
+    MembershipRequest,
+    Organisation,
+    User,
+)
+from community.workdays import WorkCalendar, is_working_day, national_calendar_known, national_day
 
 Role = Membership.Role
 
@@ -109,3 +127,80 @@ def map_shapes(community: Community, grids) -> tuple[list, list]:
                  Building.objects.filter(community=community).order_by("grid__number", "name")
                  .values_list("pk", "name", "grid__number", "outline")]
     return shapes, buildings
+
+
+def work_calendar(community: Community) -> WorkCalendar:
+    """The community's working calendar: its local days (1 query), office hours and the site's time zone."""
+    days = {LocalDay.Kind.OFF: set(), LocalDay.Kind.WORK: set()}
+    for day, kind in community.local_days.values_list("day", "kind"):
+        days[kind].add(day)
+    return WorkCalendar(days_off=frozenset(days[LocalDay.Kind.OFF]), extra_days=frozenset(days[LocalDay.Kind.WORK]),
+                        office_hours=community.office_hours, zone=settings.TIME_ZONE)
+
+
+def describe_deadline(amount: int | None, unit: str) -> str:
+    """“2 working days”, “16 working hours”, “48 hours”, in the reader's language."""
+    if unit == DeadlineUnit.WORKING_DAYS:
+        return ngettext("%(n)s working day", "%(n)s working days", amount) % {"n": amount}
+    if unit == DeadlineUnit.WORKING_HOURS:
+        return ngettext("%(n)s working hour", "%(n)s working hours", amount) % {"n": amount}
+    return ngettext("%(n)s hour", "%(n)s hours", amount) % {"n": amount}
+
+
+# The library names the national holidays in English; these are their names in the reader's language.
+HOLIDAY_NAMES = {
+    "New Year's Day": gettext_lazy("New Year's Day"),
+    "Spring Festival": gettext_lazy("Spring Festival"),
+    "Tomb-sweeping Day": gettext_lazy("Qingming Festival"),
+    "Labour Day": gettext_lazy("Labour Day"),
+    "Dragon Boat Festival": gettext_lazy("Dragon Boat Festival"),
+    "National Day": gettext_lazy("National Day"),
+    "Mid-autumn Festival": gettext_lazy("Mid-Autumn Festival"),
+    "Anti-Fascist 70th Day": gettext_lazy("Victory Day (70th anniversary)"),
+}
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    working: bool
+    kind: str  # "work", "weekend", "holiday", "makeup", "local_off", "local_work"
+    label: str = ""
+    local: LocalDay | None = None
+
+
+def calendar_month(community: Community, year: int, month: int) -> dict:
+    """One month of the community's working calendar, in weeks from Monday, with its special days (1 query)."""
+    local_days = {d.day: d for d in community.local_days.all()}
+    calendar = WorkCalendar(
+        days_off=frozenset(d for d, x in local_days.items() if x.kind == LocalDay.Kind.OFF),
+        extra_days=frozenset(d for d, x in local_days.items() if x.kind == LocalDay.Kind.WORK),
+        office_hours=community.office_hours, zone=settings.TIME_ZONE)
+    weeks = []
+    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append([_calendar_day(day, calendar, local_days.get(day)) if day.month == month else None
+                      for day in week])
+    special = []  # runs of days alike (1–7 October, National Day) as (first, last, day)
+    for d in (d for week in weeks for d in week if d and d.kind not in ("work", "weekend")):
+        run = special[-1] if special else None
+        if run and d.local is None and run[2].local is None and (run[2].kind, run[2].label) == (d.kind, d.label) \
+                and (d.day - run[1]).days == 1:
+            special[-1] = (run[0], d.day, run[2])
+        else:
+            special.append((d.day, d.day, d))
+    return {"weeks": weeks, "special": special, "national_known": national_calendar_known(year),
+            "local_days": sorted(local_days.values(), key=lambda d: d.day, reverse=True)}
+
+
+def _calendar_day(day: date, calendar: WorkCalendar, local: LocalDay | None) -> CalendarDay:
+    working = is_working_day(day, calendar)
+    if local is not None:
+        kind = "local_work" if local.kind == LocalDay.Kind.WORK else "local_off"
+        return CalendarDay(day, working, kind, local.note or str(local.get_kind_display()), local)
+    national = national_day(day)
+    if national is not None and national[1]:
+        name = str(HOLIDAY_NAMES.get(national[1], national[1]))
+        if national[0]:
+            return CalendarDay(day, False, "holiday", name)
+        return CalendarDay(day, True, "makeup", _("Make-up working day for %(holiday)s") % {"holiday": name})
+    return CalendarDay(day, working, "work" if working else "weekend")

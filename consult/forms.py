@@ -62,7 +62,7 @@ class DecisionForm(TaskFieldsForm):
     title = forms.CharField(label=_("Decision"), max_length=max_length(Decision, "title"))
     body = forms.CharField(label=_("Details"), max_length=max_length(Decision, "body"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    field_order = ["title", "body", "task_title", "owner_organisation", "owner_user", "due_date"]
+    field_order = ["title", "body", "task_title", "owner_organisation", "owner_user", "due_date", "due_in_working_days"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

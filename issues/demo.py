@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from community.models import Community, Membership, Organisation, User
 from issues import services
+from issues.deadlines import resolution_due, response_due
 from issues.models import Category, Issue, IssueEvent, Rating
 from ledger import services as ledger_services
 from ledger.models import Decision, Task, TaskUpdate
@@ -159,7 +160,7 @@ def _spike(community, noise, rng) -> list:
                                      location=say(reporter, ("河畔早市", "Canal market")) if n < 3 else "12号楼")
         created = timezone.now() - timedelta(days=n + 0.5)
         Issue.objects.filter(pk=issue.pk).update(
-            created_at=created, response_due_at=created + timedelta(hours=community.response_deadline_hours))
+            created_at=created, response_due_at=response_due(community, noise, created))
         IssueEvent.objects.filter(issue=issue).update(created_at=created)
         spike.append(issue)
     return spike
@@ -226,9 +227,9 @@ def _date_back(issues, ages, rng) -> None:
         clock = Clock(now - timedelta(days=rng.uniform(youngest, oldest)))
         start = clock.now
         Issue.objects.filter(pk=issue.pk).update(
-            created_at=start, response_due_at=start + timedelta(hours=issue.community.response_deadline_hours)
+            created_at=start, response_due_at=response_due(issue.community, issue.category, start)
         )
-        first_response = resolved = closed = None
+        first_response = resolved = closed = taken_up = None
         for event in issue.events.order_by("pk"):
             when = start if event.kind == "raised" else clock.after(rng.uniform(2, 30))
             when = min(when, now - timedelta(minutes=5))
@@ -237,6 +238,8 @@ def _date_back(issues, ages, rng) -> None:
             ends = event.kind == "declined" or (event.kind == "merged" and "into" in event.data)
             if (ends or event.kind in ("triaged", "asked_info")) and first_response is None:
                 first_response = when
+            if event.kind == "triaged":
+                taken_up = when
             if event.kind == "resolved":
                 resolved = when
             if ends:
@@ -255,7 +258,8 @@ def _date_back(issues, ages, rng) -> None:
             if event.kind == "rated":
                 Rating.objects.filter(issue=issue, user=event.actor).update(created_at=when)
         Issue.objects.filter(pk=issue.pk).update(
-            first_response_at=first_response, resolved_at=resolved, closed_at=closed, updated_at=clock.now
+            first_response_at=first_response, resolved_at=resolved, closed_at=closed, updated_at=clock.now,
+            resolution_due_at=taken_up and resolution_due(issue.community, issue.category, taken_up),
         )
 
 

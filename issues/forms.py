@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Building, Grid
+from community.models import Building, Grid, Membership, User
 from core.text import WRITING_HELP, max_length
 from issues.models import Issue, IssueCase, IssueEvent, Rating
 from ledger.forms import TaskFieldsForm
@@ -142,7 +142,8 @@ class TriageForm(TaskFieldsForm):
         label=_("Major: put it before a consultation"), queryset=None, required=False,
         empty_label=_("— not now —"), help_text=_("Optional, for a major issue: an open consultation on the matter."),
     )
-    field_order = ["tier", "note", "task_title", "owner_organisation", "owner_user", "due_date", "consultation"]
+    field_order = ["tier", "note", "task_title", "owner_organisation", "owner_user", "due_date", "due_in_working_days",
+                   "consultation"]
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, community=community, **kwargs)
@@ -186,3 +187,19 @@ class OwnIssueForm(forms.Form):
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Why (optional)"), max_length=max_length(IssueEvent, "text"), required=False,
                              help_text=_("E.g. “The lift works again.” The grid workers read this."))
+
+
+class HandOverForm(forms.Form):
+    """To another grid worker of the issue's grid (the service checks it again)."""
+
+    to = forms.ModelChoiceField(label=_("Hand over to"), queryset=None, empty_label=_("Choose a grid worker"))
+    note = forms.CharField(label=_("Note on the timeline"), required=False, max_length=max_length(IssueEvent, "text"),
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Why, e.g. “On leave next week” or “Closer to Building 5”."))
+
+    def __init__(self, *args, issue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = User.objects.filter(
+            memberships__grid=issue.grid, memberships__role=Membership.Role.GRID_WORKER, is_active=True,
+        ).exclude(pk=issue.assignee_id).order_by("display_name", "pk")
+        self.fields["to"].label_from_instance = lambda user: user.public_name

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from community.models.community import NAME_EN, NAME_ZH, Community, Grid, named_in_either_language
+from community.models.community import NAME_EN, NAME_ZH, Community, DeadlineUnit, Grid, named_in_either_language
 from core.i18n import Bilingual
 
 RATING_WINDOW = timedelta(days=14)
@@ -26,6 +26,15 @@ class Category(Bilingual, models.Model):
     name_zh = models.CharField(NAME_ZH, max_length=80, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("offered to residents"), default=True)
+    # Empty: the community's deadline. Set: this category's own, e.g. a burst pipe answered in hours.
+    response_deadline = models.PositiveSmallIntegerField(_("response deadline"), null=True, blank=True)
+    response_deadline_unit = models.CharField(
+        _("response deadline unit"), max_length=20, choices=DeadlineUnit.choices, blank=True
+    )
+    resolution_deadline = models.PositiveSmallIntegerField(_("resolution deadline"), null=True, blank=True)
+    resolution_deadline_unit = models.CharField(
+        _("resolution deadline unit"), max_length=20, choices=DeadlineUnit.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -36,6 +45,16 @@ class Category(Bilingual, models.Model):
             models.UniqueConstraint(fields=["community", "name_zh"], condition=~Q(name_zh=""),
                                     name="category_name_zh_unique"),
             named_in_either_language("category"),
+            models.CheckConstraint(
+                name="category_response_deadline_whole",
+                condition=Q(response_deadline=None, response_deadline_unit="")
+                | Q(response_deadline__isnull=False, response_deadline__gt=0) & ~Q(response_deadline_unit=""),
+            ),
+            models.CheckConstraint(
+                name="category_resolution_deadline_whole",
+                condition=Q(resolution_deadline=None, resolution_deadline_unit="")
+                | Q(resolution_deadline__isnull=False, resolution_deadline__gt=0) & ~Q(resolution_deadline_unit=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,6 +125,16 @@ class Issue(models.Model):
         verbose_name=_("entered on behalf by"),
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    # The grid worker in charge: who took the issue up, or whom it was handed over to. Empty while the
+    # issue awaits triage (the grid's workers share their list) or when the committee took it up.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_issues",
+        verbose_name=_("grid worker in charge"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, blank=True)
     merged_into = models.ForeignKey(
@@ -132,7 +161,8 @@ class Issue(models.Model):
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["grid", "status"]), models.Index(fields=["community", "status"])]
+        indexes = [models.Index(fields=["grid", "status"]), models.Index(fields=["community", "status"]),
+                   models.Index(fields=["assignee", "status"])]
         constraints = [
             models.CheckConstraint(
                 name="issue_tier_once_triaged",
@@ -158,6 +188,12 @@ class Issue(models.Model):
     def response_overdue(self) -> bool:
         """Awaiting triage past the deadline (which restarts when the reporter answers a question)."""
         return self.status == self.Status.NEW and timezone.now() > self.response_due_at
+
+    @property
+    def resolution_overdue(self) -> bool:
+        """Taken up and not resolved by the resolution deadline (on the working calendar, set at take-up)."""
+        return (self.status == self.Status.IN_PROGRESS and self.resolution_due_at is not None
+                and timezone.now() > self.resolution_due_at)
 
     @property
     def rating_closes_at(self):
@@ -230,6 +266,7 @@ class IssueEvent(models.Model):
         MEETING = "meeting", _("put the issue on a meeting's agenda")
         EDITED = "edited", _("corrected the issue before triage")
         WITHDRAWN = "withdrawn", _("withdrew the issue")
+        HANDED_OVER = "handed_over", _("handed the issue over")
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

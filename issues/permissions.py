@@ -1,7 +1,14 @@
 """Who may do what with an issue, built on the community's role predicates."""
 
 from community.models import Community, Grid
-from community.permissions import is_active, is_committee, is_member_of, is_resident_of, looks_after
+from community.permissions import (
+    is_active,
+    is_committee,
+    is_grid_worker_of,
+    is_member_of,
+    is_resident_of,
+    looks_after,
+)
 from issues.models import Issue
 
 
@@ -53,4 +60,26 @@ def can_rate(user, issue, *, following: bool) -> bool:
 
 
 def can_view_committee_queue(user, community: Community) -> bool:
+    return is_committee(user, community)
+
+
+def is_in_charge_or_committee(user, issue) -> bool:
+    return is_committee(user, issue.community) or (
+        issue.assignee_id is not None and issue.assignee_id == getattr(user, "pk", None)
+        and is_grid_worker_of(user, issue.grid)
+    )
+
+
+def can_hand_over(user, issue) -> bool:
+    """An open issue passes to another worker of its grid: by the committee, or by the worker in charge."""
+    return issue.is_open and is_in_charge_or_committee(user, issue)
+
+
+def can_be_handed(user, grid: Grid) -> bool:
+    """Who may take an issue over: an active grid worker of the issue's grid."""
+    return is_grid_worker_of(user, grid)
+
+
+def can_view_load(user, community: Community) -> bool:
+    """Every grid worker's load, on one page: the committee."""
     return is_committee(user, community)

@@ -12,7 +12,7 @@ For a month M (in the community's time zone):
 
 Each figure is kept as its two counts, so a rate is ``numerator / denominator`` exactly, in the page,
 the CSV and the API alike. Groups: the whole community, each grid, each grid worker who answered the
-issue (who took it up, else who first answered it), and each organisation that owned a follow-up task.
+issue (the grid worker in charge of it, else who took it up or first answered it), and each organisation that owned a follow-up task.
 A fixed number of queries whatever the data.
 """
 
@@ -98,7 +98,8 @@ def rates(community: Community, month: date, *, with_workers: bool) -> dict:
     in_month = Q(response_due_at__gte=start, response_due_at__lt=end) | Q(
         resolution_due_at__gte=start, resolution_due_at__lt=end)
     rows = list(Issue.objects.filter(in_month, community=community).values(
-        "pk", "grid_id", "status", "response_due_at", "first_response_at", "resolution_due_at", "resolved_at"))
+        "pk", "grid_id", "status", "response_due_at", "first_response_at", "resolution_due_at", "resolved_at",
+        "assignee_id"))
     scores = list(Rating.objects.filter(issue__community=community, created_at__gte=start, created_at__lt=end)
                   .values_list("issue_id", "issue__grid_id", "score"))
     issue_ids = {row["pk"] for row in rows} | {issue_id for issue_id, _grid, _score in scores}
@@ -109,7 +110,10 @@ def rates(community: Community, month: date, *, with_workers: bool) -> dict:
     taken = dict(IssueEvent.objects.filter(issue_id__in=issue_ids, kind=IssueEvent.Kind.TRIAGED, actor__isnull=False)
                  .order_by("-created_at", "-pk").values_list("issue_id", "actor_id"))
     workers.update(taken)  # who took the issue up answers for it
-    owners: dict[int, set] = {}
+    # ... unless it was handed over: the grid worker in charge now answers for it.
+    workers.update({row["pk"]: row["assignee_id"] for row in rows if row["assignee_id"]})
+    workers.update(dict(Issue.objects.filter(pk__in={i for i, _g, _s in scores}, assignee__isnull=False)
+                        .values_list("pk", "assignee_id")))    owners: dict[int, set] = {}
     for issue_id, organisation in (Task.objects.filter(issue_id__in=issue_ids, owner_organisation__isnull=False)
                                    .values_list("issue_id", "owner_organisation_id")):
         owners.setdefault(issue_id, set()).add(organisation)

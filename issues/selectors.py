@@ -1,14 +1,17 @@
 """Reads for issue pages and the follow-up ledger: a fixed number of queries whatever the data size."""
 
+from datetime import datetime, time
 from statistics import median
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from community import maps, permissions
 from community import selectors as community_selectors
 from community.models import Community, Grid, Membership, Organisation
+from community.selectors import work_calendar
+from community.workdays import add_working_days
 from issues.models import Category, Issue, IssueFollow, Rating
 from ledger.models import Task
 
@@ -17,7 +20,7 @@ Status = Issue.Status
 
 def issue_queryset() -> QuerySet[Issue]:
     return Issue.objects.select_related("community", "grid__community", "category", "reporter", "entered_by",
-                                        "building")
+                                        "building", "assignee")
 
 
 def issue_list(community: Community, *, grid=None, category=None, status="", tier="", sort="",
@@ -218,3 +221,75 @@ def building_map(community: Community, grids) -> str:
     numbers = {g.number for g in grids}
     return maps.render(shapes, [b for b in buildings if b.grid_number in numbers], title="", pick=True,
                        focus=grids[0].number if len(grids) == 1 else None)
+
+
+# Grid workers' load --------------------------------------------------------------------------
+
+# When an open issue is due: its response while it awaits triage, its resolution once taken up.
+DUE_AT = Case(
+    When(status=Status.NEW, then=F("response_due_at")),
+    When(status=Status.IN_PROGRESS, then=F("resolution_due_at")),
+    default=None,
+    output_field=DateTimeField(),
+)
+LOADED = [Status.NEW, Status.NEEDS_INFO, Status.IN_PROGRESS]
+
+
+def due_soon_until(community: Community, now) -> datetime:
+    """"Due soon": before the end of office hours of the next working day (1 query, the local days)."""
+    return add_working_days(now, 1, work_calendar(community))
+
+
+def my_day(user, community: Community) -> dict:
+    """A grid worker's open items — issues in their charge, and their grids' shared ones not yet taken up —
+    with what is overdue and what is due soon (4 queries)."""
+    now = timezone.now()
+    soon = due_soon_until(community, now)
+    grid_ids = [m.grid_id for m in permissions.memberships(user)
+                if m.role == Membership.Role.GRID_WORKER and m.community_id == community.pk]
+    items = Issue.objects.filter(community=community).filter(
+        Q(assignee=user, status__in=LOADED) | Q(grid_id__in=grid_ids, assignee=None, status__in=LOADED)
+    ).annotate(due_at=DUE_AT).select_related("grid__community", "category", "assignee")
+    return {
+        "my_open": items.count(),
+        "my_overdue": list(items.filter(due_at__lt=now).order_by("due_at", "pk")),
+        "my_due_soon": list(items.filter(due_at__gte=now, due_at__lt=soon).order_by("due_at", "pk")),
+        "soon": soon,
+    }
+
+
+def _load_counts(issues: QuerySet, now, soon, month_start) -> QuerySet:
+    return issues.alias(due_at=DUE_AT).annotate(
+        open=Count("pk", filter=Q(status__in=LOADED)),
+        overdue=Count("pk", filter=Q(status__in=LOADED, due_at__lt=now)),
+        due_soon=Count("pk", filter=Q(status__in=LOADED, due_at__gte=now, due_at__lt=soon)),
+        resolved=Count("pk", filter=Q(resolved_at__gte=month_start)),
+    )
+
+
+def worker_load(community: Community) -> dict:
+    """Every grid worker's load, grid by grid: open, due soon, overdue, resolved this month, and their open
+    issues; and per grid what no one has taken up yet (5 queries)."""
+    now = timezone.now()
+    soon = due_soon_until(community, now)
+    month_start = timezone.make_aware(datetime.combine(timezone.localdate().replace(day=1), time()))
+    base = Issue.objects.filter(community=community)
+    zero = {"open": 0, "overdue": 0, "due_soon": 0, "resolved": 0}
+    counts = {(row["assignee_id"], row["grid_id"]): row for row in _load_counts(
+        base.filter(assignee__isnull=False).values("assignee_id", "grid_id"), now, soon, month_start)}
+    shared = {row["grid_id"]: row for row in _load_counts(
+        base.filter(assignee=None, status__in=LOADED).values("grid_id"), now, soon, month_start)}
+    open_issues: dict = {}
+    for issue in (base.filter(assignee__isnull=False, status__in=LOADED).annotate(due_at=DUE_AT)
+                  .select_related("grid__community", "category").order_by(F("due_at").asc(nulls_last=True), "pk")):
+        open_issues.setdefault((issue.assignee_id, issue.grid_id), []).append(issue)
+    grids = []
+    workers = (Membership.objects.filter(community=community, role=Membership.Role.GRID_WORKER)
+               .select_related("user", "grid").order_by("grid__number", "user__display_name", "user_id"))
+    for membership in workers:
+        if not grids or grids[-1]["grid"].pk != membership.grid_id:
+            grids.append({"grid": membership.grid, "workers": [], "shared": shared.get(membership.grid_id, zero)})
+        key = (membership.user_id, membership.grid_id)
+        grids[-1]["workers"].append({"user": membership.user, **zero, **counts.get(key, {}),
+                                     "issues": open_issues.get(key, [])})
+    return {"grids": grids, "soon": soon, "month_start": month_start, "now": now}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues import views
+from issues import views, views_calendar
 
 app_name = "issues"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("issues/<int:pk>/follow", views.follow, name="issue-follow"),
     path("issues/<int:pk>/<str:action>", views.issue_action, name="issue-action"),
     path("tasks/<int:pk>/update", views.task_update, name="task-update"),
+    path("c/<slug:slug>/calendar/", views_calendar.calendar_page, name="calendar"),
+    path("c/<slug:slug>/load/", views.worker_load, name="load"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from community import permissions as community_permissions
 from community.http import current_community
+from community.models import Community
 from core.http import error_messages, render_live
 from issues import forms, permissions, selectors, services
 from issues.models import Issue, IssueEvent, IssueFollow, Rating
@@ -50,7 +51,17 @@ def work_queue(request):
     if not community_permissions.can_view_membership_queue(request.user, community):
         raise Http404
     context = {"community": community, **selectors.work_queue(request.user, community)}
+    if community_permissions.is_grid_worker_in(request.user, community):
+        context.update(selectors.my_day(request.user, community))
     return render(request, "issues/issue_queue.html", context)
+
+
+@login_required
+def worker_load(request, slug: str):
+    community = get_object_or_404(Community, slug=slug)
+    if not permissions.can_view_load(request.user, community):
+        raise Http404
+    return render(request, "issues/worker_load.html", {"community": community, **selectors.worker_load(community)})
 
 
 @login_required
@@ -137,6 +148,7 @@ def issue_context(user, issue: Issue, **bound) -> dict:
         "rate": permissions.can_rate(user, issue, following=following) and not rated,
         "edit": (own := user.is_authenticated and issue.reporter_id == user.pk and issue.status == Issue.Status.NEW),
         "withdraw": own,
+        "hand_over": permissions.can_hand_over(user, issue),
         # the later apps' actions (put before a consultation) are for those who look after an open issue
         **{name: looks_after and issue.is_open for name in settings.YISHI_ISSUE_ACTIONS},
     }
@@ -148,7 +160,7 @@ def issue_context(user, issue: Issue, **bound) -> dict:
 
 
 def blank_form(action: str, issue):
-    extra = {"community": issue.community} if _takes_community(action) else {}
+    extra = _form_extra(action, issue)
     if action == "edit":
         extra["initial"] = {"title": issue.title, "body": issue.body, "location": issue.location}
     return actions()[action][0](prefix=action, **extra)
@@ -195,6 +207,9 @@ ACTIONS = {
         gettext_lazy("Your issue is corrected.")),
     "withdraw": (forms.WithdrawForm, lambda u, i, d: services.withdraw_issue(u, issue_id=i.pk, reason=d["reason"]),
                  gettext_lazy("Your issue is withdrawn. The grid workers are told.")),
+    "hand_over": (forms.HandOverForm,
+                  lambda u, i, d: services.hand_over_issue(u, issue_id=i.pk, to_user_id=d["to"].pk, note=d["note"]),
+                  gettext_lazy("The issue was handed over. The grid worker and the reporter are told.")),
     "rate": (forms.RatingForm,
              lambda u, i, d: services.rate_issue(u, issue_id=i.pk, score=d["score"], comment=d["comment"]),
              gettext_lazy("Thank you for your rating.")),
@@ -214,6 +229,12 @@ def _takes_community(action: str) -> bool:
     return action in COMMUNITY_FORMS or action in settings.YISHI_ISSUE_ACTIONS
 
 
+def _form_extra(action: str, issue) -> dict:
+    if action == "hand_over":
+        return {"issue": issue}
+    return {"community": issue.community} if _takes_community(action) else {}
+
+
 @require_POST
 @login_required
 def issue_action(request, pk: int, action: str):
@@ -221,8 +242,7 @@ def issue_action(request, pk: int, action: str):
         raise Http404
     issue = get_object_or_404(selectors.issue_queryset(), pk=pk)
     form_class, call, done = actions()[action]
-    extra = {"community": issue.community} if _takes_community(action) else {}
-    form = form_class(request.POST, prefix=action, **extra)
+    form = form_class(request.POST, prefix=action, **_form_extra(action, issue))
     if form.is_valid():
         try:
             call(request.user, issue, form.cleaned_data)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import selectors as community_selectors
 from community.models import Membership
+from community.workdays import add_working_days
 from core.text import max_length
 from ledger.models import Decision, Task, TaskUpdate
 
@@ -18,14 +19,28 @@ class TaskFieldsForm(forms.Form):
     owner_user = forms.ModelChoiceField(label=_("or a person"), queryset=None, required=False,
                                         empty_label=_("— no person —"))
     due_date = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_in_working_days = forms.IntegerField(
+        label=_("or this many working days from today"), min_value=1, max_value=60, required=False,
+        help_text=_("Counted on the community's working calendar: the due date is the Nth working day from today."))
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
+        self.community = community
         self.fields["owner_organisation"].queryset = community.organisations.all()
         self.fields["owner_user"].queryset = community_selectors.holders(
             [Membership.Role.GRID_WORKER, Membership.Role.COMMITTEE, Membership.Role.ORG_REP], community=community
         ).order_by("display_name")
         self.fields["owner_user"].label_from_instance = lambda u: u.public_name
+
+    def clean(self):
+        data = super().clean()
+        days = data.get("due_in_working_days")
+        if days and data.get("due_date"):
+            raise forms.ValidationError(_("Give a due date or a number of working days, not both."))
+        if days:
+            calendar = community_selectors.work_calendar(self.community)
+            data["due_date"] = add_working_days(timezone.now(), days, calendar).date()
+        return data
 
 
 def task_fields(data) -> dict:
@@ -44,7 +59,6 @@ class NewTaskForm(TaskFieldsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="task", **kwargs)
         self.fields["task_title"].required = True
-        self.fields["due_date"].required = True
         self.fields["task_title"].help_text = _("What is to be done, e.g. “Repair the lights on the canal path”.")
         self.fields["owner_user"].help_text = _("One owner: an organisation, or a person.")
 

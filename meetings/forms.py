@@ -128,6 +128,7 @@ class OutcomeForm(TaskFieldsForm):
     text = forms.CharField(label=_("What was decided"), max_length=max_length(AgendaItem, "outcome_text"),
                            required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+    due_in_working_days = None  # in the live room a date is quicker; the calendar's count is offered on pages
     field_order = ["outcome", "text", "task_title", "owner_organisation", "owner_user", "due_date"]
 
 

@@ -6,8 +6,10 @@ from community.models.accounts import (
     Language,
     User,
 )
+from community.models.calendar import LocalDay
 from community.models.community import (
     Community,
+    DeadlineUnit,
     Grid,
     Membership,
     MembershipRequest,
@@ -20,10 +22,12 @@ __all__ = [
     "Building",
     "ApiToken",
     "Community",
+    "DeadlineUnit",
     "EmailFrequency",
     "EmailUserManager",
     "Grid",
     "Language",
+    "LocalDay",
     "Membership",
     "MembershipRequest",
     "Organisation",

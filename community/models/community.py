@@ -9,6 +9,16 @@ from django.utils.translation import pgettext_lazy
 
 from core.i18n import Bilingual, bilingual, freeze
 from community.geo import validate_outline
+from community.workdays import DEFAULT_OFFICE_HOURS, validate_office_hours
+
+
+class DeadlineUnit(models.TextChoices):
+    """How a deadline is counted (see community/workdays.py)."""
+
+    WORKING_DAYS = "working_days", _("working days")
+    WORKING_HOURS = "working_hours", _("working hours")
+    HOURS = "hours", _("hours (clock)")
+
 
 OUTLINE_HELP = _("Its outline on the map: a GeoJSON geometry (Polygon or MultiPolygon, longitude before latitude).")
 
@@ -32,10 +42,30 @@ class Community(Bilingual, models.Model):
     description = models.TextField(DESCRIPTION_EN, blank=True, help_text=_("Markdown."))
     description_zh = models.TextField(DESCRIPTION_ZH, blank=True, help_text=_("Markdown."))
     address = models.CharField(_("address"), max_length=200, blank=True)
-    response_deadline_hours = models.PositiveIntegerField(
-        _("response deadline (hours)"),
-        default=48,
-        help_text=_("How long a grid worker has to answer a newly raised issue."),
+    response_deadline = models.PositiveSmallIntegerField(
+        _("response deadline"),
+        default=2,
+        help_text=_("How long a grid worker has to answer a newly raised issue, in the unit beside."),
+    )
+    response_deadline_unit = models.CharField(
+        _("response deadline unit"), max_length=20, choices=DeadlineUnit.choices,
+        default=DeadlineUnit.WORKING_DAYS,
+    )
+    resolution_deadline = models.PositiveSmallIntegerField(
+        _("resolution deadline"),
+        default=10,
+        help_text=_("How long an issue may take from being taken up to being resolved."),
+    )
+    resolution_deadline_unit = models.CharField(
+        _("resolution deadline unit"), max_length=20, choices=DeadlineUnit.choices,
+        default=DeadlineUnit.WORKING_DAYS,
+    )
+    office_hours = models.CharField(
+        _("office hours"),
+        max_length=60,
+        default=DEFAULT_OFFICE_HOURS,
+        validators=[validate_office_hours],
+        help_text=_("When working hours are counted, on working days: e.g. “09:00-12:00, 13:30-17:30”."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -29,6 +29,7 @@ def community_detail(request, slug: str, template: str = "insights/community_det
         "home_grid": permissions.home_grid(request.user, community),
         "can_view_queue": permissions.can_view_membership_queue(request.user, community),
         "can_view_audit": permissions.can_view_audit_log(request.user, community),
+        "can_view_calendar": permissions.can_view_calendar(request.user, community),
         "keeps_register": permissions.keeps_register(request.user, community),
         "can_draw_map": permissions.can_draw_map(request.user, community),
         "owns_units": request.user.is_authenticated and community.owners.filter(user=request.user).exists(),

@@ -1,5 +1,6 @@
 """Every state change of this app: one function per action, named for the user's verb."""
 
+from issues.services.assignment import hand_over_issue
 from issues.services.handling import (
     ask_for_information,
     assign_task,
@@ -27,6 +28,7 @@ __all__ = [
     "decline_issue",
     "edit_own_issue",
     "follow_issue",
+    "hand_over_issue",
     "merge_issue",
     "raise_issue",
     "rate_issue",

@@ -22,6 +22,7 @@ from core.i18n import freeze
 from core.photos import clean_photos
 from core.text import clean_text, max_length
 from issues import permissions
+from issues.deadlines import resolution_due, response_due
 from issues.models import Category, Issue, IssueCase, IssueEvent, IssueFollow, IssuePhoto
 from issues.services.timeline import (
     actor_name,
@@ -124,7 +125,7 @@ def _raise_issue(
         entered_by=actor if entered else None,
         channel=channel,
         created_at=now,
-        response_due_at=now + timedelta(hours=grid.community.response_deadline_hours),
+        response_due_at=response_due(grid.community, category, now),
     )
     IssueCase.objects.create(
         issue=issue,
@@ -230,7 +231,11 @@ def triage_issue(
     note = clean_text(note, field=_("The note"), required=False, limit=max_length(IssueEvent, "text"))
     issue.status, issue.tier = Status.IN_PROGRESS, tier
     first_response(issue)
-    issue.save(update_fields=["status", "tier", "first_response_at", "updated_at"])
+    # Taken up: the resolution clock starts now, on the working calendar.
+    issue.resolution_due_at = resolution_due(issue.community, issue.category, timezone.now())
+    if community_permissions.is_grid_worker_of(actor, issue.grid):
+        issue.assignee = actor  # the worker who takes it up is in charge until they hand it over
+    issue.save(update_fields=["status", "tier", "first_response_at", "resolution_due_at", "assignee", "updated_at"])
     record(issue, Kind.TRIAGED, actor, note, tier=tier)
     audit.record(actor, "issue.triaged", community=issue.community_id, target=issue, tier=tier)
     if tier == Tier.ROUTINE:
@@ -341,7 +346,7 @@ def comment_on_issue(actor: User, *, issue_id: int, text: str) -> IssueEvent:
     if issue.status == Status.NEEDS_INFO and issue.reporter_id == actor.pk:
         # The answer starts the clock again: the grid workers owe a response within the deadline.
         issue.status, issue.escalated_at = Status.NEW, None
-        issue.response_due_at = timezone.now() + timedelta(hours=issue.community.response_deadline_hours)
+        issue.response_due_at = response_due(issue.community, issue.category, timezone.now())
     issue.save(update_fields=["status", "escalated_at", "response_due_at", "updated_at"])
     tell_followers(issue, actor, gettext_lazy("%(actor)s commented on “%(title)s”"))
     if issue.status == Status.NEW:

@@ -101,6 +101,12 @@ HTTP = {
     "GET account_*": everyone(),  # reset, confirm, logout, inactive: guarded by the keys in their links
     # Issues -----------------------------------------------------------------------------------
     "GET issues:issue-queue": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE)),
+    # Every grid worker's load: the committee.
+    "GET issues:load": signed_in(NOT_FOUND, allow=COMMITTEE),
+    # The working calendar: the grid workers read it, the committee (and staff) keep it.
+    "GET issues:calendar": signed_in(NOT_FOUND, allow=("grid_worker", "grid_worker_other_grid", *COMMITTEE, "staff")),
+    "POST issues:calendar": signed_in(NOT_FOUND, allow=(*COMMITTEE, "staff"), grid_worker=FORBIDDEN,
+                                      grid_worker_other_grid=FORBIDDEN),
     # Only residents raise issues, in their own grid; grid workers and the committee enter them on behalf.
     # Anyone else is sent to the join page with a message.
     "GET issues:issue-new": signed_in(REFUSED, allow=("resident", "resident_other_grid", "grid_worker",
@@ -117,6 +123,8 @@ HTTP = {
     "POST issues:issue-action assign": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
     "POST issues:issue-action report": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
     "POST issues:issue-action resolve": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
+    # The committee, or the grid worker in charge (who took it up), hands an open issue to another worker.
+    "POST issues:issue-action hand_over": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
     "POST issues:issue-action consult": signed_in(REFUSED, allow=LOOKS_AFTER_GRID_1),
     # Rating a resolved issue: its reporter (and its followers; nobody else follows it here).
     "POST issues:issue-action rate": signed_in(REFUSED, allow=("resident",)),

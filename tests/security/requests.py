@@ -110,6 +110,10 @@ HTTP_REQUESTS: dict[str, Callable] = {
     "GET account_*": lambda w: _get(reverse("account_reset_password")),
     # Issues
     "GET issues:issue-queue": lambda w: _get(reverse("issues:issue-queue")),
+    "GET issues:load": lambda w: _get(reverse("issues:load", args=[w.community.slug])),
+    "GET issues:calendar": lambda w: _get(reverse("issues:calendar", args=[w.community.slug])),
+    "POST issues:calendar": lambda w: Request("POST", reverse("issues:calendar", args=[w.community.slug]), {
+        "action": "add-day", "day": (TODAY + timedelta(days=30)).isoformat(), "kind": "off", "note": "Clean-up"}),
     "GET issues:issue-new": lambda w: _get(reverse("issues:issue-new")),
     "POST issues:issue-new": lambda w: Request("POST", reverse("issues:issue-new"), {
         "grid": w.grid.pk, "category": w.category.pk, "title": "Leak", "body": "Water in the hall",
@@ -126,6 +130,8 @@ HTTP_REQUESTS: dict[str, Callable] = {
     "POST issues:issue-action assign": lambda w: _issue("assign", w, "assign", {
         "task_title": "Check the wiring", "owner_organisation": w.organisation.pk,
         "due_date": str(TODAY + timedelta(days=3))}, w.issue_open),
+    "POST issues:issue-action hand_over": lambda w: _issue("hand_over", w, "hand_over",
+                                                          {"to": w.second_worker.pk, "note": "On leave"}, w.issue_open),
     "POST issues:issue-action report": lambda w: _issue("report", w, "report", {"text": "Seen it"}, w.issue_open),
     "POST issues:issue-action resolve": lambda w: _issue("resolve", w, "resolve", {"note": "Done"}, w.issue_open,
                                                           setup=lambda w, user: finish_tasks(w, w.issue_open)),

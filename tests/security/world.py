@@ -86,6 +86,8 @@ def build_issues(w) -> None:
                           owner_organisation_id=w.organisation.pk, due_date=TODAY + timedelta(days=7))
     finish_tasks(w, w.issue_resolved)
     issues_services.resolve_issue(w.grid_worker, issue_id=w.issue_resolved.pk, note="Fixed")
+    # A second worker of grid 1, to hand an issue over to (the grid worker above is in charge of issue_open).
+    w.second_worker = _member("worker3@test.org", "Wei", w.community, Membership.Role.GRID_WORKER, grid=w.grid)
 
 
 def build_consultations(w) -> None:

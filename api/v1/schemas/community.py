@@ -39,7 +39,10 @@ class Described(Bilingual):
 class CommunityOut(Described):
     slug: str
     address: str
-    response_deadline_hours: int
+    response_deadline: int = Field(description="How long the grid workers have to answer a new issue, in response_deadline_unit.")
+    response_deadline_unit: str = Field(description="working_days, working_hours or hours (clock hours).")
+    resolution_deadline: int = Field(description="How long an issue may take from being taken up to being resolved.")
+    resolution_deadline_unit: str = Field(description="working_days, working_hours or hours (clock hours).")
     url: str
 
 

@@ -30,6 +30,7 @@ class IssueOut(Public):
     created_at: datetime
     response_due_at: datetime
     first_response_at: datetime | None
+    resolution_due_at: datetime | None = Field(description="Set when the issue is taken up, on the working calendar.")
     resolved_at: datetime | None
     closed_at: datetime | None
     reopened_count: int
