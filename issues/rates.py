@@ -113,7 +113,8 @@ def rates(community: Community, month: date, *, with_workers: bool) -> dict:
     # ... unless it was handed over: the grid worker in charge now answers for it.
     workers.update({row["pk"]: row["assignee_id"] for row in rows if row["assignee_id"]})
     workers.update(dict(Issue.objects.filter(pk__in={i for i, _g, _s in scores}, assignee__isnull=False)
-                        .values_list("pk", "assignee_id")))    owners: dict[int, set] = {}
+                        .values_list("pk", "assignee_id")))
+    owners: dict[int, set] = {}
     for issue_id, organisation in (Task.objects.filter(issue_id__in=issue_ids, owner_organisation__isnull=False)
                                    .values_list("issue_id", "owner_organisation_id")):
         owners.setdefault(issue_id, set()).add(organisation)
