@@ -229,6 +229,8 @@ def _grid(grid: GridShape, buildings: list[BuildingShape], project: Projection, 
         shapes = "".join(f'<path class="mb" data-building="{b.pk}" d="{bd}"><title>{escape(b.name)}</title></path>'
                          for b in buildings if (bd := path(b.outline, project)))
         return f'<g class="{classes}"><path d="{d}"/>{number}</g>{shapes}'
+    if focus is not None and grid.number != focus:  # a neighbour, drawn as far as it shows: its link is the table's
+        return f'<g class="{classes}" aria-hidden="true"><path d="{d}"/>{number}</g>'
     # The grid's buildings as one thin path inside its link: a click on a building opens the grid too.
     houses = "".join(path(b.outline, project) for b in buildings)
     houses = f'<path class="mb" d="{houses}"/>' if houses else ""
