@@ -64,7 +64,8 @@ def _drawing(community: Community, preview) -> dict:
                 shape.outline = named.pop(shape.name).outline
         buildings += [maps.BuildingShape(0, c.name, c.number, c.outline) for c in named.values()]
     return {
-        "svg": maps.render(grid_shapes, buildings, title=_("Map of %(community)s") % {"community": community.name}),
+        "svg": maps.render(grid_shapes, buildings,
+                           title=_("Map of %(community)s") % {"community": community.local_name}),
         "grid_rows": [(g, sum(1 for b in buildings if b.grid_number == g.number),
                        sum(1 for b in buildings if b.grid_number == g.number and b.outline)) for g in grid_shapes],
     }
