@@ -82,22 +82,32 @@ def check_display_name(name: str, *, person: User | None, communities=None) -> N
                                   % {"name": name, "other": other})
 
 
-def official_roles(community_id: int) -> dict[int, str]:
-    """Each official of the community and the role to show beside their name, in the current language: the
-    committee's position, else grid worker, moderator, or the organisation they represent. One query."""
+def official_role_rows(community_id: int) -> dict[int, tuple[str, str, str]]:
+    """Each official of the community with what their badge says, in no language yet: (role, position,
+    organisation) of their highest role. One query; ``role_label`` words it in the current language."""
     order = {role: n for n, role in enumerate(OFFICIAL_ROLES)}
-    found: dict[int, tuple[int, str]] = {}
+    found: dict[int, tuple[str, str, str]] = {}
     rows = (Membership.objects.filter(community_id=community_id, role__in=OFFICIAL_ROLES)
             .select_related("organisation").only("user_id", "role", "position", "organisation__name"))
     for row in rows:
-        if row.role == Role.COMMITTEE:
-            label = str(Position(row.position).label) if row.position in Position.values else str(Role(row.role).label)
-            if row.position == Position.MEMBER:
-                label = str(Role.COMMITTEE.label)
-        elif row.role == Role.ORG_REP and row.organisation is not None:
-            label = row.organisation.name
-        else:
-            label = str(Role(row.role).label)
-        if row.user_id not in found or order[row.role] < found[row.user_id][0]:
-            found[row.user_id] = (order[row.role], label)
-    return {user_id: label for user_id, (_rank, label) in found.items()}
+        if row.user_id not in found or order[row.role] < order[found[row.user_id][0]]:
+            found[row.user_id] = (row.role, row.position, row.organisation.name if row.organisation else "")
+    return found
+
+
+def role_label(row: tuple[str, str, str]) -> str:
+    """The badge of one ``official_role_rows`` entry in the current language: the committee's position, else grid
+    worker, moderator, or the organisation represented."""
+    role, position, organisation = row
+    if role == Role.COMMITTEE:
+        if position in Position.values and position != Position.MEMBER:
+            return str(Position(position).label)
+        return str(Role.COMMITTEE.label)
+    if role == Role.ORG_REP and organisation:
+        return organisation
+    return str(Role(role).label)
+
+
+def official_roles(community_id: int) -> dict[int, str]:
+    """Each official of the community and the role to show beside their name, in the current language."""
+    return {user_id: role_label(row) for user_id, row in official_role_rows(community_id).items()}

@@ -34,6 +34,7 @@ from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext as _
 
 from core.mail import request_address
+from core.wire import Wire, text_frame
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +120,11 @@ class Hub:
             sockets = self.members.get(message.get("group"))
             if not sockets:
                 continue
-            encoded: dict[str, str] = {}
+            event, encoded, frames = message["event"], {}, {}
             for consumer in list(sockets):
                 try:
-                    await consumer.deliver(message["event"], encoded)
+                    if not consumer.push(event, encoded, frames):  # written to its connection: nothing to await
+                        await consumer.deliver(event, encoded)
                 except asyncio.CancelledError:
                     raise
                 except Exception:  # a socket closing under us must not stop the others
@@ -201,6 +203,7 @@ class FanoutConsumer(AsyncJsonWebsocketConsumer):
     """
 
     channel_layer_alias = "-- no per-socket channel --"  # Channels then gives the socket none
+    _wire: "Wire | bool | None" = None  # found on the first frame pushed; False: none, take the ordinary way
 
     async def websocket_connect(self, message) -> None:
         # Mail sent by what this socket does links to the address it came to (the task keeps the value).
@@ -253,6 +256,23 @@ class FanoutConsumer(AsyncJsonWebsocketConsumer):
     def frame_variant(self, event: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Which version of ``event`` this socket gets, and a key shared by the sockets that get it."""
         return "", event
+
+    def push(self, event: dict[str, Any], encoded: dict[str, str], frames: dict[str, bytes]) -> bool:
+        """Write the frame straight to the connection (``core.wire``), built once per variant for all sockets;
+        False when it must go the ordinary way, through ``deliver``."""
+        wire = self._wire
+        if wire is None:
+            wire = self._wire = Wire.under(self.base_send) or False
+        if wire is False or self._held is not None:
+            return False
+        key, frame = self.frame_variant(event)
+        data = frames.get(key)
+        if data is None:
+            text = encoded.get(key)
+            if text is None:
+                text = encoded[key] = json.dumps(frame)
+            data = frames[key] = text_frame(text)
+        return wire.write(data)
 
     async def deliver(self, event: dict[str, Any], encoded: dict[str, str]) -> None:
         key, frame = self.frame_variant(event)

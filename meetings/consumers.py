@@ -50,6 +50,7 @@ class MeetingConsumer(FanoutConsumer):
         self.language = _language(query.get("lang", [""])[0], self.user)
         self.recent: deque[float] = deque(maxlen=FRAMES_PER_SECOND)
         self.audience: str | None = None
+        self._variant_keys: tuple[str, tuple[str, str]] | None = None  # (audience, its variant keys), once
         self.early: list[dict[str, Any]] = []  # group events that arrive before the audience is known
         # Join first, read the state second: an event committed in between arrives twice at worst
         # (clients drop ids they have), never not at all.
@@ -89,12 +90,18 @@ class MeetingConsumer(FanoutConsumer):
             return
         await super().deliver(event, encoded)
 
+    def push(self, event: dict[str, Any], encoded: dict[str, str], frames: dict[str, bytes]) -> bool:
+        return self.audience is not None and super().push(event, encoded, frames)
+
     def frame_variant(self, event: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """The frame as rendered for this socket's audience and language (see ``meetings.fragments``)."""
         variants = event.get("variants")
         if variants is None:
             return "", event
-        for key in fragments.variant_keys(self.audience, self.language):
+        keys = self._variant_keys
+        if keys is None or keys[0] != self.audience:
+            keys = self._variant_keys = (self.audience, fragments.variant_keys(self.audience, self.language))
+        for key in keys[1]:
             if key in variants:
                 return key, variants[key]
         return "-", {k: v for k, v in event.items() if k != "variants"}

@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from community.models import Membership
+from community.templatetags.people import ROWS as ROLE_ROWS
 from core.i18n import in_reader_language
 from ledger.models import Task
 from ledger.selectors import tasks_with_updates
@@ -229,7 +230,7 @@ def broadcast(event: RoomEvent) -> dict[str, Any]:
     if kind is None:
         return head
     meeting = event.meeting  # the services' locked row, as the event left it
-    loaded = kind.load(event, meeting)
+    loaded = {**kind.load(event, meeting), ROLE_ROWS: {}}  # officials' badges read once for every variant
     variants = {
         f"{audience}.{language}": {**head, "swaps": kind.swaps(loaded, audience, language)}
         for language in languages() for audience in kind.audiences
@@ -240,7 +241,7 @@ def broadcast(event: RoomEvent) -> dict[str, Any]:
 def replay(events: list[RoomEvent], meeting: Meeting, audience: str, language: str) -> list[dict[str, Any]]:
     """The frames of ``events`` for one socket, in order; of each region only the newest, which redraws it."""
     newest = {KINDS[e.kind].region: e.pk for e in events if e.kind in KINDS and KINDS[e.kind].region}
-    frames = []
+    frames, roles = [], {}
     for event in events:
         kind = KINDS.get(event.kind)
         if kind is None:
@@ -249,7 +250,8 @@ def replay(events: list[RoomEvent], meeting: Meeting, audience: str, language: s
         if kind.region and newest[kind.region] != event.pk:
             continue
         variant = audience if audience in kind.audiences else EVERYONE
-        frames.append({**_head(event), "swaps": kind.swaps(kind.load(event, meeting), variant, language)})
+        loaded = {**kind.load(event, meeting), ROLE_ROWS: roles}
+        frames.append({**_head(event), "swaps": kind.swaps(loaded, variant, language)})
     return frames
 
 
