@@ -4,7 +4,7 @@
 
 Phases, each against fresh server processes pinned to CPU 0 with the load client on CPU 1:
 setup (Redis, a throwaway PostgreSQL, two seeded databases under /tmp) · tally · close (a million secret ballots) · pages (queries
-and median latency against a trivial view) · votes (1,000 at once over HTTP) · room fan-out
+and median latency against a trivial view, on the embedded default and on PostgreSQL with Redis) · votes (1,000 at once over HTTP) · room fan-out
 (bare websockets.broadcast, embedded default, Redis with two Daphne processes) · a sustained
 meeting · a connection storm. Writes results.json, prints the table; docs/performance.md says
 what every key means. Exits 3 when the bare server did not reach 50,000 deliveries/s, i.e. when
@@ -53,6 +53,10 @@ class Run:
     # -- helpers ------------------------------------------------------------------------------------
     def left(self) -> float:
         return self.a.budget - (time.monotonic() - self.t0)
+
+    def wanted(self, phase: str) -> bool:
+        only = set(filter(None, self.a.only.split(",")))
+        return not only or phase in only
 
     def log(self, text: str) -> None:
         print(f"[{time.monotonic() - self.t0:6.1f}s] {text}", flush=True)
@@ -124,7 +128,7 @@ class Run:
         seeds = {}
         for config, env in self.env.items():
             args = ["bench.seed", "--out", str(self.work / config / "seed.json")]
-            args += ["--room-only"] if config != "memory" else []
+            args += ["--room-only"] if config != "memory" and not self.wanted("pages_scaleout") else []
             seeds[config] = subprocess.Popen([S.PY, "-m", *args], cwd=S.ROOT, env=env, stdout=subprocess.PIPE,
                                              stderr=subprocess.PIPE, text=True)
         for config, proc in seeds.items():
@@ -144,34 +148,57 @@ class Run:
         self.results["close"] = self.py(["bench.dbtool", "close", "--ballots", "1000000"], self.env["memory"],
                                         S.SERVER_CPU, 300)
 
+    def pages_on(self, config: str, server) -> list[dict]:
+        """Queries (test client) and median latency (Daphne) of every big page, against the trivial view."""
+        env, seed = self.env[config], self.seed[config]
+        counted = self.py(["bench.dbtool", "queries", "--seed", str(self.work / config / "seed.json")], env,
+                          S.SERVER_CPU, 180)
+        server.mark()
+        base = f"http://{S.HOST}:{server.ports[0]}"
+        urls = ["/bench/trivial/"] + [p["url"] for p in seed["pages"]]
+        timed = self.py(["bench.http_client", "pages", "--base", base, "--urls", ",".join(urls)], env,
+                        S.CLIENT_CPU, 300)
+        trivial = timed.get("/bench/trivial/", {})
+        suffix = "" if config == "memory" else "_scaleout"
+        self.results["pages_trivial" + suffix] = {"median_ms": trivial.get("median_ms"),
+                                                  **counted.get("/bench/trivial/", {})}
+        rows = []
+        for page in seed["pages"]:
+            t, q = timed.get(page["url"], {}), counted.get(page["url"], {})
+            ratio = round(t["median_ms"] / trivial["median_ms"], 1) if t.get("median_ms") and trivial.get(
+                "median_ms") else None
+            rows.append({"name": page["name"], "url": page["url"], "rows": page["rows"], "queries": q.get("queries"),
+                         "queries_cold_cache": q.get("queries_cold_cache"), "median_ms": t.get("median_ms"),
+                         "p90_ms": t.get("p90_ms"), "requests": t.get("requests"), "ratio_vs_trivial": ratio,
+                         "bytes": t.get("bytes"), "statuses": t.get("statuses")})
+        self.results["pages" + suffix] = rows
+        self.results["pages_server" + suffix] = server.errors()
+        self.log(f"pages ({config}): trivial {trivial.get('median_ms')} ms; " + ", ".join(
+            f"{r['name']}: {r['queries']} q, {r['ratio_vs_trivial']}×" for r in rows))
+        return rows
+
+    def pages_scaleout(self) -> None:
+        """The same pages on the scale-out configuration: PostgreSQL, Redis for the cache and the layer."""
+        if "redis" not in self.env or not self.seed["redis"].get("pages"):
+            self.results["meta"]["notes"].append("pages_scaleout: no scale-out database with the big pages")
+            return
+        self.redis.flush()
+        server = S.daphne("pages", self.env["redis"], self.work / "redis" / "daphne-pages.log")
+        try:
+            if not server.ok:
+                raise RuntimeError("Daphne did not start")
+            self.pages_on("redis", server)
+        finally:
+            server.stop()
+
     def pages_and_votes(self) -> None:
         env, seed = self.env["memory"], self.seed["memory"]
-        counted = self.py(["bench.dbtool", "queries", "--seed", str(self.work / "memory" / "seed.json")], env,
-                          S.SERVER_CPU, 180)
         server = S.daphne("pages", env, self.work / "memory" / "daphne-pages.log")
         try:
             if not server.ok:
                 raise RuntimeError("Daphne did not start")
-            server.mark()
+            self.pages_on("memory", server)
             base = f"http://{S.HOST}:{server.ports[0]}"
-            urls = ["/bench/trivial/"] + [p["url"] for p in seed["pages"]]
-            timed = self.py(["bench.http_client", "pages", "--base", base, "--urls", ",".join(urls)], env,
-                            S.CLIENT_CPU, 300)
-            trivial = timed.get("/bench/trivial/", {})
-            self.results["pages_trivial"] = {"median_ms": trivial.get("median_ms"), **counted.get("/bench/trivial/", {})}
-            rows = []
-            for page in seed["pages"]:
-                t, q = timed.get(page["url"], {}), counted.get(page["url"], {})
-                ratio = round(t["median_ms"] / trivial["median_ms"], 1) if t.get("median_ms") and trivial.get(
-                    "median_ms") else None
-                rows.append({"name": page["name"], "url": page["url"], "rows": page["rows"], "queries": q.get("queries"),
-                             "queries_cold_cache": q.get("queries_cold_cache"), "median_ms": t.get("median_ms"),
-                             "p90_ms": t.get("p90_ms"), "requests": t.get("requests"), "ratio_vs_trivial": ratio,
-                             "bytes": t.get("bytes"), "statuses": t.get("statuses")})
-            self.results["pages"] = rows
-            self.results["pages_server"] = server.errors()
-            self.log(f"pages: trivial {trivial.get('median_ms')} ms; " + ", ".join(
-                f"{r['name']}: {r['queries']} q, {r['ratio_vs_trivial']}×" for r in rows))
             if self.left() < 90:
                 self.results["meta"]["skipped"].append("votes")
                 return
@@ -386,20 +413,19 @@ def main() -> int:
     p.add_argument("--out", default=str(S.ROOT / "bench" / "results.json"))
     p.add_argument("--sustained-seconds", type=float, default=60)
     p.add_argument("--storm-clients", type=int, default=500)
-    p.add_argument("--only", default="", help="comma list of phases (tally,close,pages,fanout,sustained,storm)")
+    p.add_argument("--only", default="", help="comma list of phases (tally,close,pages,pages_scaleout,fanout,sustained,storm)")
     p.add_argument("--keep", action="store_true", help="keep the PostgreSQL data directory")
     a = p.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: every server and service is stopped
     run = Run(a)
-    only = set(filter(None, a.only.split(",")))
-    wanted = lambda name: not only or name in only  # noqa: E731
     try:
         run.phase("setup", 0, run.setup)
         if run.seed.get("memory"):
-            phases = [("tally", 10, run.tally), ("close", 90, run.close), ("pages", 120, run.pages_and_votes), ("fanout", 150, run.fanout_checked),
+            phases = [("tally", 10, run.tally), ("close", 90, run.close), ("pages", 120, run.pages_and_votes),
+                      ("pages_scaleout", 60, run.pages_scaleout), ("fanout", 150, run.fanout_checked),
                       ("sustained", a.sustained_seconds + 60, run.sustained), ("storm", 60, run.storm)]
             for name, estimate, call in phases:
-                if wanted(name):
+                if run.wanted(name):
                     run.phase(name, estimate, call)
     finally:
         code = run.finish()

@@ -147,7 +147,7 @@ def rates(community: Community, month: date, *, with_workers: bool) -> dict:
             counts.ratings_3 += score == 3
 
     names = {
-        "grid": Grid.objects.in_bulk(list(groups["grid"])),
+        "grid": Grid.objects.select_related("community").in_bulk(list(groups["grid"])),  # a grid links by it
         "worker": User.objects.in_bulk(list(groups["worker"])),
         "organisation": Organisation.objects.in_bulk(list(groups["organisation"])),
     }

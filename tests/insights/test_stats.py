@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from community.models import Membership
+from community.models import Grid, Membership
 from insights.stats import months_back, participation_by_age
 from issues import services
 from tests.conftest import make_user
@@ -53,3 +53,22 @@ def test_the_scorecards_cost_the_same_with_more_issues(client, grid, category, r
         services.triage_issue(grid_worker, issue_id=issue.pk, tier="routine", task_title="Fix",
                               owner_organisation_id=organisation.pk, due_date=timezone.localdate() + timedelta(days=2))
     assert queries() == small
+
+
+def test_the_scorecards_cost_the_same_with_more_grids(client, grid, category, resident):
+    def queries(cold: bool = True):
+        if cold:
+            cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/stats/?community=canary").status_code == 200
+        return len(ctx)
+
+    services.raise_issue(resident, grid_id=grid.pk, category_id=category.pk, title="First", body="B")
+    small = queries()
+    for number in range(2, 8):  # each grid's row links to the grid's page, which names the community
+        other = Grid.objects.create(community=grid.community, number=number, name=f"G{number}")
+        neighbour = make_user(f"n{number}@test.org", f"N{number}")
+        Membership.objects.create(user=neighbour, community=grid.community, role=Membership.Role.RESIDENT, grid=other)
+        services.raise_issue(neighbour, grid_id=other.pk, category_id=category.pk, title=f"In {number}", body="B")
+    assert queries() == small
+    assert queries(cold=False) <= 2  # the figures are kept for a minute: the community, nothing per grid
