@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community.http import current_community
 from community import permissions as community_permissions
 from community.models import Community, Membership
+from core import fragments as page_fragments
 from core.http import Confirm, attempt, confirm_page, confirmed, error_messages
 from core.i18n import in_reader_language
 from core.text import whole_number
@@ -197,10 +199,12 @@ def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> 
     items = fragments.agenda(meeting)
     minutes = Minutes.objects.get(meeting=meeting)  # made with the meeting
     last_id = meeting.events.order_by("-pk").values_list("pk", flat=True).first() or 0  # before reading the room
-    chat = list(
+    # The chat's history is rendered once per state of the room (its latest event) for each audience: the
+    # chair's team (who see the hide and mute buttons) and everyone else, who all see the same messages.
+    chat = lazy(lambda: list(
         RoomEvent.objects.filter(meeting=meeting, kind="chat.message", pk__lte=last_id).select_related("author")
         .order_by("-pk")[:CHAT_SHOWN]
-    )
+    )[::-1])
     attendance = fragments.attendance(meeting)
     own = next((i for i in invitations if user.is_authenticated and i.user_id == user.pk), None)
     if own is None and permissions.is_invited(user, meeting, invitations):
@@ -213,7 +217,9 @@ def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> 
         "agenda": [i for i in items if i.status == "accepted"],
         "suggestions": [i for i in items if i.status == "suggested"] if runs else
         [i for i in items if i.status != "accepted" and i.suggested_by_id == getattr(user, "pk", None)],
-        "chat": chat[::-1],
+        "chat": chat,
+        "chat_audience": f"runs-{meeting.status}" if runs else "reads",
+        "chat_version": page_fragments.version("meeting", meeting.pk),
         "last_id": last_id,
         "queue": services.queue_state(meeting),
         "mutes": list(meeting.mutes.select_related("user")) if runs else [],

@@ -1,5 +1,6 @@
-"""``{% fragment "name" audience part ... %}…{% endfragment %}``: the enclosed template, rendered once per key
-and kept in the fragments cache (core/fragments.py). ``audience`` None renders it every time, uncached."""
+"""``{% fragment "name" audience part ... [timeout=60] %}…{% endfragment %}``: the enclosed template, rendered
+once per key and kept in the fragments cache (core/fragments.py) for ``timeout`` seconds at most (what
+changes with the clock, "overdue", needs a short one). ``audience`` None renders it every time, uncached."""
 
 from django import template
 
@@ -9,8 +10,8 @@ register = template.Library()
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, audience, parts):
-        self.nodelist, self.name, self.audience, self.parts = nodelist, name, audience, parts
+    def __init__(self, nodelist, name, audience, parts, timeout):
+        self.nodelist, self.name, self.audience, self.parts, self.timeout = nodelist, name, audience, parts, timeout
 
     def render(self, context):
         audience = self.audience.resolve(context)
@@ -23,7 +24,7 @@ class FragmentNode(template.Node):
                 return self.nodelist.render(context)
 
         return fragments.cached(self.name.resolve(context), [p.resolve(context) for p in self.parts], audience,
-                                render, request)
+                                render, request, self.timeout)
 
 
 @register.tag("fragment")
@@ -31,7 +32,10 @@ def do_fragment(parser, token):
     bits = token.split_contents()
     if len(bits) < 3:
         raise template.TemplateSyntaxError("{% fragment %} needs a name and an audience")
+    timeout = fragments.TIMEOUT
+    if bits[-1].startswith("timeout="):
+        timeout = int(bits.pop()[len("timeout="):])
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(nodelist, parser.compile_filter(bits[1]), parser.compile_filter(bits[2]),
-                        [parser.compile_filter(bit) for bit in bits[3:]])
+                        [parser.compile_filter(bit) for bit in bits[3:]], timeout)
