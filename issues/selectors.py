@@ -199,7 +199,8 @@ def scorecard(issues: QuerySet[Issue], groupings: list[str]) -> dict:
     result: dict = {"all": (tallies["all"].get(None) or _Tally()).result(), "rows": rows}
     for by in groupings:
         model = {"grid": Grid, "category": Category, "organisation": Organisation}[by]
-        names = model.objects.in_bulk([g for g in tallies[by] if g is not None])
+        rows_of = model.objects.select_related("community") if model is Grid else model.objects  # grids link home
+        names = rows_of.in_bulk([g for g in tallies[by] if g is not None])
         result[by] = sorted(((names[g], t.result()) for g, t in tallies[by].items() if g in names),
                             key=lambda pair: str(pair[0]))
     return result
