@@ -2,11 +2,10 @@
 
 The fragment's key already holds the id of the consultation's latest event, which every service that logs
 an event moves on; these receivers bump its version for the writes that log none (a support counted by
-``F()``, an edit in the admin, a follow-up task of one of its decisions moving on). Bumped after the commit,
-so a page rendered meanwhile from the old rows cannot be stored under the new version.
+``F()``, an edit in the admin, a follow-up task of one of its decisions moving on). Bumped at once and again
+after the commit, so a page rendered meanwhile from the old rows cannot stay stored under the new version.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from consult.models import Attachment, Comment, Consultation, Proposal, Support
@@ -16,7 +15,7 @@ from ledger.models import Decision, Task, TaskUpdate
 
 def consultation_changed(consultation_id) -> None:
     if consultation_id:
-        transaction.on_commit(lambda: fragments.bump("consultation", consultation_id), robust=True)
+        fragments.bump_on_commit("consultation", consultation_id)
 
 
 def _direct(sender, instance, **kwargs):

@@ -20,6 +20,7 @@ import hashlib
 import time
 
 from django.core.cache import caches
+from django.db import transaction
 from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -60,6 +61,13 @@ def bump(*scope) -> None:
         cache.incr(key)
     except ValueError:  # evicted between the two calls
         cache.add(key, time.time_ns(), None)
+
+
+def bump_on_commit(*scope) -> None:
+    """``bump`` now and again after the commit: a page rendered from the old rows between the two (the
+    transaction not committed yet) cannot stay stored under the version that follows the write."""
+    bump(*scope)
+    transaction.on_commit(lambda: bump(*scope), robust=True)
 
 
 def anonymous(request) -> str | None:

@@ -1,8 +1,8 @@
 """What makes the issue list's cached fragment stale (core/fragments.py): any write to a community's issues,
-their followers, its grids or categories bumps the community's "issues" version, after the commit. What
-changes with the clock alone (an issue turning overdue) is bounded by the fragment's short lifetime."""
+their followers, its grids or categories bumps the community's "issues" version (at once and after the
+commit). What changes with the clock alone (an issue turning overdue) is bounded by the fragment's short
+lifetime."""
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from community.models import Grid
@@ -12,7 +12,7 @@ from issues.models import Category, Issue, IssueFollow
 
 def issues_changed(community_id) -> None:
     if community_id:
-        transaction.on_commit(lambda: fragments.bump("issues", community_id), robust=True)
+        fragments.bump_on_commit("issues", community_id)
 
 
 def _changed(sender, instance, **kwargs):

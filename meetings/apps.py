@@ -9,7 +9,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
         from core import fragments
@@ -19,7 +18,7 @@ class MeetingsConfig(AppConfig):
             """A new event moves the room's latest id on, which the chat's cached fragment is keyed by; a
             message changed or deleted in place (the admin) bumps its version."""
             if not created:
-                transaction.on_commit(lambda: fragments.bump("meeting", instance.meeting_id), robust=True)
+                fragments.bump_on_commit("meeting", instance.meeting_id)
 
         post_save.connect(changed, sender=RoomEvent, dispatch_uid="fragments-roomevent-save")
         post_delete.connect(changed, sender=RoomEvent, dispatch_uid="fragments-roomevent-delete")
