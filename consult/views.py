@@ -117,7 +117,7 @@ def consultation_context(user, consultation: Consultation, *, page=None, comment
         "proposals": proposals,
         "proposal_page": proposal_page,
         "comment_page": lazy(lambda: discussion[0]),
-        "supported": lazy(lambda: selectors.supported_by(user, proposals)),
+        "supported": lazy(lambda: selectors.supported_by(user, list(proposals))),
         "can_support": lazy(lambda: {p.pk for p in proposals if permissions.can_support(user, p)}),
         "comments": lazy(lambda: discussion[1]),
         "attachments": lazy(lambda: list(consultation.attachments.all())),

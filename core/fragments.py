@@ -89,15 +89,18 @@ def personalise(html: str, request) -> str:
     return mark_safe(html)  # noqa: S308 - rendered by our templates, autoescaped when it was rendered
 
 
-def cached(name: str, parts, audience: str | None, render, request=None, timeout: int = TIMEOUT) -> str:
+def cached(name: str, parts, audience: str | None, render, request=None, timeout: int = TIMEOUT, *,
+           personal: bool = True) -> str:
     """``render()``'s HTML (rendered with ``CSRF_PLACEHOLDER`` as the CSRF token), from the cache when this
-    key was rendered before. ``audience=None``: rendered every time, never stored."""
-    if audience is None or (request is not None and request.method not in ("GET", "HEAD")):
-        return personalise(render(), request)
-    fragment_key = key(name, parts, audience, request)
-    cache = store()
-    html = cache.get(fragment_key)
-    if html is None:
+    key was rendered before. ``audience=None``: rendered every time, never stored. ``personal=False`` leaves
+    the placeholder in (a fragment inside another one being rendered for the cache)."""
+    if not audience or (request is not None and request.method not in ("GET", "HEAD")):
         html = str(render())
-        cache.set(fragment_key, html, timeout)
-    return personalise(html, request)
+    else:
+        fragment_key = key(name, parts, audience, request)
+        cache = store()
+        html = cache.get(fragment_key)
+        if html is None:
+            html = str(render())
+            cache.set(fragment_key, html, timeout)
+    return personalise(html, request) if personal else mark_safe(html)  # noqa: S308 - see personalise

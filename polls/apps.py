@@ -19,6 +19,8 @@ class PollsConfig(AppConfig):
             or its open votes; bumped after the commit."""
             poll_id = instance.pk if sender is Poll else instance.poll_id
             fragments.bump_on_commit("poll", poll_id)
+            if sender is Poll and instance.meeting_id:  # the meeting's page lists its votes
+                fragments.bump_on_commit("meeting", instance.meeting_id)
 
         for model in (Poll, Option, Voter, OpenVote, PaperEntry):
             post_save.connect(changed, sender=model, dispatch_uid=f"fragments-polls-{model.__name__}-save")
