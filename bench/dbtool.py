@@ -20,21 +20,23 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
 def queries(seed: dict) -> dict:
-    """Queries of each page as an anonymous visitor: warm (what nearly every visitor costs) and on a
-    cleared cache (the visitor who runs the once-a-minute sweep or fills a cached figure)."""
+    """Queries of each page as an anonymous visitor: warm (what nearly every visitor costs) and on cleared
+    caches (the visitor who runs the once-a-minute sweep, fills a cached figure or renders a fragment again)."""
     client = Client(HTTP_HOST="127.0.0.1")
     pages = [{"name": "trivial view", "url": "/bench/trivial/"}] + seed["pages"]
     out = {}
     for page in pages:
         client.get(page["url"])  # the first request warms Django's lazy state (URL resolver, templates)
-        cache.clear()
+        for alias in settings.CACHES:  # every cache: the figures' and the rendered fragments'
+            caches[alias].clear()
         with CaptureQueriesContext(connection) as cold:
             client.get(page["url"])
         with CaptureQueriesContext(connection) as warm:

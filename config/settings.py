@@ -217,7 +217,16 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": {"max_connections": 50, **REDIS_CONNECTION,
                         "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 3)},
-        }
+        },
+        # Rendered page fragments (core/fragments.py): shared by every process, so a write in one
+        # invalidates what all of them serve.
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "fragments",
+            "OPTIONS": {"max_connections": 50, **REDIS_CONNECTION,
+                        "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 3)},
+        },
     }
 else:
     # One process: each room's broadcasts reach the process's fan-out hub (core/fanout.py) through
@@ -225,7 +234,12 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
                                   "CONFIG": {"channel_capacity": [(re.compile(r"fanout\."), 10_000)]}}}
     # A real cache (not DummyCache): allauth's rate limits count in it.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Rendered page fragments (core/fragments.py), apart so that they never push rate-limit counters out.
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                      "OPTIONS": {"MAX_ENTRIES": 2000}},
+    }
 
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [

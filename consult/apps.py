@@ -6,3 +6,8 @@ class ConsultConfig(AppConfig):
     name = "consult"
     verbose_name = _("Consultations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from consult import fragments
+
+        fragments.connect()

@@ -66,7 +66,7 @@ def unanswered_count(consultation: Consultation) -> int:
             .exclude(moderation=Proposal.Moderation.HIDDEN).count())
 
 
-def comment_page(comments: QuerySet[Comment], user, number) -> tuple[Page, list[Comment]]:
+def comment_page(comments: QuerySet[Comment], user, number, *, with_revisions: bool = True) -> tuple[Page, list[Comment]]:
     """A page of a discussion: page 1 holds the newest top-level comments, later pages earlier ones; each
     page reads in order, with the replies. 20,000 comments cost the same few queries as 20.
     """
@@ -74,13 +74,15 @@ def comment_page(comments: QuerySet[Comment], user, number) -> tuple[Page, list[
     page = Paginator(top, COMMENTS_PER_PAGE).get_page(number)
     ids = list(page.object_list)
     threads = comment_threads(comments.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids)),
-                              user)
+                              user, with_revisions=with_revisions)
     return page, threads
 
 
-def comment_threads(comments: QuerySet[Comment], user) -> list[Comment]:
-    """Top-level comments, each with ``thread`` (its replies, nested): one query, built in memory."""
-    rows = list(comments.select_related("author").prefetch_related("revisions").order_by("created_at", "pk"))
+def comment_threads(comments: QuerySet[Comment], user, *, with_revisions: bool = True) -> list[Comment]:
+    """Top-level comments, each with ``thread`` (its replies, nested): one query, built in memory; the earlier
+    versions (one more) only for those who may read them."""
+    rows = comments.select_related("author").order_by("created_at", "pk")
+    rows = list(rows.prefetch_related("revisions") if with_revisions else rows)
     upvoted = set()
     if user.is_authenticated and rows:
         upvoted = set(
@@ -108,15 +110,15 @@ def is_following(user, consultation: Consultation) -> bool:
 
 def hidden_counts(consultation: Consultation) -> list[tuple[str, int]]:
     """How many comments and proposals are hidden, by reason: public, so moderation is accountable."""
-    counts = Counter()
-    for model in (Comment, Proposal):
-        rows = model.objects.filter(consultation=consultation, moderation="hidden").values("moderation_reason")
-        for row in rows.annotate(n=Count("pk")):
-            counts[row["moderation_reason"]] += row["n"]
-    pending = (
-        Comment.objects.filter(consultation=consultation, moderation="auto_hidden").count()
-        + Proposal.objects.filter(consultation=consultation, moderation="auto_hidden").count()
-    )
+    counts, pending = Counter(), 0
+    for model in (Comment, Proposal):  # one query each
+        rows = (model.objects.filter(consultation=consultation, moderation__in=("hidden", "auto_hidden"))
+                .values("moderation", "moderation_reason").annotate(n=Count("pk")).order_by())
+        for row in rows:
+            if row["moderation"] == "hidden":
+                counts[row["moderation_reason"]] += row["n"]
+            else:
+                pending += row["n"]
     rows = [(ModerationReason(reason).label, n) for reason, n in sorted(counts.items()) if reason in ModerationReason.values]
     if pending:
         rows.append((_("Awaiting a moderator after reports"), pending))
@@ -159,9 +161,11 @@ def by_age_band(people: set[int]) -> list[tuple[str, int]]:
     return merge_small(dict(bands), other_label=_("Other ages (small groups merged)"))
 
 
-def statistics(consultation: Consultation) -> dict:
-    """The participation figures, computed at most once a minute per consultation state."""
-    latest = consultation.events.order_by("-pk").values_list("pk", flat=True).first() or 0
+def statistics(consultation: Consultation, latest: int | None = None) -> dict:
+    """The participation figures, computed at most once a minute per consultation state (``latest``: the id
+    of its latest event, when the caller read it already)."""
+    if latest is None:
+        latest = consultation.events.order_by("-pk").values_list("pk", flat=True).first() or 0
     key = f"yishi:consultation-stats:{consultation.pk}:{latest}:{translation.get_language()}"
     cached = cache.get(key)
     if cached is None:
@@ -172,12 +176,11 @@ def statistics(consultation: Consultation) -> dict:
 
 def compute_statistics(consultation: Consultation) -> dict:
     """Participants, proposals and comments, with participants by grid and age band (small groups merged)."""
-    authors = set(consultation.proposals.exclude(author=None).values_list("author_id", flat=True))
-    supporters = set(Support.objects.filter(proposal__consultation=consultation).values_list("user_id", flat=True))
-    commenters = set(
-        consultation.comments.filter(deleted_at=None).exclude(author=None).values_list("author_id", flat=True)
-    )
-    people = authors | supporters | commenters
+    # Three queries read who took part, and the counts come from the same rows.
+    proposals = list(consultation.proposals.values_list("author_id", "withdrawn_at"))
+    supports = list(Support.objects.filter(proposal__consultation=consultation).values_list("user_id", flat=True))
+    comments = list(consultation.comments.filter(deleted_at=None).values_list("author_id", flat=True))
+    people = ({author for author, _withdrawn in proposals} | set(supports) | set(comments)) - {None}
     grid_of = {
         user_id: in_reader_language(name, name_zh) for user_id, name, name_zh in
         Membership.objects.filter(user__in=people, community=consultation.community, role=Membership.Role.RESIDENT)
@@ -188,9 +191,9 @@ def compute_statistics(consultation: Consultation) -> dict:
     ages = by_age_band(people)  # counted always: the same queries whatever the number of people
     return {
         "participants": len(people),
-        "proposals": consultation.proposals.filter(withdrawn_at=None).count(),
-        "supports": Support.objects.filter(proposal__consultation=consultation).count(),
-        "comments": consultation.comments.filter(deleted_at=None).count(),
+        "proposals": sum(1 for _author, withdrawn in proposals if withdrawn is None),
+        "supports": len(supports),
+        "comments": len(comments),
         "too_few": too_few,
         "by_grid": [] if too_few else merge_small(dict(grids), other_label=_("Other grids (small groups merged)")),
         "by_age": [] if too_few else ages,

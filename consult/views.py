@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,6 +28,7 @@ from consult.forms import (
     task_fields,
 )
 from consult.models import Comment, Consultation, Proposal
+from core import fragments
 from core.http import Confirm, attempt, confirm_page, confirmed, error_messages, render_live
 
 Phase = Consultation.Phase
@@ -99,25 +101,30 @@ def consultation_detail(request, pk: int, **bound):
 
 
 def consultation_context(user, consultation: Consultation, *, page=None, comments_page=None, **bound) -> dict:
+    """What the page shows. The costly parts are lazy: read only when the page's cached fragment
+    (core/fragments.py) must be rendered again, so a cached page costs a few queries."""
     community = consultation.community
-    proposal_page = selectors.proposals_page(consultation, page)
-    proposals = proposal_page.object_list
-    comment_page, comments = selectors.comment_page(consultation.comments.filter(proposal=None), user, comments_page)
     manage = permissions.can_manage_consultations(user, community)
+    history = permissions.can_view_moderation_log(user, community)
+    last_event = consultation.events.order_by("-pk").values_list("pk", flat=True).first() or 0
+    proposal_page = lazy(lambda: selectors.proposals_page(consultation, page))
+    proposals = lazy(lambda: proposal_page.object_list)
+    discussion = lazy(lambda: selectors.comment_page(consultation.comments.filter(proposal=None), user, comments_page,
+                                                     with_revisions=history))
     context = {
         "consultation": consultation,
         "community": community,
         "proposals": proposals,
         "proposal_page": proposal_page,
-        "comment_page": comment_page,
-        "supported": selectors.supported_by(user, proposals),
-        "can_support": {p.pk for p in proposals if permissions.can_support(user, p)},
-        "comments": comments,
-        "attachments": list(consultation.attachments.all()),
-        "issues": list(consultation.issues.select_related("grid__community", "category")),
-        "decisions": selectors.decisions_of(consultation),
-        "hidden": selectors.hidden_counts(consultation),
-        "stats": selectors.statistics(consultation),
+        "comment_page": lazy(lambda: discussion[0]),
+        "supported": lazy(lambda: selectors.supported_by(user, list(proposals))),
+        "can_support": lazy(lambda: {p.pk for p in proposals if permissions.can_support(user, p)}),
+        "comments": lazy(lambda: discussion[1]),
+        "attachments": lazy(lambda: list(consultation.attachments.all())),
+        "issues": lazy(lambda: list(consultation.issues.select_related("grid__community", "category"))),
+        "decisions": lazy(lambda: selectors.decisions_of(consultation)),
+        "hidden": lazy(lambda: selectors.hidden_counts(consultation)),
+        "stats": lazy(lambda: selectors.statistics(consultation, last_event)),
         "following": selectors.is_following(user, consultation),
         "can_follow": permissions.can_follow_consultation(user, consultation),
         "can_propose": permissions.can_submit_proposal(user, consultation),
@@ -125,14 +132,17 @@ def consultation_context(user, consultation: Consultation, *, page=None, comment
         "can_manage": manage,
         "can_start_poll": manage and consultation.phase == Phase.VOTING,
         "can_moderate": permissions.can_moderate(user, community),
-        "can_see_history": permissions.can_view_moderation_log(user, community),
+        "can_see_history": history,
         "can_report": community_permissions.is_member_of(user, community),
         "unanswered": selectors.unanswered_count(consultation) if manage else 0,
         "comment_form": bound.get("comment_form") or CommentForm(prefix="comment"),
         "comment_edit": bound.get("comment_edit"),
         "report_form": ContentReportForm(prefix="report"),
         "moderate_form": ModerateForm(prefix="moderate"),
-        "last_event": consultation.events.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "last_event": last_event,
+        # Anonymous readers share one rendering per state of the consultation, language and page.
+        "fragment_audience": None if user.is_authenticated or bound else "anonymous",
+        "fragment_version": fragments.version("consultation", consultation.pk),
     }
     if manage and consultation.phase != Phase.CONCLUDED:
         context["attach_form"] = bound.get("attach_form") or AttachmentForm(prefix="attach")

@@ -6,3 +6,8 @@ class IssuesConfig(AppConfig):
     name = "issues"
     verbose_name = _("Issues")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from issues import fragments
+
+        fragments.connect()

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from community import permissions as community_permissions
 from community.http import current_community
 from community.models import Community
+from core import fragments as page_fragments
 from core.http import error_messages, render_live
 from issues import forms, permissions, selectors, services
 from issues.models import Issue, IssueEvent, IssueFollow, Rating
@@ -27,19 +29,27 @@ from ledger.views import decision_detail, task_update_form
 
 
 def issue_list(request):
+    """The filter form and the page of results are the same for every reader: rendered once per state of the
+    community's issues (a version their writes bump), language and query string, then read from the fragments
+    cache; the work behind them is lazy, done only when they are rendered."""
     community = current_community(request)
-    form = forms.IssueFilterForm(request.GET or None, community=community)
-    filters = form.cleaned_data if form.is_valid() else {}
-    issues = selectors.issue_list(community, **filters)
-    page = Paginator(issues, 20).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_followers(page.object_list)
+    form = lazy(lambda: forms.IssueFilterForm(request.GET or None, community=community))
+    filters = lazy(lambda: form.cleaned_data if form.is_valid() else {})
+
+    def results():
+        page = Paginator(selectors.issue_list(community, **filters), 20).get_page(request.GET.get("page"))
+        page.object_list = selectors.with_followers(page.object_list)
+        return page
+
     context = {
         "community": community,
         "form": form,
-        "page": page,
-        "grid_ids": [g.pk for g in community.grids.all()] if not filters.get("grid") else [filters["grid"].pk],
+        "page": lazy(results),
+        "grid_ids": lazy(lambda: [g.pk for g in community.grids.all()] if not filters.get("grid")
+                         else [filters["grid"].pk]),
         "can_raise": community_permissions.home_grid(request.user, community) is not None,
         "has_queue": community_permissions.can_view_membership_queue(request.user, community),
+        "fragment_version": page_fragments.version("issues", community.pk),
     }
     template = "issues/issue_list.html#results" if request.headers.get("HX-Request") else "issues/issue_list.html"
     return render(request, template, context)

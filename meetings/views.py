@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community.http import current_community
 from community import permissions as community_permissions
 from community.models import Community, Membership
+from core import fragments as page_fragments
 from core.http import Confirm, attempt, confirm_page, confirmed, error_messages
 from core.i18n import in_reader_language
 from core.text import whole_number
@@ -32,7 +34,7 @@ from meetings.forms import (
 )
 from meetings.models import AgendaItem, Invitation, Meeting, Minutes, RoomEvent
 
-CHAT_SHOWN = 200
+CHAT_SHOWN = 50  # the latest; "Earlier messages" fetches the 50 before, and so on
 
 
 def meeting_list(request):
@@ -175,7 +177,19 @@ def _meeting(request, pk: int) -> tuple[Meeting, list]:
 
 def meeting_detail(request, pk: int, **bound):
     meeting, invitations = _meeting(request, pk)
-    return render(request, "meetings/meeting_detail.html", _room_context(request, meeting, invitations, bound))
+    if request.user.is_authenticated or bound:
+        return render(request, "meetings/meeting_detail.html", _room_context(request, meeting, invitations, bound))
+    # Anonymous readers all see the same room: rendered once per state of the room (its latest event, and a
+    # version every write to the meeting bumps), its context read only then (core/fragments.py).
+    def fill() -> dict:
+        return _room_context(request, meeting, invitations, {})
+
+    fill.do_not_call_in_templates = True
+    return render(request, "meetings/meeting_detail.html", {
+        "meeting": meeting, "community": meeting.community, "runs": False,
+        "last_id": meeting.events.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "room_audience": "anonymous", "room_fill": fill, "room_version": page_fragments.version("meeting", meeting.pk),
+    })
 
 
 # The page's regions that a room frame asks each person's page to fetch again, as that person sees them.
@@ -184,10 +198,32 @@ REGIONS = ("suggestions", "minutes-section", "votes")
 
 def meeting_region(request, pk: int, region: str):
     """One region of the meeting's page, rendered from the page's own template partial for this person."""
+    if region == "chat-earlier":
+        return _chat_earlier(request, pk)
     if region not in REGIONS:
         raise Http404
     meeting, invitations = _meeting(request, pk)
     return render(request, f"meetings/meeting_detail.html#{region}", _room_context(request, meeting, invitations, {}))
+
+
+def chat_history(meeting: Meeting, before: int) -> tuple[list[RoomEvent], int | None]:
+    """The ``CHAT_SHOWN`` chat messages before the event ``before``, oldest first, and the id to ask for the
+    ones before them (None: there are none)."""
+    rows = list(RoomEvent.objects.filter(meeting=meeting, kind="chat.message", pk__lt=before)
+                .select_related("author").order_by("-pk")[:CHAT_SHOWN + 1])
+    shown = rows[:CHAT_SHOWN][::-1]
+    return shown, (shown[0].pk if len(rows) > CHAT_SHOWN else None)
+
+
+def _chat_earlier(request, pk: int):
+    """Earlier chat messages, put above the page's oldest ones in place of the link that asked for them."""
+    meeting, _invitations = _meeting(request, pk)
+    before = request.GET.get("before", "")
+    if not before.isdigit():
+        raise Http404
+    chat, earlier = chat_history(meeting, int(before))
+    return render(request, "meetings/meeting_detail.html#chat-earlier", {
+        "meeting": meeting, "runs": permissions.runs(request.user, meeting), "chat": chat, "chat_earlier": earlier})
 
 
 def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> dict:
@@ -197,10 +233,9 @@ def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> 
     items = fragments.agenda(meeting)
     minutes = Minutes.objects.get(meeting=meeting)  # made with the meeting
     last_id = meeting.events.order_by("-pk").values_list("pk", flat=True).first() or 0  # before reading the room
-    chat = list(
-        RoomEvent.objects.filter(meeting=meeting, kind="chat.message", pk__lte=last_id).select_related("author")
-        .order_by("-pk")[:CHAT_SHOWN]
-    )
+    # The chat's history is rendered once per state of the room (its latest event) for each audience: the
+    # chair's team (who see the hide and mute buttons) and everyone else, who all see the same messages.
+    history = lazy(lambda: chat_history(meeting, last_id + 1))
     attendance = fragments.attendance(meeting)
     own = next((i for i in invitations if user.is_authenticated and i.user_id == user.pk), None)
     if own is None and permissions.is_invited(user, meeting, invitations):
@@ -213,7 +248,10 @@ def _room_context(request, meeting: Meeting, invitations: list, bound: dict) -> 
         "agenda": [i for i in items if i.status == "accepted"],
         "suggestions": [i for i in items if i.status == "suggested"] if runs else
         [i for i in items if i.status != "accepted" and i.suggested_by_id == getattr(user, "pk", None)],
-        "chat": chat[::-1],
+        "chat": lazy(lambda: history[0]),
+        "chat_earlier": lazy(lambda: history[1]),
+        "chat_audience": f"runs-{meeting.status}" if runs else "reads",
+        "chat_version": page_fragments.version("meeting", meeting.pk),
         "last_id": last_id,
         "queue": services.queue_state(meeting),
         "mutes": list(meeting.mutes.select_related("user")) if runs else [],

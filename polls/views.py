@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.http import current_community
+from core import fragments as page_fragments
 from core.http import (
     Confirm,
     attempt,
@@ -139,16 +141,18 @@ def poll_detail(request, pk: int, ballot=None):
         "ballot": ballot or (ballot_form(poll, options, initial=_current(poll, user))
                              if poll.is_open and eligible and (not voted or not poll.secret) else None),
         "receipt": _receipt_of(request, poll),
-        "results": _results(poll, options),
+        "results": lazy(lambda: _results(poll, options)),  # lazy: read when its cached fragment is stale
         "rules_said": wording.rules_sentences(poll),
         "observers": _observers(request, poll, services.can_manage(user, poll, poll.meeting)),
         "tiebreak": wording.tiebreak_names(poll, options),
+        "fragment_version": page_fragments.version("poll", poll.pk),
     }
     if not poll.secret and poll.shows_counts:  # who voted what, a hundred names a page
         votes = poll.open_votes.select_related("user").order_by("user__display_name", "pk")
-        page = Paginator(votes, OPEN_VOTES_PER_PAGE).get_page(request.GET.get("votes"))
+        page = lazy(lambda: Paginator(votes, OPEN_VOTES_PER_PAGE).get_page(request.GET.get("votes")))
         context["votes_page"] = page
-        context["open_votes"] = [(v.user.public_name, describe(poll, v.choices, options)) for v in page.object_list]
+        context["open_votes"] = lazy(lambda: [(v.user.public_name, describe(poll, v.choices, options))
+                                              for v in page.object_list])
     return render_live(request, "polls/poll_detail.html", context)
 
 

@@ -64,10 +64,13 @@ def _site_language():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    from django.core.cache import cache
+    """Rate-limit counters live in the cache, rendered fragments in theirs: each test starts with none (the
+    database's ids start again after a rollback, so a fragment kept from another test could match a key)."""
+    from django.conf import settings
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 def live_regions(client, url) -> tuple[list[str], str]:

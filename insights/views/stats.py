@@ -22,6 +22,7 @@ SCORECARD_SECONDS = 60  # the figures are at most a minute old; the page says so
 def scorecards(request):
     community = current_community(request)
     figures = cache.get_or_set(f"yishi:scorecard:{community.pk}", lambda: _scorecard(community), SCORECARD_SECONDS)
+    # The page is rendered once per count of the figures and language (the fragment is keyed by computed_at).
     return render(request, "insights/stats.html", {"community": community, **figures})
 
 

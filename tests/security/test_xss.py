@@ -29,6 +29,7 @@ from issues import services as issues_services
 from issues.models import Category
 from ledger import services as ledger_services
 from meetings import services as meetings
+from meetings.views import CHAT_SHOWN
 from polls import services as polls
 from tests.browser.conftest import CHROMIUM, _free_port, start_daphne
 from tests.conftest import make_user
@@ -298,12 +299,15 @@ def test_no_payload_runs_in_the_meeting_room_live_or_reloaded(chromium, servers)
 
     def live(tab):
         tab.open(meeting.get_absolute_url())
-        before = tab.page.locator("#chat > li").count()  # the room shows its last 200 messages on load
+        before = tab.page.locator("#chat > li").count()  # the room shows its last messages on load
         send_chat(tab.base, meeting.pk, talkers, bodies)
         expect(tab.page.locator("#chat > li")).to_have_count(before + len(bodies), timeout=60_000)
         tab.check("the live room after the chat", tab.page.title())
         tab.open(meeting.get_absolute_url())  # reloaded: the same messages, rendered by the server
-        expect(tab.page.locator("#chat > li")).to_have_count(min(before + len(bodies), 200))
+        expect(tab.page.locator("#chat > li.chat-message")).to_have_count(min(before + len(bodies), CHAT_SHOWN))
+        tab.page.locator("#chat-earlier a").click()  # and the earlier ones, on asking
+        expect(tab.page.locator("#chat > li.chat-message")).to_have_count(min(before + len(bodies), 2 * CHAT_SHOWN))
+        tab.check("the earlier messages", tab.page.title())
         tab.open(f"/meetings/{meeting.pk}/minutes-view")
 
     each_server(chromium, servers, residents[20], live)
