@@ -6,9 +6,10 @@ before any consumer sees them.
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import django
-from asgiref.sync import sync_to_async
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.base import BaseHandler
 from django.http import FileResponse
@@ -46,22 +47,34 @@ django_application = OneThreadHandler()
 class TakeTurns:
     """At most ``limit`` HTTP requests inside Django at once per process; the rest wait their turn.
 
-    Django runs each request's view in a thread of its own. A crowd arriving together (everyone
-    voting the moment a poll opens) would otherwise mean a thousand threads fighting for one
-    interpreter lock and one database, each slower than the last; a fixed number of requests
-    at work, as a threaded server's pool would have, serves the same crowd several times faster.
-    Waiting costs nothing but a place in the event loop's queue; sockets are not limited here.
+    A crowd arriving together (everyone voting the moment a poll opens) would otherwise mean a
+    thousand threads fighting for one interpreter lock and one database, each slower than the last;
+    a fixed number of requests at work, as a threaded server's pool would have, serves the same
+    crowd several times faster. Waiting costs nothing but a place in the event loop's queue; sockets
+    are not limited here.
+
+    Each request at work runs its synchronous code in one thread of a pool of ``limit`` (asgiref's
+    thread-sensitive context, given that thread), not in a thread started and joined for it alone as
+    stock Django does. A thread whose request was abandoned while its view still runs finishes that
+    first; the next request given it waits for that.
     """
 
     def __init__(self, app, limit: int):
         self.app, self.limit = app, limit
         self.turns: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+        self.threads: dict[asyncio.AbstractEventLoop, list[ThreadPoolExecutor]] = {}
 
     async def __call__(self, scope, receive, send):
         loop = asyncio.get_running_loop()
         turns = self.turns.get(loop) or self.turns.setdefault(loop, asyncio.Semaphore(self.limit))
         async with turns:
-            await self.app(scope, receive, send)
+            idle = self.threads.setdefault(loop, [])
+            thread = idle.pop() if idle else ThreadPoolExecutor(max_workers=1, thread_name_prefix="http")
+            try:
+                async with ThreadSensitiveContext(executor=thread):
+                    await self.app(scope, receive, send)
+            finally:
+                idle.append(thread)
 
 
 http_application = TakeTurns(django_application, int(os.environ.get("YISHI_HTTP_CONCURRENCY", "") or 8))

@@ -3,9 +3,11 @@ answer, nobody is counted twice or lost, a refused vote undoes only itself, and 
 process dying at once."""
 
 import json
-import os
 import sqlite3
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 from polls import box as ballot_box
 from polls.groupcommit import GroupCommit
@@ -139,18 +141,12 @@ def test_a_batch_that_cannot_commit_leaves_nothing_and_tells_everyone(tmp_path):
 def test_a_vote_answered_survives_the_process_dying_right_after(tmp_path):
     path = tmp_path / "ballots.sqlite3"
     ballot_box.Box(path).create("k", roll=[1, 2, 3], slot_size=SLOT)
-    read, write = os.pipe()
-    child = os.fork()
-    if child == 0:  # a server process: votes, is answered, and dies at once without closing anything
-        try:
-            ballot_box.Box(path).cast("k", 2, _ballot(2), _receipt(2))
-            os.write(write, b"recorded")
-        finally:
-            os._exit(0)
-    os.close(write)
-    answer = os.read(read, 100)
-    os.waitpid(child, 0)
-    assert answer == b"recorded"
+    # A server process: votes, is answered, and dies at once without closing anything.
+    script = (f"import os, sys\nfrom polls import box\nbox.Box({str(path)!r}).cast('k', 2, {_ballot(2)!r}, {_receipt(2)!r})\n"
+              "sys.stdout.write('recorded'); sys.stdout.flush(); os._exit(0)")
+    run = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, timeout=60)
+    assert run.stdout == "recorded", run.stderr
     fresh = ballot_box.Box(path)
     assert fresh.has_voted("k", 2) and fresh.turnout("k") == 1
     fresh.seal("k")
