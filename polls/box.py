@@ -35,6 +35,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from polls.groupcommit import GroupCommit
+
 RECEIPT_SIZE = 32
 _EMPTY_RECEIPT = bytes(RECEIPT_SIZE)
 _LOW = 0xFFFFFFFF  # the low 32 bits of a rowid: the user id or the slot number
@@ -116,11 +118,13 @@ def _connection(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _open(path: Path) -> sqlite3.Connection:
+def _open(path: Path, *, shared: bool = False) -> sqlite3.Connection:
+    """A connection to the box file (made, with its schema, if need be). ``shared``: one that any thread may use,
+    for a caller that makes sure only one does at a time."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():  # made here, so it is never readable by others (SQLite's journal takes its mode)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    conn = sqlite3.connect(path, timeout=20, isolation_level=None)
+    conn = sqlite3.connect(path, timeout=20, isolation_level=None, check_same_thread=not shared)
     mode = conn.execute("PRAGMA journal_mode = TRUNCATE").fetchone()[0]
     if mode != "truncate":
         conn.close()
@@ -203,6 +207,44 @@ def _free_slot(conn: sqlite3.Connection, table: str, box_id: int, slots: int) ->
     return conn.execute(f"SELECT id {where} LIMIT 1 OFFSET ?", (base, last, secrets.randbelow(empty))).fetchone()[0]
 
 
+def _cast_one(conn: sqlite3.Connection, key: str, voter_id: int, ballot: bytes, receipt: bytes) -> None:
+    """One vote's checks and its three overwrites, inside a transaction the caller holds."""
+    row = conn.execute("SELECT id, slot_size, slots, closes_at, sealed FROM box WHERE key = ?", (key,)).fetchone()
+    if row is None or row[4] or (row[3] is not None and time.time() >= row[3]):
+        raise BoxClosed(key)
+    box_id, slot_size, slots = row[:3]
+    voter = box_id << 32 | voter_id if 0 < voter_id <= _LOW else None
+    flag = voter and conn.execute("SELECT voted FROM voter WHERE id = ?", (voter,)).fetchone()
+    if not flag:
+        raise NotOnRoll(voter_id)
+    if flag[0]:
+        raise AlreadyVoted(voter_id)
+    _check_ballot(ballot, slot_size)
+    conn.execute("UPDATE ballot SET data = ? WHERE id = ?",
+                 (ballot.ljust(slot_size, b"\0"), _free_slot(conn, "ballot", box_id, slots)))
+    conn.execute("UPDATE receipt SET hash = ? WHERE id = ?", (receipt, _free_slot(conn, "receipt", box_id, slots)))
+    conn.execute("UPDATE voter SET voted = 1 WHERE id = ?", (voter,))
+
+
+_writers: dict[tuple[int, str], GroupCommit] = {}
+_writers_guard = threading.Lock()
+
+
+def _writer(path: Path) -> GroupCommit:
+    """The process's group commit for the box file at ``path`` (see ``polls/groupcommit.py``)."""
+    key = (os.getpid(), os.path.abspath(path))  # a forked child makes its own
+    with _writers_guard:
+        writer = _writers.get(key)
+        if writer is None:
+            writer = _writers[key] = GroupCommit(
+                lambda: _open(Path(key[1]), shared=True), _cast_one, (BoxError, ValueError),
+                lambda error: BoxError(f"the ballot box took no vote: {error}"))
+            idle = [k for k, w in _writers.items() if k != key and w.idle()]
+            if len(_writers) > _CACHED_PATHS and idle:  # tests make many boxes; a site has one
+                del _writers[idle[0]]  # its connection closes when nothing holds it any more
+        return writer
+
+
 class Box:
     """The ballot box file at ``path``, shared by every thread and process of the site.
 
@@ -276,31 +318,16 @@ class Box:
     # Voting -------------------------------------------------------------------------------------------------
 
     def cast(self, key: str, voter_id: int, ballot: bytes, receipt: bytes) -> None:
-        """Put one ballot and its receipt hash in, and mark the voter as having voted: one transaction.
+        """Put one ballot and its receipt hash in, and mark the voter as having voted, then return once that is
+        on disk.
 
         Only three cells change, each overwritten in place with a value of the same size; nothing else is
         written (no counter, no time), so what the file holds afterwards says nothing of when or in which order.
+        Votes cast at the same moment in this process share one transaction (``_Writer``): each is checked and
+        written on its own (a refusal undoes only its own rows), and each voter is answered after the commit.
         """
         _check_receipt(receipt)
-        conn = self._conn()
-        with _write(conn):
-            row = conn.execute("SELECT id, slot_size, slots, closes_at, sealed FROM box WHERE key = ?",
-                               (key,)).fetchone()
-            if row is None or row[4] or (row[3] is not None and time.time() >= row[3]):
-                raise BoxClosed(key)
-            box_id, slot_size, slots = row[:3]
-            voter = box_id << 32 | voter_id if 0 < voter_id <= _LOW else None
-            flag = voter and conn.execute("SELECT voted FROM voter WHERE id = ?", (voter,)).fetchone()
-            if not flag:
-                raise NotOnRoll(voter_id)
-            if flag[0]:
-                raise AlreadyVoted(voter_id)
-            _check_ballot(ballot, slot_size)
-            conn.execute("UPDATE ballot SET data = ? WHERE id = ?",
-                         (ballot.ljust(slot_size, b"\0"), _free_slot(conn, "ballot", box_id, slots)))
-            conn.execute("UPDATE receipt SET hash = ? WHERE id = ?",
-                         (receipt, _free_slot(conn, "receipt", box_id, slots)))
-            conn.execute("UPDATE voter SET voted = 1 WHERE id = ?", (voter,))
+        _writer(self.path).submit(key, voter_id, ballot, receipt)
 
     def has_voted(self, key: str, voter_id: int) -> bool:
         conn = self._conn()

@@ -47,9 +47,8 @@ def _receipt_of(request, poll: Poll) -> str | None:
                                       max_age=RECEIPT_DAYS * 86400)
 
 
-def _visible(request, pk: int) -> Poll:
-    poll = get_object_or_404(
-        Poll.objects.select_related("community", "grid", "meeting", "decision", "consultation"), pk=pk)
+def _visible(request, pk: int, related=("community", "grid", "meeting", "decision", "consultation")) -> Poll:
+    poll = get_object_or_404(Poll.objects.select_related(*related), pk=pk)
     if not services.can_view(request.user, poll):
         raise Http404
     return poll
@@ -238,12 +237,13 @@ def _height(bars: list) -> int:
 @require_POST
 @login_required
 def vote(request, pk: int):
-    poll = _visible(request, pk)
+    poll = _visible(request, pk, related=("meeting",))  # what the visibility check reads; a vote needs no more
     options = list(poll.options.all())
     form = ballot_form(poll, options, request.POST)
     if form.is_valid():
         try:
-            code = services.cast_ballot(request.user, poll_id=poll.pk, choices=form.cleaned_data["choices"])
+            code = services.cast_ballot(request.user, poll_id=poll.pk, choices=form.cleaned_data["choices"],
+                                        poll=poll, option_ids=[o.pk for o in options])
         except (ValidationError, PermissionDenied) as error:
             for message in error_messages(error):
                 form.add_error(None, message)

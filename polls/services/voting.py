@@ -31,25 +31,33 @@ def receipt_hash(poll_id: int, code: str) -> str:
     return hashlib.sha256(f"{poll_id}:{code.strip().upper()}".encode()).hexdigest()
 
 
-def cast_ballot(actor: User, *, poll_id: int, choices) -> str | None:
+def cast_ballot(actor: User, *, poll_id: int, choices, poll: Poll | None = None,
+                option_ids: list[int] | None = None) -> str | None:
     """Vote once. Returns the receipt code of a secret ballot (shown to the voter once), else None.
 
     A secret vote writes nothing to the database: the ballot box (``polls/box.py``, a file of its own) takes
     the ballot into a random one of slots made when the poll opened, the receipt's hash into another, and
     sets the voter's "voted" flag, in one transaction of its own. Exactly one of concurrent submissions
     counts; the others are told. An open vote is stored with its voter and may be changed until the close.
+
+    ``poll`` and ``option_ids``: the poll (``poll_id``'s) and its options' ids as the caller has just read them,
+    so a page that showed them does not read them again. The box's roll (fixed at opening, as the voter rows)
+    is what decides whether a secret poll's voter is on it.
     """
     limits.hit(actor, "ballot")
-    poll = Poll.objects.filter(pk=poll_id).first()
+    if poll is None or poll.pk != poll_id:
+        poll = Poll.objects.filter(pk=poll_id).first()
     if poll is None:
         raise ValidationError(_("There is no poll #%(id)s.") % {"id": poll_id})
     if not poll.is_open:
         raise ValidationError(_("This poll is not open for voting."))
-    if not Voter.objects.filter(poll=poll, user=actor).exists():
+    boxed = poll.secret and bool(poll.box_key)
+    if not boxed and not Voter.objects.filter(poll=poll, user=actor).exists():
         raise ValidationError(_("You are not among those who vote in this poll."))
-    options = list(poll.options.values_list("pk", flat=True))
+    if option_ids is None:
+        option_ids = list(poll.options.values_list("pk", flat=True))
     try:
-        clean = check_ballot(poll.method, options, choices, min_choices=poll.min_choices,
+        clean = check_ballot(poll.method, option_ids, choices, min_choices=poll.min_choices,
                              max_choices=poll.max_choices)
     except InvalidBallot:
         raise ValidationError(_("This ballot does not fit the poll: check your choices.")) from None
