@@ -44,7 +44,7 @@ run: migrate
 	$(PY) manage.py run_scheduler & scheduler=$$!; \
 	export YISHI_BASE_URL="$$given"; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
-	$(BIN)/daphne --no-server-name -e tcp:port=$(PORT):interface=127.0.0.1:backlog=1024 config.asgi:application
+	$(BIN)/daphne --no-server-name --websocket_connect_timeout 30 -e tcp:port=$(PORT):interface=127.0.0.1:backlog=1024 config.asgi:application
 
 # Production (README, "Production"): no demo and no debugging, whatever the environment says. The environment
 # gives DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and the rest; migrate, collect the static files, then Daphne
@@ -60,7 +60,7 @@ serve: install
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
-	$(BIN)/daphne --no-server-name -e tcp:port=$(PORT):interface=$(HOST):backlog=1024 config.asgi:application
+	$(BIN)/daphne --no-server-name --websocket_connect_timeout 30 -e tcp:port=$(PORT):interface=$(HOST):backlog=1024 config.asgi:application
 
 # The whole suite on SQLite; then again on PostgreSQL when YISHI_TEST_POSTGRES_URL is set (pytest-django
 # creates and drops test_<name> there); then, when YISHI_TEST_REDIS_URL is set, the multi-process tests

@@ -99,10 +99,11 @@ class Servers:
 
 
 def daphne(name: str, env: dict, log: Path, processes: int = 1) -> Servers:
-    """The app as `make run` serves it (Daphne, config.asgi, a listen backlog of 1,024), without access log."""
+    """The app as `make run` serves it (Daphne, config.asgi, a listen backlog of 1,024, 30 s for a socket's
+    handshake), without access log."""
     ports = [free_port() for _ in range(processes)]
-    cmds = [[str(BIN / "daphne"), "-v", "0", "-e", f"tcp:port={port}:interface={HOST}:backlog=1024",
-             "config.asgi:application"] for port in ports]
+    cmds = [[str(BIN / "daphne"), "-v", "0", "--websocket_connect_timeout", "30", "-e",
+             f"tcp:port={port}:interface={HOST}:backlog=1024", "config.asgi:application"] for port in ports]
     return Servers(name, cmds, ports, env, log)
 
 
