@@ -33,7 +33,8 @@ def grids_with_counts(community: Community) -> QuerySet[Grid]:
     workers = Membership.objects.filter(role=Role.GRID_WORKER).select_related("user")
     return community.grids.annotate(
         resident_count=Count("memberships", filter=Q(memberships__role=Role.RESIDENT))
-    ).prefetch_related(Prefetch("memberships", queryset=workers, to_attr="workers"))
+    ).prefetch_related(Prefetch("memberships", queryset=workers, to_attr="workers")).order_by("number")  # grouped:
+    # a query with an aggregate keeps no model order, and PostgreSQL returns the rows as they lie
 
 
 def organisations_with_reps(community: Community) -> QuerySet[Organisation]:

@@ -212,7 +212,8 @@ def grids_on_map(community: Community) -> QuerySet[Grid]:
     now = timezone.now()
     open_ = Q(issues__status__in=Issue.OPEN_STATUSES)
     late = Q(issues__resolution_due_at__lt=now) | Q(issues__status=Status.NEW, issues__response_due_at__lt=now)
-    return community.grids.annotate(open=Count("issues", filter=open_), overdue=Count("issues", filter=open_ & late))
+    return community.grids.annotate(open=Count("issues", filter=open_),  # a grouped query keeps no model order
+                                    overdue=Count("issues", filter=open_ & late)).order_by("number")
 
 
 def building_map(community: Community, grids) -> str:
