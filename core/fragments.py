@@ -14,9 +14,16 @@ A fragment's key holds everything that changes what it shows:
 Nothing personal is stored: a CSRF token inside a fragment is stored as a placeholder and replaced, per
 request, by that request's own token. Fragments also expire after ``TIMEOUT`` seconds, a bound on what a
 write that bumps nothing (a resident's new display name) can leave stale.
+
+The cache is never needed: when it cannot be reached (Redis restarting), pages are rendered without it, writes
+commit all the same, and the versions they could not bump are bumped as soon as it answers again. After a
+failure the process leaves it alone for ``RESTING`` seconds, so that an outage costs one timeout, not one per
+request.
 """
 
 import hashlib
+import logging
+import threading
 import time
 
 from django.core.cache import caches
@@ -28,10 +35,46 @@ from django.utils.safestring import mark_safe
 CACHE = "fragments"
 TIMEOUT = 600
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+RESTING = 5.0
+
+logger = logging.getLogger(__name__)
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis is pinned; the embedded default does not use it
+    RedisError = OSError
+UNREACHABLE = (OSError, RedisError)
+
+_lock = threading.Lock()
+_resting_until = 0.0
+_unbumped: set[str] = set()  # version keys a write could not bump while the cache was unreachable
 
 
 def store():
     return caches[CACHE]
+
+
+def _attempt(operation, otherwise):
+    """``operation()``'s result, or ``otherwise`` when the cache cannot be reached (or was not, a moment ago).
+    Versions left unbumped by an outage are bumped first, before anything is read under them."""
+    global _resting_until
+    if time.monotonic() < _resting_until:
+        return otherwise
+    try:
+        if _unbumped:
+            _bump_unbumped()
+        return operation()
+    except UNREACHABLE as error:
+        _resting_until = time.monotonic() + RESTING
+        logger.warning("Fragment cache unreachable (%s); pages are rendered without it for %.0f s", error, RESTING)
+        return otherwise
+
+
+def _bump_unbumped() -> None:
+    with _lock:
+        for version_key in sorted(_unbumped):
+            _bump(version_key)
+            _unbumped.discard(version_key)
 
 
 def _version_key(scope: tuple) -> str:
@@ -39,28 +82,36 @@ def _version_key(scope: tuple) -> str:
 
 
 def version(*scope) -> int:
-    """The current version of ``scope`` (e.g. ``("consultation", 3)``)."""
-    value = store().get(_version_key(scope))
+    """The current version of ``scope`` (e.g. ``("consultation", 3)``). Harmless when the cache is unreachable:
+    a fragment is rendered after its version is read, so it is never older than the version it is kept under."""
+    value = _attempt(lambda: store().get(_version_key(scope)), None)
     return 0 if value is None else value
 
 
 def versions(*scopes: tuple) -> list[int]:
     """Several versions in one cache read."""
     keys = [_version_key(scope) for scope in scopes]
-    found = store().get_many(keys)
+    found = _attempt(lambda: store().get_many(keys), {})
     return [found.get(key, 0) for key in keys]
 
 
 def bump(*scope) -> None:
     """Every fragment keyed by this scope's version is stale from now on. A missing counter starts from the
-    clock, never from 0, so a counter evicted from the cache cannot come back to a version already used."""
-    key = _version_key(scope)
+    clock, never from 0, so a counter evicted from the cache cannot come back to a version already used.
+    Never fails the write it follows: a version the cache could not take is bumped when it answers again."""
+    version_key = _version_key(scope)
+    if not _attempt(lambda: _bump(version_key), False):
+        _unbumped.add(version_key)
+
+
+def _bump(version_key: str) -> bool:
     cache = store()
-    cache.add(key, time.time_ns(), None)
+    cache.add(version_key, time.time_ns(), None)
     try:
-        cache.incr(key)
+        cache.incr(version_key)
     except ValueError:  # evicted between the two calls
-        cache.add(key, time.time_ns(), None)
+        cache.add(version_key, time.time_ns(), None)
+    return True
 
 
 def bump_on_commit(*scope) -> None:
@@ -98,9 +149,8 @@ def cached(name: str, parts, audience: str | None, render, request=None, timeout
         html = str(render())
     else:
         fragment_key = key(name, parts, audience, request)
-        cache = store()
-        html = cache.get(fragment_key)
+        html = _attempt(lambda: store().get(fragment_key), None)
         if html is None:
             html = str(render())
-            cache.set(fragment_key, html, timeout)
+            _attempt(lambda: store().set(fragment_key, html, timeout), None)
     return personalise(html, request) if personal else mark_safe(html)  # noqa: S308 - see personalise
