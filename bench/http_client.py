@@ -13,7 +13,9 @@ wait bounded. Prints one JSON object.
 import argparse
 import asyncio
 import json
+import os
 import re
+import signal
 import statistics
 import sys
 import time
@@ -101,6 +103,9 @@ async def vote(a) -> dict:
         t0 = time.perf_counter()
         tokens = await asyncio.gather(*(prepare(s) for s in sessionids))
         prepare_s = time.perf_counter() - t0
+    if a.profile_pid:  # bench/profile_server.py: profile the votes, not the pages fetched to prepare them
+        os.kill(a.profile_pid, signal.SIGUSR2)
+        await asyncio.sleep(0.5)
     ready = [(s, t) for s, t in zip(sessionids, tokens) if t]
     doubles = ready[:: a.double_every] if a.double_every else []
     async with session(limit=len(ready) + len(doubles), timeout=150) as http:  # a voter waits, within reason
@@ -144,6 +149,7 @@ def main() -> int:
     p.add_argument("--sessions")
     p.add_argument("--voters", type=int, default=1000)
     p.add_argument("--double-every", type=int, default=10, help="every k-th voter submits twice at once")
+    p.add_argument("--profile-pid", type=int, help="a profiled server to tell (SIGUSR2) when the votes start")
     p.add_argument("--loop", choices=["asyncio", "uvloop"], default="uvloop")
     a = p.parse_args()
     loopback_only(a.base)

@@ -65,7 +65,7 @@ def main() -> int:
             poll = seed["vote_poll"]
             load = ["bench.http_client", "vote", "--base", f"http://{S.HOST}:{port}", "--poll", str(poll["id"]),
                     "--options", ",".join(map(str, poll["options"])), "--sessions", str(work / "voters.json"),
-                    "--voters", str(min(a.clients, 1000))]
+                    "--voters", str(min(a.clients, 1000)), "--profile-pid", str(server.pid)]
         run = subprocess.run([S.PY, "-m", *load], cwd=S.ROOT, env=env, capture_output=True, text=True, timeout=400,
                              preexec_fn=S.pin(S.CLIENT_CPU))
         print(run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-500:])

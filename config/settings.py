@@ -239,7 +239,14 @@ else:
         # Rendered page fragments (core/fragments.py), apart so that they never push rate-limit counters out.
         "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
                       "OPTIONS": {"MAX_ENTRIES": 2000}},
+        # Signed-in sessions, read from memory and written through to the database (which keeps them
+        # across a restart): a request reads no session row. Room for every resident of a large
+        # community (a session is a few hundred bytes).
+        "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sessions",
+                     "OPTIONS": {"MAX_ENTRIES": 100_000}},
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [

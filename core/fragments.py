@@ -121,6 +121,17 @@ def bump_on_commit(*scope) -> None:
     transaction.on_commit(lambda: bump(*scope), robust=True)
 
 
+def remembered(parts: tuple, compute, timeout: int = TIMEOUT):
+    """``compute()``'s value (anything that pickles, never None), kept in the fragments cache under ``parts``,
+    which must hold the versions of what it reads (``("poll-options", pk, version("poll", pk))``)."""
+    value_key = "r:" + ":".join(str(part) for part in parts)
+    value = _attempt(lambda: store().get(value_key), None)
+    if value is None:
+        value = compute()
+        _attempt(lambda: store().set(value_key, value, timeout), None)
+    return value
+
+
 def anonymous(request) -> str | None:
     """The audience of a page that only anonymous readers share: everyone signed in sees their own bits."""
     user = getattr(request, "user", None)

@@ -47,8 +47,10 @@ def _receipt_of(request, poll: Poll) -> str | None:
                                       max_age=RECEIPT_DAYS * 86400)
 
 
-def _visible(request, pk: int, related=("community", "grid", "meeting", "decision", "consultation")) -> Poll:
-    poll = get_object_or_404(Poll.objects.select_related(*related), pk=pk)
+def _visible(request, pk: int, related=("community", "grid", "meeting", "decision", "consultation"),
+             fields=()) -> Poll:
+    polls = Poll.objects.select_related(*related) if related else Poll.objects.all()
+    poll = get_object_or_404(polls.only(*fields) if fields else polls, pk=pk)
     if not services.can_view(request.user, poll):
         raise Http404
     return poll
@@ -234,17 +236,28 @@ def _height(bars: list) -> int:
     return 8 + BAR_STEP * len(bars)
 
 
+VOTE_READS = ("community", "kind", "title", "method", "min_choices", "max_choices", "meeting", "status", "opens_at",
+              "closes_at", "secret", "box_key")
+
+
 @require_POST
 @login_required
 def vote(request, pk: int):
-    poll = _visible(request, pk, related=("meeting",))  # what the visibility check reads; a vote needs no more
-    options = list(poll.options.all())
+    # What a vote reads of the poll, no more (a meeting, when the poll has one, is read by the visibility check).
+    poll = _visible(request, pk, related=(), fields=VOTE_READS)
+    # A crowd voting at once reads the options once: they are kept under the poll's version, which any write to
+    # an option bumps.
+    options = page_fragments.remembered(("poll-options", poll.pk, page_fragments.version("poll", poll.pk)),
+                                        lambda: list(poll.options.all()))
     form = ballot_form(poll, options, request.POST)
     if form.is_valid():
         try:
             code = services.cast_ballot(request.user, poll_id=poll.pk, choices=form.cleaned_data["choices"],
                                         poll=poll, option_ids=[o.pk for o in options])
         except (ValidationError, PermissionDenied) as error:
+            if getattr(error, "code", None) == "already_voted":  # sent again (an old tab, a retry): said plainly
+                context = {"poll": poll, "receipt": _receipt_of(request, poll)}
+                return render(request, "polls/already_voted.html", context)
             for message in error_messages(error):
                 form.add_error(None, message)
         else:

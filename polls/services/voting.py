@@ -67,7 +67,8 @@ def cast_ballot(actor: User, *, poll_id: int, choices, poll: Poll | None = None,
     try:
         ballot_box().cast(poll.box_key, actor.pk, canonical(clean), bytes.fromhex(receipt_hash(poll.pk, code)))
     except box.AlreadyVoted:
-        raise ValidationError(_("You already voted in this poll; a secret ballot is final.")) from None
+        raise ValidationError(_("You already voted in this poll; a secret ballot is final."),
+                              code="already_voted") from None
     except box.BoxClosed:
         raise ValidationError(_("This poll is not open for voting.")) from None
     except box.NotOnRoll:

@@ -35,6 +35,11 @@ def test_a_secret_vote_over_http_shows_a_receipt_and_no_counts_before_close(clie
     html = page(client, poll.get_absolute_url())
     assert "Your receipt" in html and "Cast my vote" not in html and "You voted" in html
     code = html.split('class="receipt-code"><strong>')[1].split("<")[0]
+    again = client.post(f"/polls/{poll.pk}/vote", {"ballot-choice": "no"})  # the form sent again, an old tab
+    assert again.status_code == 200
+    said = again.content.decode()
+    assert "You have already voted" in said and "was not counted again" in said and code in said
+    assert f'href="{poll.get_absolute_url()}"' in said and box_contents(poll)["ballots"] == ['"yes"']
     client.force_login(voters[1])
     assert "1 of" not in page(client, poll.get_absolute_url())  # no turnout either
     services.close_poll(chair, poll_id=poll.pk)
@@ -50,6 +55,22 @@ def test_a_secret_vote_over_http_shows_a_receipt_and_no_counts_before_close(clie
     assert receipts == [services.receipt_hash(poll.pk, code)]
     csv_text = b"".join(client.get(f"/polls/{poll.pk}/ballots.csv").streaming_content).decode()
     assert voters[0].email not in csv_text and voters[0].public_name not in csv_text
+
+
+def test_a_vote_reads_the_user_and_the_poll_and_nothing_else(client, chair, community, voters):
+    """A crowd votes at once: each vote reads its voter and the poll (the session, the options and the poll's
+    version come from the cache once warm), and every poll field it needs comes with that one read."""
+    poll = make_poll(chair, community, method="single", options=["Green", "Blue"])
+    green = poll.options.get(text="Green")
+    counted = []
+    for voter in voters:
+        client.force_login(voter)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(f"/polls/{poll.pk}/vote", {"ballot-choice": str(green.pk)})
+        assert response.status_code == 302
+        counted.append([q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in ctx.captured_queries])
+    assert counted[1:] == [["community_user", "polls_poll"]] * (len(voters) - 1)
+    assert box_contents(poll)["ballots"] == [str(green.pk)] * len(voters)
 
 
 def test_ranked_and_score_ballots_from_the_form(client, chair, community, voters):
