@@ -264,14 +264,25 @@ async def fanout(a) -> dict:
 
 
 class PollWatch:
+    """Counts the live-results broadcasts each watcher receives, with the first and last arrival."""
+
     def __init__(self):
-        self.changed, self.other, self.conns, self.failures = 0, 0, [], 0
+        self.changed, self.other, self.conns, self.failures, self.seen = 0, 0, [], 0, {}
 
     def on_text(self, conn, payload: bytes) -> None:
         if b"poll.changed" in payload:
             self.changed += 1
+            now = time.perf_counter()
+            first, _, n = self.seen.get(id(conn), (now, now, 0))
+            self.seen[id(conn)] = (first, now, n + 1)
         else:
             self.other += 1
+
+    def rate(self) -> float | None:
+        """Broadcasts a second per watcher: intervals between the first and last arrival over their span (a
+        count over the whole window would add one: n broadcasts 0.5 s apart span (n - 1) / 2 seconds)."""
+        spans = [(n - 1) / (last - first) for first, last, n in self.seen.values() if n > 1 and last > first]
+        return round(sum(spans) / len(spans), 2) if spans else None
 
 
 async def sustained(a) -> dict:
@@ -293,7 +304,7 @@ async def sustained(a) -> dict:
         voters = [(s, t) for s, t in zip(voters, tokens) if t]
         messages = int(a.seconds * a.rate)
         room.begin(0, messages)
-        send_ns, watch.changed, votes, rng = [0] * messages, 0, [], random.Random(3)
+        send_ns, watch.changed, watch.seen, votes, rng = [0] * messages, 0, {}, [], random.Random(3)
 
         async def pinger(conn, offset):
             await asyncio.sleep(offset)
@@ -325,7 +336,7 @@ async def sustained(a) -> dict:
             send_ns[i] = t = time.perf_counter_ns()
             conn.send_text(room.frame(f"bnch:0:{i}:{t}:" + "x" * 40))
         chat_s = time.perf_counter() - t0
-        changed_during = watch.changed
+        changed_during, rate_during = watch.changed, watch.rate()
         deadline = time.perf_counter() + a.drain_timeout
         for i in range(messages):
             try:
@@ -343,8 +354,9 @@ async def sustained(a) -> dict:
     result.update(
         seconds=a.seconds, chat_rate=a.rate, chat_s=round(chat_s, 2), connect_s=round(connect_s, 2),
         settle_s=round(settle_s, 2), connect_failures=room.failures,
-        poll_watchers=len(watch.conns), poll_changed_per_watcher_per_s=round(
-            changed_during / max(1, len(watch.conns)) / chat_s, 2) if watch.conns else None,
+        poll_watchers=len(watch.conns), poll_changed_per_watcher=round(
+            changed_during / max(1, len(watch.conns)), 1) if watch.conns else None,
+        poll_changed_per_watcher_per_s=rate_during,
         votes_sent=len(votes), votes_counted=counted, votes_per_s=round(counted / chat_s, 1),
         vote_p50_ms=round(vote_lat[len(vote_lat) // 2] * 1e3, 1) if vote_lat else None,
         vote_max_ms=round(vote_lat[-1] * 1e3, 1) if vote_lat else None,

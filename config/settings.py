@@ -213,7 +213,7 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"max_connections": 50, **REDIS_CONNECTION,
                         "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 3)},
@@ -221,7 +221,7 @@ if REDIS_URL:
         # Rendered page fragments (core/fragments.py): shared by every process, so a write in one
         # invalidates what all of them serve.
         "fragments": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "fragments",
             "OPTIONS": {"max_connections": 50, **REDIS_CONNECTION,

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from community.models import User
+from core import fragments
 from meetings import services
 from meetings.models import Meeting, Minutes, MinutesRevision, Presence, RoomEvent, SpeakerRequest
 
@@ -46,6 +47,8 @@ def forget_person(user: User, label: str) -> None:
             RoomEvent.objects.filter(pk=event.pk).update(data=data)
     if user.display_name:
         _rename_in_minutes(involved, user.display_name, label)
+    for meeting_id in involved.values_list("pk", flat=True):  # rows changed by update(): no post_save to bump them
+        fragments.bump_on_commit("meeting", meeting_id)
 
 
 def _renamed(value, user_id: int, label: str):

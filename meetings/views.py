@@ -11,8 +11,8 @@ from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from community.http import current_community
 from community import permissions as community_permissions
+from community.http import current_community
 from community.models import Community, Membership
 from core import fragments as page_fragments
 from core.http import Confirm, attempt, confirm_page, confirmed, error_messages
@@ -169,10 +169,14 @@ def _meeting(request, pk: int) -> tuple[Meeting, list]:
     meeting = get_object_or_404(
         Meeting.objects.select_related("community", "chair", "secretary", "grid", "current_item"), pk=pk
     )
-    invitations = list(meeting.invitations.select_related("user", "organisation").order_by("pk"))
-    if not permissions.can_watch(request.user, meeting, invitations):
+    invitations = _invitations(meeting) if request.user.is_authenticated else lazy(lambda: _invitations(meeting))
+    if not permissions.can_watch(request.user, meeting, invitations):  # no one signed in: public meetings only
         raise Http404
     return meeting, invitations
+
+
+def _invitations(meeting: Meeting) -> list:
+    return list(meeting.invitations.select_related("user", "organisation").order_by("pk"))
 
 
 def meeting_detail(request, pk: int, **bound):
@@ -180,15 +184,18 @@ def meeting_detail(request, pk: int, **bound):
     if request.user.is_authenticated or bound:
         return render(request, "meetings/meeting_detail.html", _room_context(request, meeting, invitations, bound))
     # Anonymous readers all see the same room: rendered once per state of the room (its latest event, and a
-    # version every write to the meeting bumps), its context read only then (core/fragments.py).
+    # version every write to the meeting bumps), its context read only then (core/fragments.py). Every room
+    # event is a saved row that bumps the version (meetings/apps.py), so its latest id is kept under it too.
     def fill() -> dict:
         return _room_context(request, meeting, invitations, {})
 
     fill.do_not_call_in_templates = True
+    version = page_fragments.version("meeting", meeting.pk)
+    last_id = page_fragments.remembered(("meeting-last-event", meeting.pk, version), lambda: (
+        meeting.events.order_by("-pk").values_list("pk", flat=True).first() or 0))
     return render(request, "meetings/meeting_detail.html", {
-        "meeting": meeting, "community": meeting.community, "runs": False,
-        "last_id": meeting.events.order_by("-pk").values_list("pk", flat=True).first() or 0,
-        "room_audience": "anonymous", "room_fill": fill, "room_version": page_fragments.version("meeting", meeting.pk),
+        "meeting": meeting, "community": meeting.community, "runs": False, "last_id": last_id,
+        "room_audience": "anonymous", "room_fill": fill, "room_version": version,
     })
 
 

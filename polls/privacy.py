@@ -8,8 +8,9 @@ here, with the poll and nothing about how they voted (nothing links a ballot to 
 from django.db import transaction
 
 from community.models import User
+from core import fragments
 from polls import services
-from polls.models import Voter
+from polls.models import Observer, OpenVote, Voter
 
 
 def personal_data(user: User) -> dict:
@@ -28,3 +29,8 @@ def forget_person(user: User, label: str) -> None:
     (nothing links it to them, and the count must not change)."""
     user_id = user.pk
     transaction.on_commit(lambda: services.ballot_box().forget_voter(user_id))
+    # The results and observers kept rendered (core/fragments.py) name them: rendered again, under the label.
+    named = {*OpenVote.objects.filter(user=user).values_list("poll_id", flat=True),
+             *Observer.objects.filter(user=user).values_list("poll_id", flat=True)}
+    for poll_id in sorted(named):
+        fragments.bump_on_commit("poll", poll_id)

@@ -121,13 +121,18 @@ OPEN_VOTES_PER_PAGE = 100
 
 
 def poll_detail(request, pk: int, ballot=None):
-    poll = _visible(request, pk)  # past its closing time but not yet counted, it reads "voting ended"
+    # Past its closing time but not yet counted, it reads "voting ended". Its decision is only linked to, by id.
+    poll = _visible(request, pk, related=("community", "grid", "meeting", "consultation"))
     if poll.kind == Poll.Kind.OWNERS:
         from polls.owners_views import owners_detail  # it imports this module
 
         return owners_detail(request, poll)
-    options = list(poll.options.all())
     user = request.user
+    manage = services.can_manage(user, poll, poll.meeting)
+    version = page_fragments.version("poll", poll.pk)
+    # Options and observers change only with the poll's version (polls/apps.py): kept under it, not read each time.
+    options, observers = page_fragments.remembered(("poll-page", poll.pk, version), lambda: (
+        list(poll.options.all()), list(poll.observers.select_related("user").only(*OBSERVER_FIELDS))))
     eligible = bool(user.is_authenticated and (
         poll.voters.filter(user=user).exists() if poll.status != Poll.Status.DRAFT
         else services.eligible_users(poll).filter(pk=user.pk).exists()))
@@ -136,7 +141,7 @@ def poll_detail(request, pk: int, ballot=None):
         "poll": poll,
         "community": poll.community,
         "options": options,
-        "can_manage": services.can_manage(user, poll, poll.meeting),
+        "can_manage": manage,
         "eligible": eligible,
         "voted": voted,
         "ballot": ballot or (ballot_form(poll, options, initial=_current(poll, user))
@@ -144,9 +149,9 @@ def poll_detail(request, pk: int, ballot=None):
         "receipt": _receipt_of(request, poll),
         "results": lazy(lambda: _results(poll, options)),  # lazy: read when its cached fragment is stale
         "rules_said": wording.rules_sentences(poll),
-        "observers": _observers(request, poll, services.can_manage(user, poll, poll.meeting)),
+        "observers": _observers(request, poll, manage, observers),
         "tiebreak": wording.tiebreak_names(poll, options),
-        "fragment_version": page_fragments.version("poll", poll.pk),
+        "fragment_version": version,
     }
     if not poll.secret and poll.shows_counts:  # who voted what, a hundred names a page
         votes = poll.open_votes.select_related("user").order_by("user__display_name", "pk")
@@ -353,9 +358,12 @@ def confirm_digest(request, pk: int):
     return redirect(f"{poll.get_absolute_url()}#observers-title")
 
 
-def _observers(request, poll: Poll, manage: bool) -> dict:
+# What the observers' list shows of them: kept in the fragments cache, so never a password hash or an e-mail address.
+OBSERVER_FIELDS = ("poll_id", "user_id", "confirmed_digest", "confirmed_at", "user__display_name", "user__deleted_at")
+
+
+def _observers(request, poll: Poll, manage: bool, observers: list) -> dict:
     """The observers' section: who they are and what they confirmed; the form to name them; the button to confirm."""
-    observers = list(poll.observers.select_related("user"))
     mine = next((o for o in observers if o.user_id == request.user.pk), None)
     committee = []
     if manage and poll.status != Poll.Status.CLOSED:
@@ -363,7 +371,8 @@ def _observers(request, poll: Poll, manage: bool) -> dict:
         members = services.observer_candidates(poll).filter(
             memberships__community=poll.community, memberships__role="committee").order_by("display_name", "pk")
         committee = [(u, u.pk in chosen) for u in members[:50]]
-        others = "\n".join(o.user.email for o in observers if o.user_id not in {u.pk for u, _c in committee})
+        shown = {u.pk for u, _c in committee}
+        others = "\n".join(poll.observers.exclude(user_id__in=shown).values_list("user__email", flat=True))
     else:
         others = ""
     return {"list": observers, "mine": mine, "committee": committee, "others": others,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 import audit
 from community import permissions as community_permissions
 from community.models import Membership, User
+from core import fragments
 from polls.models import Observer, Poll
 from polls.services.base import can_manage, eligible_users, lock_poll
 
@@ -41,6 +42,7 @@ def set_observers(actor: User, *, poll_id: int, user_ids: list[int]) -> list[Obs
     Observer.objects.filter(poll=poll).exclude(user_id__in=wanted).delete()
     have = set(Observer.objects.filter(poll=poll).values_list("user_id", flat=True))
     Observer.objects.bulk_create([Observer(poll=poll, user_id=pk) for pk in sorted(wanted - have)])
+    fragments.bump_on_commit("poll", poll.pk)  # a bulk create sends no post_save
     audit.record(actor, "poll.observers", community=poll.community_id, target=poll, observers=sorted(wanted))
     return list(poll.observers.select_related("user"))
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from core import fragments
 from polls import services
 from polls.forms import ballot_form
 from polls.models import Poll
@@ -15,9 +16,14 @@ def polls_of(meeting=None, consultation=None) -> list[Poll]:
     polls = Poll.objects.exclude(status=Poll.Status.DRAFT).order_by("-created_at", "-pk")
     if meeting is not None:
         return list(polls.filter(meeting=meeting))
-    if consultation is not None:
-        return list(polls.filter(consultation=consultation))
+    if consultation is not None:  # a list of links and outcomes, kept under the consultation's version (polls/apps.py)
+        version = fragments.version("consultation", consultation.pk)
+        return fragments.remembered(("consultation-polls", consultation.pk, version), lambda: list(
+            polls.filter(consultation=consultation).only(*LINKED_FIELDS)))
     return []
+
+
+LINKED_FIELDS = ("title", "status", "opens_at", "closes_at", "result", "consultation_id")
 
 
 @register.simple_tag

@@ -77,4 +77,4 @@ def test_the_cached_room_costs_the_same_few_queries_whatever_the_chat(client, li
     RoomEvent.objects.bulk_create([RoomEvent(meeting=live_meeting, kind="chat.message", author=resident,
                                              body=f"Many {n}") for n in range(300)])
     services.post_message(chair, meeting_id=live_meeting.pk, body="Last")
-    assert warm() == few <= 4
+    assert warm() == few == 1  # the meeting; its latest event is kept under its version
