@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from core import fragments
 from polls import services
@@ -40,7 +41,10 @@ def test_observers_named_or_confirming_show_on_the_next_public_read(chair, commu
     assert voters[1].public_name in page and "confirms after the count" in page
     services.cast_ballot(voters[2], poll_id=poll.pk, choices=poll.options.get(text="Blue").pk)
     closed = services.close_poll(chair, poll_id=poll.pk)
-    assert "not confirmed yet" in read(url)
+    page = read(url)
+    assert "not confirmed yet" in page
+    decision = reverse("ledger:decision-detail", kwargs={"pk": closed.decision_id})  # adopted: a decision
+    assert f'<a href="{decision}">The decision and its follow-up</a>' in page
     services.confirm_digest(voters[1], poll_id=poll.pk, digest=closed.ballot_box_digest)
     assert "confirmed the digest on" in read(url)
     kept = fragments.store().get(f"r:poll-page:{poll.pk}:{fragments.version('poll', poll.pk)}")
