@@ -93,7 +93,11 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis(tmp_path):
     assert host["address"] == "redis://cache.internal:6379/0" and host["max_connections"] >= 10
     assert host["socket_connect_timeout"] and host["health_check_interval"]
     cache = s["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == s["CACHES"]["fragments"]["BACKEND"] == "config.cache.SharedClientRedisCache"
+    from django.core.cache.backends.redis import RedisCache
+
+    from config.cache import SharedClientRedisCache
+    assert issubclass(SharedClientRedisCache, RedisCache)
     assert cache["LOCATION"] == "redis://cache.internal:6379/0"
 
 
