@@ -27,7 +27,7 @@ from core.http import (
 from core.text import whole_number
 from polls import services, wording
 from polls.forms import DraftForm, PollForm, ballot_form
-from polls.models import Poll
+from polls.models import Observer, Option, Poll
 
 RECEIPT_DAYS = 30
 
@@ -120,6 +120,12 @@ def poll_edit(request, pk: int):
 OPEN_VOTES_PER_PAGE = 100
 
 
+def _options(poll: Poll) -> list[Option]:
+    """The poll's options in ballot order, to keep in the fragments cache: read without the poll (``poll.options``
+    would attach the poll to each, and the cache would keep a copy of it)."""
+    return list(Option.objects.filter(poll_id=poll.pk))
+
+
 def poll_detail(request, pk: int, ballot=None):
     # Past its closing time but not yet counted, it reads "voting ended". Its decision is only linked to, by id.
     poll = _visible(request, pk, related=("community", "grid", "meeting", "consultation"))
@@ -132,7 +138,7 @@ def poll_detail(request, pk: int, ballot=None):
     version = page_fragments.version("poll", poll.pk)
     # Options and observers change only with the poll's version (polls/apps.py): kept under it, not read each time.
     options, observers = page_fragments.remembered(("poll-page", poll.pk, version), lambda: (
-        list(poll.options.all()), list(poll.observers.select_related("user").only(*OBSERVER_FIELDS))))
+        _options(poll), list(Observer.objects.filter(poll_id=poll.pk).select_related("user").only(*OBSERVER_FIELDS))))
     eligible = bool(user.is_authenticated and (
         poll.voters.filter(user=user).exists() if poll.status != Poll.Status.DRAFT
         else services.eligible_users(poll).filter(pk=user.pk).exists()))
@@ -253,7 +259,7 @@ def vote(request, pk: int):
     # A crowd voting at once reads the options once: they are kept under the poll's version, which any write to
     # an option bumps.
     options = page_fragments.remembered(("poll-options", poll.pk, page_fragments.version("poll", poll.pk)),
-                                        lambda: list(poll.options.all()))
+                                        lambda: _options(poll))
     form = ballot_form(poll, options, request.POST)
     if form.is_valid():
         try:

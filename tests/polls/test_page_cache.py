@@ -39,7 +39,12 @@ def test_observers_named_or_confirming_show_on_the_next_public_read(chair, commu
     services.set_observers(chair, poll_id=poll.pk, user_ids=[voters[1].pk])  # a bulk insert: no post_save
     page = read(url)
     assert voters[1].public_name in page and "confirms after the count" in page
-    services.cast_ballot(voters[2], poll_id=poll.pk, choices=poll.options.get(text="Blue").pk)
+    voter = Client()
+    voter.force_login(voters[2])
+    blue = poll.options.get(text="Blue")
+    assert voter.post(f"/polls/{poll.pk}/vote", {"ballot-choice": str(blue.pk)}).status_code == 302
+    options = fragments.store().get(f"r:poll-options:{poll.pk}:{fragments.version('poll', poll.pk)}")
+    assert [o.text for o in options] == ["Green", "Blue"]  # what the vote read, kept for the next voter
     closed = services.close_poll(chair, poll_id=poll.pk)
     page = read(url)
     assert "not confirmed yet" in page
@@ -51,6 +56,8 @@ def test_observers_named_or_confirming_show_on_the_next_public_read(chair, commu
     assert kept is not None  # what the page read is kept, and holds neither an address nor a password hash
     raw = pickle.dumps(kept)
     assert voters[1].email.encode() not in raw and voters[1].password.encode() not in raw
+    assert closed.box_key and closed.box_key.encode() not in raw  # nor a copy of the poll
+    assert closed.box_key.encode() not in pickle.dumps(options)
 
 
 def test_a_consultations_page_shows_its_vote_as_it_opens_and_closes(client, chair, community, resident, voters):
