@@ -149,6 +149,12 @@ def test_the_owners_vote_form_refuses_a_stranger(client, chair, community, grid_
     assert "does not list you as an owner of these units" in refused.content.decode()
 
 
+def test_a_visitor_is_shown_the_way_to_sign_in_and_vote(client, chair, community, owners_register):
+    poll = _open(chair, community)
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert f'<a href="/accounts/login/?next=/polls/{poll.pk}/">Owners sign in to vote.</a>' in page
+
+
 def test_paper_ballots_are_keyed_twice_and_an_owner_counts_once(chair, community, resident, grid_worker,
                                                                 owners_register):
     from community.models import Membership
