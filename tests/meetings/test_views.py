@@ -34,6 +34,13 @@ def test_a_closed_meeting_is_hidden_from_those_not_invited(client, chair, commun
     assert "Closed meeting" in page(client, closed.get_absolute_url())
 
 
+def test_a_scheduled_meetings_chat_says_when_it_opens(client, meeting, chair):
+    assert "The chat opens when the chair starts the meeting." in page(client, meeting.get_absolute_url())
+    services.open_meeting(chair, meeting_id=meeting.pk)
+    live = page(client, meeting.get_absolute_url())
+    assert "The chat opens when" not in live and "Sign in to take part." in live
+
+
 def test_the_room_page_escapes_what_people_wrote(client, live_meeting, resident):
     services.post_message(resident, meeting_id=live_meeting.pk, body=f"Hello {CANARY}")
     html = page(client, live_meeting.get_absolute_url())
