@@ -136,3 +136,12 @@ def test_the_migration_moves_a_name_written_in_chinese_to_the_chinese_field(comm
     assert (community.name, community.name_zh, community.description) == ("", "柳巷社区", "About us")
     assert (grid.name, grid.description, grid.description_zh) == ("Old Mill", "", "老纺织厂宿舍")
     assert (organisation.description, organisation.description_zh) == ("", "物业服务")
+
+
+@pytest.mark.parametrize(("language", "empty_choice"), [("en", "Choose…"), ("zh-hans", "请选择…"), ("bo", "འདེམས་རོགས།")])
+def test_a_selects_empty_choice_reads_in_the_readers_language(community, chair, language, empty_choice):
+    client = Client(headers={"accept-language": language})
+    client.force_login(chair)
+    form = client.get("/meetings/new").content.decode()
+    assert f'<option value="" selected>{empty_choice}</option>' in form
+    assert "Select an option" not in form
