@@ -9,7 +9,9 @@ A fragment's key holds everything that changes what it shows:
   reads one, the id of the object's latest event (a write anywhere, in any process, moves it on);
 - the audience: who the fragment is rendered for. Only audiences that see the same thing are shared (the
   anonymous reader; a meeting's readers; its chair's team). ``None`` means "personal": rendered, never cached;
-- the active language and the request's query string (page, sort, filter).
+- the active language and the request's query string (page, sort, filter). A fragment kept for a query string
+  expires after ``QUERY_TIMEOUT`` seconds at most: anyone may invent query strings, and each would otherwise
+  hold a copy of the page in the cache for ``TIMEOUT`` seconds.
 
 Nothing personal is stored: a CSRF token inside a fragment is stored as a placeholder and replaced, per
 request, by that request's own token. Fragments also expire after ``TIMEOUT`` seconds, a bound on what a
@@ -34,6 +36,7 @@ from django.utils.safestring import mark_safe
 
 CACHE = "fragments"
 TIMEOUT = 600
+QUERY_TIMEOUT = 60
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
 RESTING = 5.0
 
@@ -160,6 +163,8 @@ def cached(name: str, parts, audience: str | None, render, request=None, timeout
         html = str(render())
     else:
         fragment_key = key(name, parts, audience, request)
+        if request is not None and request.META.get("QUERY_STRING"):
+            timeout = min(timeout, QUERY_TIMEOUT)
         html = _attempt(lambda: store().get(fragment_key), None)
         if html is None:
             html = str(render())

@@ -1,6 +1,8 @@
 """A consultation's page body is rendered once per state for anonymous readers (core/fragments.py): every
 write shows at once, signed-in readers see their own bits and never someone else's, languages apart."""
 
+import time
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -94,3 +96,15 @@ def test_the_cached_page_costs_a_few_queries_whatever_its_size(client, grid, con
     with CaptureQueriesContext(connection) as ctx:
         read(client, url)
     assert len(ctx) == few
+
+
+def test_a_page_kept_for_an_invented_query_string_expires_within_a_minute(client, consultation, proposal, monkeypatch):
+    """Anyone can make up query strings; each variant's copy must leave the cache soon, the plain page's may stay."""
+    plain, invented = consultation.get_absolute_url(), consultation.get_absolute_url() + "?anything=1"
+    read(client, plain), read(client, invented)  # both kept
+    Proposal.objects.filter(pk=proposal.pk).update(title="Renamed quietly")  # a write no service or signal sees
+    assert "Renamed quietly" not in read(client, plain) and "Renamed quietly" not in read(client, invented)
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 61)  # a minute later, for the cache's clock
+    assert "Renamed quietly" in read(client, invented)
+    assert "Renamed quietly" not in read(client, plain)
