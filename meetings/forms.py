@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from community import selectors as community_selectors
 from community.models import Membership, Organisation, User
+from core.forms import shown_when
 from core.text import WRITING_HELP, max_length
 from ledger.forms import TaskFieldsForm
 from meetings.models import AgendaItem, Meeting, Minutes
@@ -47,6 +48,7 @@ class MeetingForm(forms.Form):
             self.fields[name].queryset = staff.order_by("display_name")
             self.fields[name].label_from_instance = lambda u: u.public_name
         self.fields["grid"].queryset = community.grids.all()
+        shown_when(self, grid="audience=grid")
         self.fields["organisations"].queryset = Organisation.objects.filter(community=community)
         self.fields["people"].queryset = User.objects.filter(
             memberships__community=community, is_active=True

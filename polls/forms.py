@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import shown_when
 from core.text import WRITING_HELP, max_length
 from polls.models import Option, Poll
 
@@ -37,6 +38,8 @@ class PollForm(forms.Form):
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = community.grids.all()
+        shown_when(self, options="method!=yes_no", min_choices="method=multiple", max_choices="method=multiple",
+                   grid="audience=grid", quorum_value="quorum_kind!=none", live_results="secret=off")
 
     def option_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]

@@ -478,8 +478,37 @@
     }
   }
 
+  // A field that matters only for some answers of another (the grid "when one grid votes", the options of a
+  // poll that is not yes / no) shows only then: data-shown-when="audience=grid", "method!=yes_no" or
+  // "secret=off" on its wrapper (core/forms.py). Hidden, it keeps what was typed in it; a field with an
+  // error always shows.
+  function dependentFields() {
+    document.querySelectorAll("[data-shown-when]").forEach(function (wrapper) {
+      var form = wrapper.closest("form");
+      var rule = /^(\w+)(!?=)(.*)$/.exec(wrapper.dataset.shownWhen);
+      if (!form || !rule) return;
+      var controls = form.querySelectorAll("[name='" + rule[1] + "']");
+      var values = rule[3].split(",");
+      function current() {
+        var value = "";
+        controls.forEach(function (control) {
+          if (control.type === "checkbox") value = control.checked ? "on" : "off";
+          else if (control.type !== "radio" || control.checked) value = control.value;
+        });
+        return value;
+      }
+      function update() {
+        var listed = values.indexOf(current()) !== -1;
+        wrapper.hidden = !((rule[2] === "=") === listed || wrapper.querySelector(".errorlist"));
+      }
+      controls.forEach(function (control) { control.addEventListener("change", update); });
+      update();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     filterableLists();
+    dependentFields();
     keepTypedAcrossLanguage();
     busyButtons();
     connectAccountSocket();
