@@ -229,7 +229,10 @@ def _chat_earlier(request, pk: int):
     if not before.isdigit():
         raise Http404
     chat, earlier = chat_history(meeting, int(before))
-    return render(request, "meetings/meeting_detail.html#chat-earlier", {
+    # The page's script asks for the list items alone; a browser without it follows the link to a page.
+    template = "meetings/meeting_detail.html#chat-earlier" if request.headers.get("HX-Request") else (
+        "meetings/chat_earlier.html")
+    return render(request, template, {
         "meeting": meeting, "runs": permissions.runs(request.user, meeting), "chat": chat, "chat_earlier": earlier})
 
 

@@ -24,11 +24,16 @@ def test_the_page_shows_the_latest_messages_and_earlier_ones_on_asking(client, l
     page = read(client, live_meeting.get_absolute_url())
     assert f"Message {CHAT_SHOWN + 9}<" in page and "Message 9<" not in page and "Message 10<" in page
     earlier = re.search(r'href="([^"]+chat-earlier\?before=\d+)"', page).group(1).replace("&amp;", "&")
-    more = read(client, earlier)
+    more = client.get(earlier, headers={"HX-Request": "true"}).content.decode()  # what the page's script asks
     assert "<html" not in more and "Message 0<" in more and "Message 9<" in more and "Message 10<" not in more
     assert "chat-earlier?before" not in more  # nothing before the first message
     assert f'id="msg-{first.pk}"' in more
     assert client.get(earlier.split("?")[0] + "?before=x").status_code == 404
+    # Without the script, the link leads to a page of its own, with the way back to the meeting.
+    page_of_its_own = read(client, earlier)
+    assert "<html" in page_of_its_own and "<h1>Earlier messages</h1>" in page_of_its_own
+    assert "Message 0<" in page_of_its_own and "Message 10<" not in page_of_its_own
+    assert f'href="{live_meeting.get_absolute_url()}#chat-title">Back to the meeting<' in page_of_its_own
 
 
 def test_an_anonymous_reader_sees_each_change_of_the_room_at_once(client, live_meeting, chair, resident):
